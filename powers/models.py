@@ -1,0 +1,220 @@
+"""Typed catalog: the shapes every later stage (codes, flowcharts, site) relies on."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CATEGORIES: dict[str, str] = {
+    "行政许可": "01",
+    "行政处罚": "02",
+    "行政强制": "03",
+    "行政征收": "04",
+    "行政给付": "05",
+    "行政检查": "06",
+    "行政确认": "07",
+    "行政奖励": "08",
+    "行政裁决": "09",
+    "其他行政权力": "10",
+}
+CATEGORY_BY_TYPE = {v: k for k, v in CATEGORIES.items()}
+CATEGORY_LETTERS = {
+    "行政许可": "XK", "行政处罚": "CF", "行政强制": "QZ", "行政征收": "ZS", "行政给付": "JF",
+    "行政检查": "JC", "行政确认": "QR", "行政奖励": "JL", "行政裁决": "CJ", "其他行政权力": "QT",
+}
+SCOPES = ("社会", "内部")
+STATUSES = ("在用", "暂停", "取消")
+ORIGINS = ("国家基本目录", "地方")
+RISK_LEVELS = ("高", "中", "低")
+PENALTY_KINDS = (
+    "警告", "通报批评", "罚款", "没收违法所得", "没收非法财物", "暂扣许可证件", "降低资质等级",
+    "吊销许可证件", "限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业", "行政拘留", "其他",
+)
+LEVELS = {1: "国家", 2: "省", 3: "市", 4: "县", 5: "乡镇"}
+Severity = Literal["error", "warning"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Provenance(Model):
+    """Where a value came from: what a legal officer needs to go to the cell."""
+
+    file: str
+    sheet: str
+    row: int
+    column: str | None = None  # header name
+    cell: str | None = None  # A1 reference
+
+
+class Finding(Model):
+    """One problem found in the input (校验结果)."""
+
+    rule: str
+    slug: str
+    severity: Severity
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    cell: str | None = None
+    value: str | None = None
+    message_zh: str
+    message_en: str
+    hint: str
+
+
+class LegalBasis(Model):
+    """One citation of a law or regulation (实施依据)."""
+
+    raw: str
+    level: str | None = None  # 法律 / 行政法规 / 地方性法规 / 规章 / 规范性文件
+    title: str | None = None
+    edition: str | None = None
+    article: int | None = None
+    paragraph: int | None = None
+    item: int | None = None
+    text: str = ""
+
+    def citation(self) -> str:
+        parts = [f"《{self.title}》" if self.title else ""]
+        if self.article:
+            parts.append(f"第{self.article}条")
+        if self.paragraph:
+            parts.append(f"第{self.paragraph}款")
+        if self.item:
+            parts.append(f"第（{self.item}）项")
+        return "".join(parts) or self.raw
+
+
+class Fine(Model):
+    """A fine range parsed from numbers or from words (罚款幅度)."""
+
+    lower: float | None = None
+    upper: float | None = None
+    unit: Literal["元", "%", "倍"] = "元"
+    base: str | None = None  # what a percentage or multiple applies to, e.g. 货值金额
+    words: str | None = None
+
+
+class DiscretionTier(Model):
+    """One tier of a penalty's discretion standard (裁量阶次)."""
+
+    tier: int
+    circumstances: list[str]
+    kinds: list[str] = []
+    standard: str = ""
+    fine: Fine | None = None
+    statutory: Fine | None = None
+    note: str | None = None
+    provenance: Provenance
+    more_rows: list[int] = []  # further rows of the same sheet that add circumstances to this tier
+
+
+class FlowEdge(Model):
+    target: str
+    condition: str | None = None
+
+
+class FlowStep(Model):
+    """One step (环节) of an operation flow."""
+
+    id: str
+    name: str
+    post: str | None = None
+    days: float | None = None
+    next: list[FlowEdge] = []
+    risk: str | None = None
+    risk_level: str | None = None
+    control: str | None = None
+    provenance: Provenance
+
+
+class Flow(Model):
+    """An operation flow (权力运行流程), shared by every power that names it."""
+
+    name: str
+    steps: list[FlowStep]
+    description: str = ""
+
+
+class Power(Model):
+    """One administrative power (职权) or sub-item (子项)."""
+
+    seq: str | None = None
+    basic_code: str | None = None
+    implementation_code: str | None = None
+    origin: str = "地方"
+    name: str
+    sub_item: str | None = None
+    category: str
+    legal_bases: list[LegalBasis] = []
+    legal_basis_text: str = ""
+    unit: str = ""
+    level: int | None = None
+    statutory_limit: str | None = None
+    statutory_days: float | None = None
+    promised_limit: str | None = None
+    promised_days: float | None = None
+    fee: str | None = None
+    conditions: str | None = None
+    materials: str | None = None
+    quantity_limit: str | None = None
+    responsibilities: str | None = None
+    accountability: str | None = None
+    scope: str = "社会"
+    status: str = "在用"
+    flow: str | None = None
+    no_discretion: bool = False
+    note: str | None = None
+    tiers: list[DiscretionTier] = []
+    sub_items: list[Power] = []
+    provenance: Provenance
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.name}（{self.sub_item}）" if self.sub_item else self.name
+
+    def walk(self):
+        """The power itself, then its sub-items."""
+        yield self
+        yield from self.sub_items
+
+
+class Department(Model):
+    """A department and everything it filed (部门)."""
+
+    name: str
+    number: str
+    short_name: str | None = None
+    region_code: str
+    credit_code: str
+    level: int
+    address: str | None = None
+    phone: str | None = None
+    supervision_phone: str | None = None
+    filler: str | None = None
+    reviewer: str | None = None
+    filled_date: date | None = None
+    file: str
+    powers: list[Power] = []
+    flows: list[Flow] = []
+
+    def all_powers(self):
+        for p in self.powers:
+            yield from p.walk()
+
+
+class Catalog(Model):
+    """The typed catalog written to catalog.json (权力清单目录)."""
+
+    schema_version: int = 1
+    release_date: date | None = None
+    departments: list[Department] = Field(default_factory=list)
+
+    def all_powers(self):
+        for d in self.departments:
+            for p in d.all_powers():
+                yield d, p

@@ -1,0 +1,246 @@
+"""Normalize raw cell values: whitespace, full-width characters, synonyms, numbers in words."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from .models import CATEGORIES, Fine
+
+# Full-width ASCII letters and digits and the ideographic space become ASCII; Chinese punctuation
+# (，（）：) is left alone because it is part of the published text.
+_FULLWIDTH = {0x3000: " "}
+_FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)})
+_FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})
+_FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})
+_FULLWIDTH.update({0xFF0E: ".", 0xFF05: "%", 0xFF0D: "-", 0xA0: " "})
+_CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+
+
+def text(value: object, *, multiline: bool = False) -> str | None:
+    """Clean one cell: full-width digits, stray spaces, line breaks. Empty becomes None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%Y-%m-%d")
+    s = str(value).translate(_FULLWIDTH).replace("\r\n", "\n").replace("\r", "\n")
+    s = s.replace("\u200b", "").replace("\ufeff", "")
+    if multiline:
+        lines = [re.sub(r"[ \t]+", " ", ln).strip() for ln in s.split("\n")]
+        s = "\n".join(lines).strip()
+        s = re.sub(r"\n{3,}", "\n\n", s)
+    else:
+        s = _SPACE_BETWEEN_CJK.sub("", s.replace("\n", " "))
+        s = re.sub(r"\s+", " ", s).strip()
+    return s or None
+
+
+def header_key(value: object) -> str:
+    """A header cell reduced to what identifies it: no spaces, stars or 必填 notes."""
+    s = text(value) or ""
+    s = re.sub(r"[\s*＊]", "", s)
+    s = re.sub(r"[（(](必填|选填|可选|必选)[)）]", "", s)
+    return s
+
+
+CATEGORY_SYNONYMS = {
+    "许可": "行政许可", "行政许可类": "行政许可", "审批": "行政许可", "行政审批": "行政许可",
+    "处罚": "行政处罚", "行政处罚类": "行政处罚",
+    "强制": "行政强制", "行政强制类": "行政强制", "行政强制措施": "行政强制", "行政强制执行": "行政强制",
+    "征收": "行政征收", "行政征收类": "行政征收", "征收征用": "行政征收",
+    "给付": "行政给付", "行政给付类": "行政给付",
+    "检查": "行政检查", "行政检查类": "行政检查", "监督检查": "行政检查",
+    "确认": "行政确认", "行政确认类": "行政确认",
+    "奖励": "行政奖励", "行政奖励类": "行政奖励",
+    "裁决": "行政裁决", "行政裁决类": "行政裁决",
+    "其他": "其他行政权力", "其他类": "其他行政权力", "其他权力": "其他行政权力",
+    "其它行政权力": "其他行政权力", "其他行政权力类": "其他行政权力",
+}
+
+
+def category(value: str | None) -> str | None:
+    if value is None:
+        return None
+    v = value.replace(" ", "")
+    if v in CATEGORIES:
+        return v
+    return CATEGORY_SYNONYMS.get(v, value)
+
+
+YES = {"是", "Y", "y", "yes", "true", "1", "√"}
+NO = {"否", "N", "n", "no", "false", "0", ""}
+
+
+def yes_no(value: str | None) -> bool | None:
+    if value is None:
+        return False
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    return None
+
+
+# ---------------------------------------------------------------- numbers in words
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+           "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+CN_NUM = "零〇一二三四五六七八九两十百千万亿"
+NUM = rf"(?:\d+(?:\.\d+)?[{CN_NUM}]*|[{CN_NUM}]+)"
+
+
+def cn_number(s: str) -> float | None:
+    """二万 → 20000, 1.5万 → 15000, 一百零一 → 101, 三十 → 30; None when not a number."""
+    s = s.strip().replace(",", "").replace("，", "")
+    if not s:
+        return None
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]*)", s)
+    if m:
+        v = float(m.group(1))
+        for u in m.group(2):
+            v *= _UNITS[u]
+        return v
+    if any(ch not in _DIGITS and ch not in _UNITS for ch in s):
+        return None
+    total, section, digit = 0, 0, None
+    for ch in s:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        else:
+            unit = _UNITS[ch]
+            if unit >= 10_000:
+                section = (section + (digit or 0)) * unit
+                total += section
+                section = 0
+            else:
+                section += (1 if digit is None else digit) * unit
+            digit = None
+    return float(total + section + (digit or 0))
+
+
+def cn_int(s: str | None) -> int | None:
+    if s is None:
+        return None
+    v = cn_number(s)
+    return int(v) if v is not None else None
+
+
+def number(value: object) -> float | None:
+    """A numeric cell: a real number, or text such as '２０００', '2,000', '2000元', '二万元'."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    s = (text(value) or "").replace(",", "")
+    s = re.sub(r"(元|人民币)$", "", s)
+    if not s:
+        return None
+    try:
+        return float(s)
+    except ValueError:
+        return cn_number(s)
+
+
+def days(value: str | None) -> tuple[float | None, bool]:
+    """A time limit in working days: '20', '20个工作日', '即办' → (days, ok)."""
+    if value is None:
+        return None, True
+    v = value.replace(" ", "")
+    if v in ("即办", "当场办结", "当场", "即时办结"):
+        return 0.0, True
+    m = re.fullmatch(rf"({NUM})(?:个)?(?:工作日|日|天)?", v)
+    if m:
+        n = cn_number(m.group(1))
+        if n is not None:
+            return n, True
+    return None, False
+
+
+def parse_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    s = text(value)
+    if not s:
+        return None
+    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", s)
+    if not m:
+        raise ValueError(s)
+    return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+# ---------------------------------------------------------------- amounts in words
+_MONEY = rf"({NUM})\s*(万元|元)"
+_RANGE_MONEY = re.compile(rf"{_MONEY}\s*以上\s*(?:({NUM})\s*(万元|元))\s*以下")
+_UPTO_MONEY = re.compile(rf"{_MONEY}\s*以下")
+_EXACT_MONEY = re.compile(rf"处\s*{_MONEY}\s*(?:的)?罚款")
+_PERCENT = re.compile(rf"([^，,。；;处并]*?)百分之({NUM})\s*以上\s*(?:百分之)?({NUM})\s*以下")
+_PERCENT_UPTO = re.compile(rf"([^，,。；;处并]*?)百分之({NUM})\s*以下")
+_TIMES = re.compile(rf"([^，,。；;处并]*?)({NUM})\s*倍\s*以上\s*({NUM})\s*倍\s*以下")
+_TIMES_UPTO = re.compile(rf"([^，,。；;处并]*?)({NUM})\s*倍\s*以下")
+
+
+def _money(n: str, unit: str) -> float | None:
+    v = cn_number(n)
+    if v is None:
+        return None
+    return v * 10_000 if unit == "万元" else v
+
+
+def _base(s: str) -> str | None:
+    s = re.sub(r"^(处以?|并处|可以并处|可以处|处)", "", s.strip())
+    s = s.rstrip("的")
+    return s or None
+
+
+def fine_from_words(words: str | None) -> Fine | None:
+    """处二万元以上五万元以下罚款 → Fine(20000, 50000); None when no fine is stated."""
+    if not words or "罚款" not in words and "元" not in words and "百分之" not in words:
+        return None
+    w = words.replace(" ", "")
+    if m := _PERCENT.search(w):
+        return Fine(lower=cn_number(m.group(2)), upper=cn_number(m.group(3)), unit="%",
+                    base=_base(m.group(1)), words=words)
+    if m := _PERCENT_UPTO.search(w):
+        return Fine(lower=0, upper=cn_number(m.group(2)), unit="%", base=_base(m.group(1)),
+                    words=words)
+    if m := _TIMES.search(w):
+        return Fine(lower=cn_number(m.group(2)), upper=cn_number(m.group(3)), unit="倍",
+                    base=_base(m.group(1)), words=words)
+    if m := _TIMES_UPTO.search(w):
+        return Fine(lower=0, upper=cn_number(m.group(2)), unit="倍", base=_base(m.group(1)),
+                    words=words)
+    if m := _RANGE_MONEY.search(w):
+        lo, hi = _money(m.group(1), m.group(2)), _money(m.group(3), m.group(4))
+        if lo is not None and hi is not None:
+            return Fine(lower=lo, upper=hi, words=words)
+    if m := _EXACT_MONEY.search(w):
+        v = _money(m.group(1), m.group(2))
+        return Fine(lower=v, upper=v, words=words)
+    if m := _UPTO_MONEY.search(w):
+        return Fine(lower=0, upper=_money(m.group(1), m.group(2)), words=words)
+    return None
+
+
+def yuan(v: float | None) -> str:
+    """20000 → '2万元', 500 → '500元' (for messages and the site)."""
+    if v is None:
+        return "—"
+    if v >= 10_000 and v % 1000 == 0:
+        w = v / 10_000
+        return f"{w:g}万元"
+    return f"{v:g}元"
+
+
+def fine_text(f: Fine | None) -> str:
+    if f is None:
+        return ""
+    if f.unit == "元":
+        if f.lower == f.upper:
+            return yuan(f.lower)
+        return f"{yuan(f.lower)}～{yuan(f.upper)}"
+    suffix = "%" if f.unit == "%" else "倍"
+    return f"{f.base or ''}{f.lower:g}{suffix}～{f.upper:g}{suffix}"

@@ -1,0 +1,325 @@
+"""Read department workbooks into raw rows that remember where every value came from.
+
+Streams sheets with openpyxl's read-only mode; merged ranges are read from the sheet XML
+(read-only worksheets do not expose them) so merged cells can be filled in.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from . import normalize
+from .models import Finding, Provenance
+from .rules import structure as S
+
+# canonical sheet name → accepted synonyms (matched on the normalized name)
+SHEETS: dict[str, tuple[str, ...]] = {
+    "部门信息": ("部门信息", "基本信息", "单位信息", "部门基本信息"),
+    "职权目录": ("职权目录", "权力清单", "权力事项", "事项目录", "行政权力清单", "权责清单", "职权清单"),
+    "裁量基准": ("裁量基准", "裁量标准", "自由裁量", "自由裁量基准", "处罚裁量基准"),
+    "流程": ("流程", "运行流程", "权力运行流程", "流程图", "办理流程"),
+}
+
+# canonical column → synonyms; * marks required columns (checked by the F rules)
+COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "部门信息": {
+        "部门名称": ("单位名称", "机关名称", "实施主体", "实施机关"),
+        "部门编号": ("授权部门编号", "部门代码", "部门编码"),
+        "部门简称": ("简称",),
+        "行政区划代码": ("区划代码", "行政区划", "区划编码"),
+        "统一社会信用代码": ("信用代码", "社会信用代码", "实施主体编码"),
+        "行使层级": ("层级",),
+        "办公地址": ("地址", "办公地点"),
+        "联系电话": ("咨询电话", "电话"),
+        "监督电话": ("投诉电话", "监督投诉电话"),
+        "填报人": ("填表人", "经办人"),
+        "审核人": ("审核", "负责人"),
+        "填报日期": ("填表日期", "日期"),
+    },
+    "职权目录": {
+        "序号": ("编号", "排序"),
+        "基本编码": ("事项编码", "职权编码", "权力编码", "编码"),
+        "事项来源": ("来源",),
+        "职权名称": ("事项名称", "权力名称", "权力事项名称", "主项名称", "项目名称", "职权事项"),
+        "子项名称": ("子项", "子项目名称"),
+        "职权类别": ("权力类型", "事项类型", "职权类型", "权力类别", "类别", "事项类别"),
+        "实施依据": ("设定依据", "法律依据", "依据", "法定依据", "设定和实施依据"),
+        "承办机构": ("承办科室", "实施机构", "责任科室", "承办单位", "内设机构"),
+        "行使层级": ("层级",),
+        "法定时限": ("法定办结时限", "法定期限"),
+        "承诺时限": ("承诺办结时限", "承诺期限"),
+        "收费依据及标准": ("收费标准", "收费依据", "收费情况", "是否收费"),
+        "办理条件": ("受理条件", "申请条件"),
+        "申请材料": ("材料", "申请材料目录"),
+        "数量限制": ("数量",),
+        "责任事项": ("责任事项内容",),
+        "追责情形": ("追责情形及依据", "问责情形", "追究责任情形"),
+        "公开范围": ("公开属性", "公开方式"),
+        "状态": ("事项状态", "职权状态"),
+        "流程": ("流程名称", "运行流程"),
+        "无裁量空间": ("无自由裁量空间",),
+        "备注": ("说明",),
+    },
+    "裁量基准": {
+        "职权序号": ("事项序号",),
+        "职权名称": ("事项名称", "权力名称", "违法行为", "处罚事项"),
+        "阶次": ("裁量阶次", "裁量等级", "档次", "类别"),
+        "违法情节": ("裁量情节", "违法情形", "情节"),
+        "处罚种类": ("种类",),
+        "裁量标准": ("处罚标准", "处罚裁量标准"),
+        "罚款下限": ("下限",),
+        "罚款上限": ("上限",),
+        "法定下限": (),
+        "法定上限": (),
+        "说明": ("备注",),
+    },
+    "流程": {
+        "流程名称": ("流程",),
+        "步骤": ("步骤编号", "序号", "环节编号"),
+        "环节": ("环节名称", "步骤名称"),
+        "承办岗位": ("岗位", "责任岗位", "承办人"),
+        "时限": ("办理时限", "时限（工作日）"),
+        "下一步": ("下一环节", "后续步骤"),
+        "风险点": ("廉政风险点",),
+        "风险等级": ("风险级别",),
+        "防控措施": ("防控措施及责任", "风险防控措施"),
+    },
+}
+REQUIRED_COLUMNS = {
+    "职权目录": ("职权名称", "职权类别", "实施依据", "承办机构"),
+    "裁量基准": ("阶次", "违法情节"),
+    "流程": ("流程名称", "步骤", "环节"),
+}
+MULTILINE = {"实施依据", "办理条件", "申请材料", "责任事项", "追责情形", "备注", "违法情节", "裁量标准",
+             "说明", "防控措施", "风险点", "收费依据及标准", "数量限制"}
+
+_SYNONYMS = {
+    sheet: {normalize.header_key(s): canon for canon, syns in cols.items() for s in (canon, *syns)}
+    for sheet, cols in COLUMNS.items()
+}
+
+
+@dataclass
+class Cell:
+    raw: object
+    text: str | None
+    prov: Provenance
+
+
+@dataclass
+class Row:
+    """One data row of a table sheet, keyed by canonical column name."""
+
+    file: str
+    sheet: str
+    number: int
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+    def get(self, key: str) -> str | None:
+        c = self.cells.get(key)
+        return c.text if c else None
+
+    def raw(self, key: str) -> object:
+        c = self.cells.get(key)
+        return c.raw if c else None
+
+    def at(self, key: str | None = None) -> Provenance:
+        c = self.cells.get(key) if key else None
+        if c:
+            return c.prov
+        return Provenance(file=self.file, sheet=self.sheet, row=self.number, column=key)
+
+
+@dataclass
+class RawWorkbook:
+    path: str
+    info: dict[str, Cell] = field(default_factory=dict)
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def usable(self) -> bool:
+        return not any(f.rule in {"S001", "S002", "S003", "S004"} for f in self.findings)
+
+
+def _sniff(path: Path) -> Finding | None:
+    """Tell an encrypted or legacy workbook from a plain broken file before openpyxl tries."""
+    name = str(path)
+    try:
+        head = path.read_bytes()[:8] if path.stat().st_size < 1 << 20 else path.open("rb").read(8)
+    except OSError as e:
+        return S.FILE_UNREADABLE(name, reason=e.strerror or str(e))
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: .xls, or an xlsx wrapped by encryption
+        data = path.read_bytes()
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            return S.FILE_ENCRYPTED(name)
+        return S.FILE_XLS(name)
+    if path.suffix.lower() == ".xls":
+        return S.FILE_XLS(name)
+    if not head.startswith(b"PK"):
+        return S.FILE_NOT_XLSX(name)
+    return None
+
+
+def _merged_ranges(wb, ws) -> list[tuple[int, int, int, int]]:
+    """Merged ranges of a read-only sheet, from the <mergeCell> elements at the end of its XML."""
+    path = getattr(ws, "_worksheet_path", None)
+    if path is None:
+        return [range_boundaries(str(r)) for r in ws.merged_cells.ranges]
+    data = wb._archive.read(path)
+    tail = data[data.rfind(b"</sheetData>"):] if b"</sheetData>" in data else data
+    return [range_boundaries(m.decode()) for m in re.findall(rb'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', tail)]
+
+
+def _match_sheet(names: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name in names:
+        key = normalize.header_key(name)
+        for canon, syns in SHEETS.items():
+            if canon not in found and any(key == s or key.startswith(s) for s in syns):
+                found[canon] = name
+                break
+    return found
+
+
+def _find_header(rows: list[tuple], sheet: str) -> tuple[int, dict[int, str], list[tuple[int, str]]] | None:
+    """Index of the header row among the first rows, its column map and unknown headers."""
+    syn = _SYNONYMS[sheet]
+    best, best_score = None, 1
+    for i, values in enumerate(rows[:30]):
+        keys = [normalize.header_key(v) for v in values]
+        score = sum(1 for k in keys if k in syn)
+        if score > best_score:
+            best, best_score = i, score
+    if best is None:
+        return None
+    colmap, unknown = {}, []
+    for j, v in enumerate(rows[best]):
+        k = normalize.header_key(v)
+        if not k:
+            continue
+        if k in syn and syn[k] not in colmap.values():
+            colmap[j] = syn[k]
+        else:
+            unknown.append((j, str(v)))
+    return best, colmap, unknown
+
+
+def read_workbook(path: str | Path) -> RawWorkbook:
+    """Read one department workbook; problems come back as findings, never as exceptions."""
+    path = Path(path)
+    out = RawWorkbook(path=str(path))
+    if problem := _sniff(path):
+        out.findings.append(problem)
+        return out
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        out.findings.append(S.FILE_UNREADABLE(str(path), reason=type(e).__name__ + ": " + str(e)))
+        return out
+    try:
+        sheets = _match_sheet(wb.sheetnames)
+        for canon in ("部门信息", "职权目录", "裁量基准", "流程"):
+            if canon not in sheets:
+                if canon != "裁量基准":  # a department without penalties needs no 裁量基准
+                    out.findings.append(S.SHEET_MISSING(str(path), sheet=canon))
+                continue
+            _read_sheet(out, path, wb, sheets[canon], canon)
+    except Exception as e:  # a corrupt part inside a valid zip: report, never a traceback
+        out.findings.append(S.FILE_UNREADABLE(str(path), reason=type(e).__name__ + ": " + str(e)))
+    finally:
+        wb.close()
+    return out
+
+
+def _grid(path: Path, wb, name: str) -> tuple[list[list], list[tuple[int, int, object]]]:
+    """All values of a sheet, with cached values for formulas; formulas lacking one are listed."""
+    ws = wb[name]
+    grid = [list(r) for r in ws.iter_rows(values_only=True)]
+    formulas = [(i, j) for i, r in enumerate(grid) for j, v in enumerate(r)
+                if isinstance(v, str) and v.startswith("=")]
+    missing = []
+    if formulas:
+        cached_wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            cached = [list(r) for r in cached_wb[name].iter_rows(values_only=True)]
+        finally:
+            cached_wb.close()
+        for i, j in formulas:
+            value = cached[i][j] if i < len(cached) and j < len(cached[i]) else None
+            if value is None:
+                missing.append((i, j, grid[i][j]))
+            grid[i][j] = value
+    for r1c1 in _merged_ranges(wb, ws):
+        c1, r1, c2, r2 = r1c1
+        top = grid[r1 - 1][c1 - 1] if r1 - 1 < len(grid) and c1 - 1 < len(grid[r1 - 1]) else None
+        for r in range(r1 - 1, min(r2, len(grid))):
+            row = grid[r]
+            row.extend([None] * (c2 - len(row)))
+            for c in range(c1 - 1, c2):
+                row[c] = top
+    return grid, missing
+
+
+def _read_sheet(out: RawWorkbook, path: Path, wb, name: str, canon: str) -> None:
+    file = str(path)
+    grid, missing = _grid(path, wb, name)
+    for i, j, formula in missing:
+        out.findings.append(S.FORMULA_NO_VALUE(
+            Provenance(file=file, sheet=name, row=i + 1, cell=f"{get_column_letter(j + 1)}{i + 1}"), formula))
+    if canon == "部门信息":
+        _read_info(out, file, name, grid)
+        return
+    found = _find_header(grid, canon)
+    if found is None:
+        expected = "、".join(REQUIRED_COLUMNS[canon])
+        out.findings.append(S.HEADER_NOT_FOUND(Provenance(file=file, sheet=name, row=0), sheet=name,
+                                               expected=expected))
+        out.tables[canon] = []
+        return
+    hi, colmap, unknown = found
+    headers = {j: str(grid[hi][j]).strip() for j in colmap}
+    for j, h in unknown:
+        out.findings.append(S.UNKNOWN_COLUMN(Provenance(
+            file=file, sheet=name, row=hi + 1, column=h, cell=f"{get_column_letter(j + 1)}{hi + 1}"), h))
+    for col in REQUIRED_COLUMNS[canon]:
+        if col not in colmap.values():
+            out.findings.append(S.REQUIRED_COLUMN_MISSING(
+                Provenance(file=file, sheet=name, row=hi + 1), sheet=name, column=col))
+    rows = []
+    for i in range(hi + 1, len(grid)):
+        values = grid[i]
+        row = Row(file, name, i + 1)
+        for j, canon_col in colmap.items():
+            raw = values[j] if j < len(values) else None
+            t = normalize.text(raw, multiline=canon_col in MULTILINE)
+            if t is None:
+                continue
+            letter = get_column_letter(j + 1)
+            row.cells[canon_col] = Cell(raw, t, Provenance(
+                file=file, sheet=name, row=i + 1, column=headers[j], cell=f"{letter}{i + 1}"))
+        if row.cells:
+            rows.append(row)
+    out.tables[canon] = rows
+
+
+def _read_info(out: RawWorkbook, file: str, name: str, grid: list[list]) -> None:
+    """部门信息 is key/value rows: the key in one column, its value in the next non-empty one."""
+    syn = _SYNONYMS["部门信息"]
+    for i, values in enumerate(grid):
+        for j, v in enumerate(values):
+            key = syn.get(normalize.header_key(v))
+            if key is None or key in out.info:
+                continue
+            for k in range(j + 1, len(values)):
+                if values[k] is not None and str(values[k]).strip():
+                    letter = get_column_letter(k + 1)
+                    out.info[key] = Cell(values[k], normalize.text(values[k]), Provenance(
+                        file=file, sheet=name, row=i + 1, column=key, cell=f"{letter}{i + 1}"))
+                    break
+            break

@@ -1,0 +1,111 @@
+"""X: cross-checks within a department, across departments and against a reference list."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..models import Department, Finding
+from . import rule
+
+DUPLICATE = rule(
+    "X501", "duplicate-power", "error",
+    "“{value}”在本部门重复填报（另见第 {other} 行）", "'{value}' is filed twice in this department (see also row {other})",
+    "删除重复行（重报），或用“子项名称”区分不同子项。")
+SAME_NAME = rule(
+    "X502", "same-power-two-departments", "warning",
+    "“{value}”同时出现在{other}，可能混报", "'{value}' is also filed by {other}; possibly filed under the wrong department",
+    "与相关部门核对该职权的实施主体，只保留依法享有该职权的部门。")
+MISSING = rule(
+    "X503", "missing-vs-reference", "error",
+    "参照目录中的“{value}”（{category}）本部门未填报（漏报）",
+    "'{value}' ({category}) from the reference list is missing from this department",
+    "补报该职权；如确不承担，请在备注中说明依据并报法制机构确认。")
+EXTRA = rule(
+    "X504", "extra-vs-reference", "warning",
+    "“{value}”不在参照目录中", "'{value}' is not in the reference list",
+    "核对名称是否与参照目录一致；确为本地新增事项的，请附设定依据。")
+DUPLICATE_CODE = rule(
+    "X505", "duplicate-code", "error",
+    "基本编码 {value} 被多个事项使用（另见第 {other} 行）", "Basic code {value} is used by several powers (see row {other})",
+    "清空其中一个的编码，由系统重新赋码。")
+
+
+@dataclass(frozen=True)
+class ReferenceItem:
+    department: str | None
+    name: str
+    category: str
+
+
+def load_reference(path: str | Path) -> list[ReferenceItem]:
+    """A reference list: a catalog.json, a JSON list of {department?, name, category}, or a workbook."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        data = json.loads(path.read_text("utf-8"))
+        if isinstance(data, dict) and "departments" in data:
+            return [ReferenceItem(d["name"], p["name"], p["category"])
+                    for d in data["departments"] for p in d["powers"]]
+        return [ReferenceItem(e.get("department"), e["name"], e["category"]) for e in data]
+    from ..read import read_workbook
+    from .. import normalize
+
+    raw = read_workbook(path)
+    dept = raw.info["部门名称"].text if "部门名称" in raw.info else None
+    items = []
+    for row in raw.tables.get("职权目录", []):
+        if row.get("职权名称") and not row.get("子项名称"):
+            items.append(ReferenceItem(dept, row.get("职权名称"), normalize.category(row.get("职权类别")) or ""))
+    return items
+
+
+def check_department(dept: Department) -> list[Finding]:
+    out: list[Finding] = []
+    seen: dict[tuple, int] = {}
+    codes: dict[str, int] = {}
+    for p in dept.all_powers():
+        key = (p.name, p.sub_item)
+        if key in seen and seen[key] != p.provenance.row:
+            out.append(DUPLICATE(p.provenance.model_copy(update={"column": "职权名称"}), p.full_name,
+                                 other=seen[key]))
+        seen.setdefault(key, p.provenance.row)
+        if p.basic_code:
+            if p.basic_code in codes and codes[p.basic_code] != p.provenance.row:
+                out.append(DUPLICATE_CODE(p.provenance.model_copy(update={"column": "基本编码"}), p.basic_code,
+                                          other=codes[p.basic_code]))
+            codes.setdefault(p.basic_code, p.provenance.row)
+    return out
+
+
+def check_across(depts: list[Department]) -> list[Finding]:
+    owners: dict[str, list[str]] = {}
+    for d in depts:
+        for p in d.powers:
+            if d.name not in owners.setdefault(p.name, []):
+                owners[p.name].append(d.name)
+    out = []
+    for d in depts:
+        for p in d.powers:
+            others = [o for o in owners[p.name] if o != d.name]
+            if others:
+                out.append(SAME_NAME(p.provenance.model_copy(update={"column": "职权名称"}), p.name,
+                                     other="、".join(others)))
+    return out
+
+
+def check_reference(dept: Department, reference: list[ReferenceItem]) -> list[Finding]:
+    mine = [r for r in reference if r.department in (None, dept.name)]
+    if not mine:
+        return []
+    names = {p.name for p in dept.powers}
+    expected = {r.name for r in mine}
+    out = []
+    where = dept.powers[0].provenance.model_copy(update={"column": "职权名称", "row": 0, "cell": None}) \
+        if dept.powers else None
+    for r in mine:
+        if r.name not in names and where is not None:
+            out.append(MISSING(where, r.name, category=r.category))
+    for p in dept.powers:
+        if p.name not in expected:
+            out.append(EXTRA(p.provenance.model_copy(update={"column": "职权名称"}), p.name))
+    return out

@@ -1,0 +1,239 @@
+"""F: field values. Typing a raw row into the catalog models happens here, rule by rule."""
+from __future__ import annotations
+
+import re
+
+from .. import normalize
+from ..legal import parse_bases
+from ..models import (CATEGORIES, ORIGINS, PENALTY_KINDS, RISK_LEVELS, SCOPES, STATUSES, Department,
+                      Finding, Power, Provenance)
+from ..read import RawWorkbook, Row
+from . import rule
+
+REQUIRED = rule(
+    "F101", "required-field", "error",
+    "必填项“{column}”为空", "Required field '{column}' is empty",
+    "填写“{column}”；模板中带 * 的列均为必填。")
+CLOSED_VALUE = rule(
+    "F102", "closed-value", "error",
+    "“{column}”的值“{value}”不在允许范围内（{allowed}）",
+    "'{column}' value '{value}' is not one of: {allowed}",
+    "从下拉列表中选择：{allowed}。")
+TIME_FORMAT = rule(
+    "F103", "time-limit-format", "error",
+    "时限“{value}”不是工作日数或“即办”", "Time limit '{value}' is not a number of working days or 即办",
+    "填写工作日数（如 20）或“即办”，不要写“20个自然日”或文字说明。")
+PROMISED_OVER = rule(
+    "F104", "promised-exceeds-statutory", "error",
+    "承诺时限 {value} 个工作日超过法定时限 {statutory} 个工作日",
+    "Promised time {value} working days exceeds the statutory {statutory}",
+    "承诺时限不得长于法定时限，请核对后修改。")
+PROMISED_NOT_SHORTER = rule(
+    "F105", "promised-not-shorter", "warning",
+    "承诺时限 {value} 个工作日比法定时限 {statutory} 个工作日缩短不足三分之一",
+    "Promised time {value} days is less than a third shorter than the statutory {statutory}",
+    "一般应比法定时限压缩三分之一以上（不超过 {target} 个工作日）。")
+REGION_CODE = rule(
+    "F106", "region-code", "error",
+    "行政区划代码“{value}”不是 6 位数字", "Region code '{value}' is not 6 digits",
+    "按 GB/T 2260 填写 6 位行政区划代码，如 370200。")
+CREDIT_CODE = rule(
+    "F107", "credit-code", "error",
+    "统一社会信用代码“{value}”{reason}", "Unified social credit code '{value}' {reason_en}",
+    "核对营业执照或机关赋码证书上的 18 位代码。")
+DEPT_NUMBER = rule(
+    "F108", "department-number", "error",
+    "部门编号“{value}”不是 2 位数字", "Department number '{value}' is not 2 digits",
+    "填写本部门在基本编码中的 2 位授权部门编号，如 07。")
+LEVEL = rule(
+    "F109", "level", "error",
+    "行使层级“{value}”不是 1–5", "Level '{value}' is not 1–5",
+    "填写 1 国家、2 省、3 市、4 县、5 乡镇。")
+BAD_DATE = rule(
+    "F110", "bad-date", "error",
+    "日期“{value}”无法识别", "Date '{value}' cannot be read",
+    "按 2026-03-31 的格式填写日期。")
+CODE_STRUCTURE = rule(
+    "F111", "code-structure", "error",
+    "基本编码“{value}”不是 12 位数字，或来源位不符（应为 00 或 {province}）",
+    "Basic code '{value}' is not 12 digits with origin 00 or {province}",
+    "清空该单元格由系统赋码，或核对原编码。")
+CODE_TYPE = rule(
+    "F112", "code-type-mismatch", "error",
+    "基本编码“{value}”的类型位 {digits} 与职权类别“{category}”（{expected}）不符",
+    "Basic code '{value}' type digits {digits} do not match category {category} ({expected})",
+    "核对职权类别或编码；类别改变的事项应重新赋码。")
+CODE_DEPT = rule(
+    "F113", "code-department-mismatch", "error",
+    "基本编码“{value}”的部门位 {digits} 与部门编号 {expected} 不符",
+    "Basic code '{value}' department digits {digits} do not match department number {expected}",
+    "核对部门编号，或清空编码由系统重新赋码。")
+EIGHT_DISCLOSURES = rule(
+    "F114", "licence-disclosure-missing", "warning",
+    "行政许可事项缺少“八公开”内容“{column}”", "Licence lacks the public disclosure field '{column}'",
+    "行政许可须公开办理条件、申请材料、收费标准、数量限制等，请补充“{column}”。")
+NO_DISCRETION_VALUE = rule(
+    "F115", "yes-no", "error",
+    "“{column}”应填“是”或“否”，实际为“{value}”", "'{column}' must be 是 or 否, not '{value}'",
+    "填写“是”或“否”。")
+
+_CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_check_char(first17: str) -> str:
+    """GB 32100-2015 check character for the first 17 characters."""
+    total = sum(_CREDIT_CHARS.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS))
+    return _CREDIT_CHARS[(31 - total % 31) % 31]
+
+
+def credit_code_problem(code: str) -> tuple[str, str] | None:
+    if len(code) != 18:
+        return f"长度为 {len(code)}，应为 18 位", f"has {len(code)} characters, not 18"
+    bad = [c for c in code if c not in _CREDIT_CHARS]
+    if bad:
+        return f"含非法字符“{bad[0]}”", f"contains the invalid character '{bad[0]}'"
+    if credit_check_char(code[:17]) != code[17]:
+        expected = credit_check_char(code[:17])
+        return f"校验位错误（应为 {expected}）", f"fails its check character (expected {expected})"
+    return None
+
+
+def closed(row: Row, column: str, allowed, findings: list[Finding], default=None):
+    value = row.get(column)
+    if value is None:
+        return default
+    if value not in allowed:
+        findings.append(CLOSED_VALUE(row.at(column), value, column=column, allowed="、".join(allowed)))
+        return default
+    return value
+
+
+def department(raw: RawWorkbook, findings: list[Finding]) -> Department | None:
+    """部门信息 → Department (without powers); None when it is unusable."""
+    info = raw.info
+    sheet = next((c.prov.sheet for c in info.values()), "部门信息")
+    at = lambda k: info[k].prov if k in info else Provenance(file=raw.path, sheet=sheet, row=0, column=k)  # noqa: E731
+    get = lambda k: info[k].text if k in info else None  # noqa: E731
+    ok = True
+    for key in ("部门名称", "部门编号", "行政区划代码", "统一社会信用代码", "行使层级"):
+        if not get(key):
+            findings.append(REQUIRED(at(key), column=key))
+            ok = False
+    number, region, credit, level = get("部门编号"), get("行政区划代码"), get("统一社会信用代码"), get("行使层级")
+    if number and not re.fullmatch(r"\d{2}", number):
+        findings.append(DEPT_NUMBER(at("部门编号"), number))
+        ok = False
+    if region and not re.fullmatch(r"\d{6}", region):
+        findings.append(REGION_CODE(at("行政区划代码"), region))
+        ok = False
+    if credit:
+        credit = credit.upper()
+        if problem := credit_code_problem(credit):
+            findings.append(CREDIT_CODE(at("统一社会信用代码"), credit, reason=problem[0], reason_en=problem[1]))
+            ok = False
+    if level and level not in {"1", "2", "3", "4", "5"}:
+        findings.append(LEVEL(at("行使层级"), level))
+        ok = False
+    filled = None
+    if "填报日期" in info:
+        try:
+            filled = normalize.parse_date(info["填报日期"].raw)
+        except ValueError:
+            findings.append(BAD_DATE(at("填报日期"), get("填报日期")))
+    if not ok:
+        return None
+    return Department(
+        name=get("部门名称"), number=number, short_name=get("部门简称"), region_code=region,
+        credit_code=credit, level=int(level), address=get("办公地址"), phone=get("联系电话"),
+        supervision_phone=get("监督电话"), filler=get("填报人"), reviewer=get("审核人"),
+        filled_date=filled, file=raw.path)
+
+
+def time_limit(row: Row, column: str, findings: list[Finding]) -> float | None:
+    value = row.get(column)
+    n, ok = normalize.days(value)
+    if not ok:
+        findings.append(TIME_FORMAT(row.at(column), value))
+    return n
+
+
+def check_code(row: Row, category: str, dept: Department, findings: list[Finding]) -> str | None:
+    """A 基本编码 the workbook already carries: checked, and kept when it is sound."""
+    code = row.get("基本编码")
+    if code is None:
+        return None
+    province = dept.region_code[:2]
+    if not re.fullmatch(r"\d{12}", code) or code[:2] not in ("00", province):
+        findings.append(CODE_STRUCTURE(row.at("基本编码"), code, province=province))
+        return None
+    expected = CATEGORIES.get(category)
+    if expected and code[2:4] != expected:
+        findings.append(CODE_TYPE(row.at("基本编码"), code, digits=code[2:4], category=category,
+                                  expected=expected))
+        return None
+    if code[4:6] != dept.number:
+        findings.append(CODE_DEPT(row.at("基本编码"), code, digits=code[4:6], expected=dept.number))
+        return None
+    return code
+
+
+def power(row: Row, dept: Department, findings: list[Finding]) -> Power | None:
+    """One 职权目录 row → Power (sub-items are attached by the caller)."""
+    for col in ("职权名称", "职权类别", "实施依据", "承办机构"):
+        if not row.get(col):
+            findings.append(REQUIRED(row.at(col), column=col))
+    name = row.get("职权名称")
+    cat = normalize.category(row.get("职权类别"))
+    if cat is not None and cat not in CATEGORIES:
+        findings.append(CLOSED_VALUE(row.at("职权类别"), row.get("职权类别"), column="职权类别",
+                                     allowed="、".join(CATEGORIES)))
+        cat = None
+    if name is None or cat is None:
+        return None
+    statutory = time_limit(row, "法定时限", findings)
+    promised = time_limit(row, "承诺时限", findings)
+    if statutory is not None and promised is not None and statutory > 0:
+        if promised > statutory:
+            findings.append(PROMISED_OVER(row.at("承诺时限"), f"{promised:g}", statutory=f"{statutory:g}"))
+        elif promised > statutory * 2 / 3:
+            findings.append(PROMISED_NOT_SHORTER(row.at("承诺时限"), f"{promised:g}", statutory=f"{statutory:g}",
+                                                 target=f"{int(statutory * 2 / 3):d}"))
+    level = row.get("行使层级")
+    if level is not None and level not in {"1", "2", "3", "4", "5"}:
+        findings.append(LEVEL(row.at("行使层级"), level))
+        level = None
+    no_disc = normalize.yes_no(row.get("无裁量空间"))
+    if no_disc is None:
+        findings.append(NO_DISCRETION_VALUE(row.at("无裁量空间"), row.get("无裁量空间"), column="无裁量空间"))
+    if cat == "行政许可":
+        for col in ("办理条件", "申请材料", "收费依据及标准"):
+            if not row.get(col):
+                findings.append(EIGHT_DISCLOSURES(row.at(col), column=col))
+    return Power(
+        seq=row.get("序号"), basic_code=check_code(row, cat, dept, findings),
+        origin=closed(row, "事项来源", ORIGINS, findings, "地方"), name=name, sub_item=row.get("子项名称"),
+        category=cat, legal_bases=parse_bases(row.get("实施依据")), legal_basis_text=row.get("实施依据") or "",
+        unit=row.get("承办机构") or "", level=int(level) if level else None,
+        statutory_limit=row.get("法定时限"), statutory_days=statutory,
+        promised_limit=row.get("承诺时限"), promised_days=promised, fee=row.get("收费依据及标准"),
+        conditions=row.get("办理条件"), materials=row.get("申请材料"), quantity_limit=row.get("数量限制"),
+        responsibilities=row.get("责任事项"), accountability=row.get("追责情形"),
+        scope=closed(row, "公开范围", SCOPES, findings, "社会"),
+        status=closed(row, "状态", STATUSES, findings, "在用"), flow=row.get("流程"),
+        no_discretion=bool(no_disc), note=row.get("备注"), provenance=row.at())
+
+
+def penalty_kinds(row: Row, findings: list[Finding]) -> list[str]:
+    value = row.get("处罚种类")
+    if not value:
+        return []
+    kinds = [k for k in re.split(r"[、,，;；/\s]+", value) if k]
+    for k in kinds:
+        if k not in PENALTY_KINDS:
+            findings.append(CLOSED_VALUE(row.at("处罚种类"), k, column="处罚种类", allowed="、".join(PENALTY_KINDS)))
+    return [k for k in kinds if k in PENALTY_KINDS]
+
+
+def risk_level(row: Row, findings: list[Finding]) -> str | None:
+    return closed(row, "风险等级", RISK_LEVELS, findings)

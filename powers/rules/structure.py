@@ -1,0 +1,46 @@
+"""S: structure of the file and its sheets. Emitted by the reader (powers.read)."""
+from . import rule
+
+FILE_UNREADABLE = rule(
+    "S001", "file-unreadable", "error",
+    "文件无法读取：{reason}", "The file cannot be read: {reason}",
+    "确认文件未损坏、未被其他程序占用，并重新从 Excel 另存为 .xlsx。")
+FILE_ENCRYPTED = rule(
+    "S002", "file-encrypted", "error",
+    "文件已加密（设置了打开密码），无法读取", "The workbook is encrypted (password to open)",
+    "在 Excel 中取消“用密码进行加密”后另存为 .xlsx 再提交。")
+FILE_XLS = rule(
+    "S003", "legacy-xls", "error",
+    "文件是旧版 Excel 97-2003 格式（.xls），不能直接读取", "The file is a legacy Excel 97-2003 .xls workbook",
+    "在 Excel 或 WPS 中打开，选择“另存为”→“Excel 工作簿(*.xlsx)”后重新提交。")
+FILE_NOT_XLSX = rule(
+    "S004", "not-xlsx", "error",
+    "文件不是 Excel 工作簿（.xlsx）", "The file is not an Excel workbook (.xlsx)",
+    "请使用 powers template 生成的模板填报，并保存为 .xlsx。")
+SHEET_MISSING = rule(
+    "S005", "sheet-missing", "error",
+    "缺少必需的工作表“{sheet}”", "Required sheet '{sheet}' is missing",
+    "按模板添加名为“{sheet}”的工作表（可用 powers template 生成模板）。")
+HEADER_NOT_FOUND = rule(
+    "S006", "header-not-found", "error",
+    "工作表“{sheet}”前 30 行中找不到表头行（应包含 {expected}）",
+    "No header row found in the first 30 rows of sheet '{sheet}' (expected {expected})",
+    "保留模板的表头行，列名须与模板一致（允许常见同义词）。")
+UNKNOWN_COLUMN = rule(
+    "S007", "unknown-column", "warning",
+    "未识别的列“{value}”，该列内容将被忽略", "Unknown column '{value}'; its contents are ignored",
+    "核对列名是否与模板一致；如为自定义备注列可忽略本提示。")
+FORMULA_NO_VALUE = rule(
+    "S008", "formula-without-value", "error",
+    "单元格含公式 {value} 但没有计算结果，无法读取其值",
+    "The cell holds formula {value} with no cached value",
+    "在 Excel 中打开并保存一次（让公式计算出结果），或将公式替换为数值。")
+REQUIRED_COLUMN_MISSING = rule(
+    "S009", "required-column-missing", "error",
+    "工作表“{sheet}”缺少必需的列“{column}”", "Sheet '{sheet}' has no required column '{column}'",
+    "按模板补上“{column}”列。")
+DROPPED_WITH_PARENT = rule(
+    "S010", "row-dropped-with-parent", "error",
+    "本行属于第 {parent_row} 行的“{value}”，该事项有错误未被接受，本行一并退回",
+    "This row belongs to '{value}' (row {parent_row}), which was rejected, so it is rejected too",
+    "先改正第 {parent_row} 行的错误。")

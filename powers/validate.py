@@ -1,0 +1,196 @@
+"""Validate department workbooks into typed departments plus findings.
+
+Every data row of 职权目录, 裁量基准 and 流程 is either accepted into a department or rejected
+with at least one error finding pointing at it; `RowCount` keeps the tally per file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .legal import LawRegistry
+from .models import Department, Finding, Power
+from .read import read_workbook
+from .rules import cross, discretion, fields, legal, process
+from .rules import structure as S
+
+TABLES = ("职权目录", "裁量基准", "流程")
+
+
+@dataclass
+class RowCount:
+    """Data rows of one file: read = accepted (in the catalog) + rejected (named by an error finding)."""
+
+    file: str
+    read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    rows: set = field(default_factory=set, repr=False)  # (sheet, row) of every data row read
+
+
+@dataclass
+class ValidationResult:
+    departments: list[Department] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    counts: dict[str, RowCount] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+
+def find_workbooks(paths: list[str | Path]) -> list[Path]:
+    """Files given directly, and *.xlsx / *.xls under given folders (Excel lock files skipped)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.suffix.lower() in (".xlsx", ".xls", ".xlsm")
+                          and not f.name.startswith("~$"))
+        else:
+            out.append(p)
+    return out
+
+
+def _assemble(rows_powers: list[tuple[Power, str | None]]) -> list[Power]:
+    """Attach sub-item rows to their main power; a sub-item without a main row gets one made."""
+    mains: dict[tuple[str, str], Power] = {}
+    out: list[Power] = []
+    for p, _ in rows_powers:
+        key = (p.name, p.category)
+        if p.sub_item is None:
+            if key not in mains:
+                mains[key] = p
+            out.append(p)
+    for p, _ in rows_powers:
+        if p.sub_item is None:
+            continue
+        key = (p.name, p.category)
+        main = mains.get(key)
+        if main is None:
+            main = p.model_copy(update={"sub_item": None, "sub_items": [], "basic_code": None, "seq": None})
+            mains[key] = main
+            out.append(main)
+        if p.flow is None:
+            p.flow = main.flow  # sub-items share their parent's flow unless they name their own
+        main.sub_items.append(p)
+    return out
+
+
+def validate_workbook(path: str | Path, laws: LawRegistry, *, inclusive_ends: bool = False,
+                      today: date | None = None) -> tuple[Department | None, list[Finding], RowCount]:
+    """Read, normalize and check one workbook (the per-department rule families)."""
+    today = today or date.today()
+    raw = read_workbook(path)
+    findings = list(raw.findings)
+    count = RowCount(file=str(path))
+    count.rows = {(r.sheet, r.number) for t in TABLES for r in raw.tables.get(t, [])}
+    count.read = len(count.rows)
+    dept = fields.department(raw, findings) if raw.usable else None
+    if dept is None:  # without usable 部门信息 nothing of this file can enter the catalog
+        count.rejected = count.read
+        return None, findings, count
+    typed = []
+    for row in raw.tables.get("职权目录", []):
+        p = fields.power(row, dept, findings)
+        if p is not None:
+            typed.append((p, None))
+    dept.powers = _assemble(typed)
+    every = list(dept.all_powers())
+    discretion.attach_tiers(raw.tables.get("裁量基准", []), every, findings)
+    dept.flows = process.build_flows(raw.tables.get("流程", []), findings)
+    flows = {f.name: f for f in dept.flows}
+    for flow in dept.flows:
+        findings += process.check_flow(flow)
+    for p in every:
+        findings += legal.check_power(p, dept, laws, today)
+        findings += discretion.check_power(p, inclusive_ends)
+        if p.status != "取消":
+            findings += process.check_power_flow(p, flows)
+    findings += cross.check_department(dept)
+    return dept, findings, count
+
+
+def _rejected_rows(findings: list[Finding]) -> set[tuple[str, str, int]]:
+    return {(f.file, f.sheet, f.row) for f in findings if f.severity == "error" and f.sheet and f.row}
+
+
+def _tier_rows(t) -> list[int]:
+    return [t.provenance.row, *t.more_rows]
+
+
+def _drop_rejected(dept: Department, rejected: set) -> list[Finding]:
+    """Keep only accepted rows in the department; rows whose parent was rejected get a finding too."""
+    def ok(prov) -> bool:
+        return (prov.file, prov.sheet, prov.row) not in rejected
+
+    cascaded: list[Finding] = []
+
+    def drop_with(parent: Power, rows: list) -> None:
+        for prov in rows:
+            if ok(prov):
+                cascaded.append(S.DROPPED_WITH_PARENT(prov, parent.full_name, parent_row=parent.provenance.row))
+                rejected.add((prov.file, prov.sheet, prov.row))
+
+    def tier_provs(p: Power) -> list:
+        return [t.provenance.model_copy(update={"row": r}) for t in p.tiers for r in _tier_rows(t)]
+
+    kept = []
+    for p in dept.powers:
+        if not ok(p.provenance):
+            drop_with(p, [s.provenance for s in p.sub_items if s.provenance.row != p.provenance.row]
+                      + [prov for s in p.walk() for prov in tier_provs(s)])
+            continue
+        subs = []
+        for s in p.sub_items:
+            if ok(s.provenance):
+                subs.append(s)
+            else:
+                drop_with(s, tier_provs(s))
+        p.sub_items = subs
+        kept.append(p)
+    dept.powers = kept
+    for p in dept.all_powers():
+        p.tiers = [t for t in p.tiers if ok(t.provenance)]
+    for flow in dept.flows:
+        flow.steps = [s for s in flow.steps if ok(s.provenance)]
+    return cascaded
+
+
+def _accepted_rows(dept: Department) -> set[tuple[str, int]]:
+    keys = set()
+    for p in dept.all_powers():
+        keys.add((p.provenance.sheet, p.provenance.row))
+        for t in p.tiers:
+            keys.update((t.provenance.sheet, r) for r in _tier_rows(t))
+    for flow in dept.flows:
+        keys.update((s.provenance.sheet, s.provenance.row) for s in flow.steps)
+    return keys
+
+
+def validate(paths: list[str | Path], *, laws: LawRegistry | None = None, inclusive_ends: bool = False,
+             reference: list[cross.ReferenceItem] | None = None, today: date | None = None) -> ValidationResult:
+    """Validate every workbook under `paths`; cross-department checks run on all of them."""
+    laws = laws or LawRegistry.load()
+    result = ValidationResult()
+    files = find_workbooks(paths)
+    for path in files:
+        dept, findings, count = validate_workbook(path, laws, inclusive_ends=inclusive_ends, today=today)
+        result.findings += findings
+        result.counts[str(path)] = count
+        if dept is not None:
+            if reference:
+                result.findings += cross.check_reference(dept, reference)
+            result.departments.append(dept)
+    result.findings += cross.check_across(result.departments)
+    rejected = _rejected_rows(result.findings)
+    for dept in result.departments:
+        result.findings += _drop_rejected(dept, rejected)
+        count = result.counts[dept.file]
+        count.accepted = len(_accepted_rows(dept) & count.rows)
+        count.rejected = len({(s, r) for f, s, r in rejected if f == dept.file} & count.rows)
+    return result
