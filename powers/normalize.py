@@ -200,7 +200,7 @@ def fine_from_words(words: str | None) -> Fine | None:
     """处二万元以上五万元以下罚款 → Fine(20000, 50000); None when no fine is stated."""
     if not words or "罚款" not in words and "元" not in words and "百分之" not in words:
         return None
-    w = words.replace(" ", "")
+    w = words.replace(" ", "").replace("等值以上", "一倍以上")  # 货值金额等值以上三倍以下
     if m := _PERCENT.search(w):
         return Fine(lower=cn_number(m.group(2)), upper=cn_number(m.group(3)), unit="%",
                     base=_base(m.group(1)), words=words)
