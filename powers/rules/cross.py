@@ -109,3 +109,7 @@ def check_reference(dept: Department, reference: list[ReferenceItem]) -> list[Fi
         if p.name not in expected:
             out.append(EXTRA(p.provenance.model_copy(update={"column": "职权名称"}), p.name))
     return out
+CODE_TAKEN = rule(
+    "X506", "code-taken", "error",
+    "基本编码 {value} 在编码库中已属于另一事项“{holder}”", "Basic code {value} already belongs to '{holder}' in the registry",
+    "清空该编码由系统赋码；编码一经发放不得改作他用。")

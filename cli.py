@@ -1,0 +1,206 @@
+"""powers: the command line, a thin layer over the `powers` library."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+import powers
+from powers import catalog as cat
+from powers import report
+
+app = typer.Typer(help="Administrative power inventories: validate, code, draw and publish (行政权力清单工具).",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+    xlsx = "xlsx"
+
+
+class TextOrJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class ChartFormat(str, Enum):
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+
+
+def fail(zh: str, en: str, code: int = 2) -> None:
+    typer.echo(f"错误：{zh}\nError: {en}", err=True)
+    raise typer.Exit(code)
+
+
+def existing(paths: list[Path]) -> list[Path]:
+    for p in paths:
+        if not p.exists():
+            fail(f"找不到文件或目录：{p}", f"no such file or directory: {p}")
+    return paths
+
+
+Paths = Annotated[list[Path], typer.Argument(help="Workbooks (.xlsx) or folders of workbooks.")]
+LawsOpt = Annotated[Optional[Path], typer.Option("--laws", help="Law registry JSON (default: the shipped one).")]
+InclusiveOpt = Annotated[bool, typer.Option("--inclusive-ends", help="Tier end points both inclusive "
+                                            "(default: 以上含本数、以下不含本数).")]
+
+
+def _laws(path: Path | None):
+    if path is not None and not path.exists():
+        fail(f"找不到法律法规库：{path}", f"law registry not found: {path}")
+    try:
+        return powers.LawRegistry.load(path)
+    except (ValueError, KeyError) as e:
+        fail(f"法律法规库格式错误：{path}（{e}）", f"invalid law registry {path}: {e}")
+
+
+def _validate(paths, laws, inclusive_ends, reference=None):
+    files = powers.find_workbooks(existing(paths))
+    if not files:
+        fail("没有找到 .xlsx 工作簿", "no .xlsx workbooks found in the given paths")
+    ref = None
+    if reference is not None:
+        existing([reference])
+        try:
+            ref = powers.load_reference(reference)
+        except Exception as e:  # noqa: BLE001 - any broken reference file is an argument problem
+            fail(f"参照目录无法读取：{reference}（{e}）", f"cannot read reference list {reference}: {e}")
+    return powers.validate(files, laws=_laws(laws), inclusive_ends=inclusive_ends, reference=ref)
+
+
+def _tally(result) -> str:
+    s = report.summary(result)
+    return (f"读取 {s['rows_read']} 行，接受 {s['rows_accepted']} 行，退回 {s['rows_rejected']} 行；错误 {s['errors']} 个，"
+            f"警告 {s['warnings']} 个 / rows read {s['rows_read']}, accepted {s['rows_accepted']}, rejected "
+            f"{s['rows_rejected']}; {s['errors']} errors, {s['warnings']} warnings")
+
+
+@app.command()
+def validate(
+    paths: Paths,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the report (required for xlsx).")] = None,
+    laws: LawsOpt = None,
+    reference: Annotated[Optional[Path], typer.Option("--reference", help="Reference list (xlsx or json) to find "
+                                                      "missing and extra powers.")] = None,
+    inclusive_ends: InclusiveOpt = False,
+) -> None:
+    """Check workbooks and report every finding. Exit 0 without errors, 1 with errors, 2 on bad arguments."""
+    if format == ReportFormat.xlsx and out is None:
+        fail("xlsx 格式需要用 --out 指定输出目录", "--format xlsx needs --out DIR")
+    result = _validate(paths, laws, inclusive_ends, reference)
+    if format == ReportFormat.xlsx:
+        for p in report.write_annotated(result, out):
+            typer.echo(f"已写入 / wrote {p}", err=True)
+    else:
+        text = {"text": report.to_text, "json": report.to_json, "html": report.to_html}[format.value](result)
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            target = out / f"report.{ 'txt' if format == ReportFormat.text else format.value}"
+            target.write_text(text, encoding="utf-8")
+            typer.echo(f"已写入 / wrote {target}", err=True)
+    if format != ReportFormat.text or out is not None:  # the text report already ends with the tally
+        typer.echo(_tally(result), err=True)
+    raise typer.Exit(1 if result.errors else 0)
+
+
+@app.command("catalog")
+def catalog_cmd(
+    paths: Paths,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for catalog.json, its schema and codes.sqlite.")]
+    = Path("build"),
+    registry: Annotated[Optional[Path], typer.Option("--registry", help="Code registry (default: OUT/codes.sqlite).")]
+    = None,
+    release_date: Annotated[Optional[str], typer.Option("--release-date", help="YYYY-MM-DD (default: latest 填报日期).")]
+    = None,
+    laws: LawsOpt = None,
+    inclusive_ends: InclusiveOpt = False,
+) -> None:
+    """Validate, assign unified codes and write catalog.json with its JSON Schema."""
+    rd = _date(release_date)
+    result = _validate(paths, laws, inclusive_ends)
+    with powers.CodeRegistry(registry or out / cat.REGISTRY_FILE) as reg:
+        catalog, findings = cat.build_catalog(result, reg, rd)
+    result.findings += findings
+    path = cat.write_catalog(catalog, out)
+    s = cat.stats(catalog)
+    typer.echo(f"已写入 / wrote {path}: {len(catalog.departments)} 个部门，{s['total']} 项职权（另有子项 {s['sub_items']} 项）")
+    typer.echo(_tally(result), err=True)
+    if result.errors:
+        typer.echo("有错误的行未收入目录，运行 powers validate 查看 / rows with errors were left out; run powers validate",
+                   err=True)
+    raise typer.Exit(1 if result.errors else 0)
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"日期格式应为 YYYY-MM-DD：{value}", f"date must be YYYY-MM-DD: {value}")
+
+
+def _load_or_build(paths: list[Path]):
+    """A catalog.json (or a folder holding one), or workbooks validated on the fly (no codes)."""
+    existing(paths)
+    if len(paths) == 1 and (paths[0].suffix == ".json" or (paths[0] / cat.CATALOG_FILE).exists()):
+        try:
+            return cat.load_catalog(paths[0])
+        except ValueError as e:
+            fail(f"不是有效的目录文件：{paths[0]}", f"not a valid catalog: {paths[0]} ({str(e)[:200]})")
+    result = _validate(paths, None, False)
+    return powers.Catalog(departments=result.departments)
+
+
+@app.command()
+def stats(
+    paths: Annotated[list[Path], typer.Argument(help="catalog.json, its folder, or workbooks.")],
+    format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
+) -> None:
+    """Counts per department and category (共N项，其中行政许可X项…)."""
+    s = cat.stats(_load_or_build(paths))
+    typer.echo(json.dumps(s, ensure_ascii=False, indent=1) if format == TextOrJson.json else cat.stats_text(s))
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="Older catalog.json (or another city's).")],
+    new: Annotated[Path, typer.Argument(help="Newer catalog.json.")],
+    by: Annotated[str, typer.Option("--by", help="Match powers by 'code' (releases) or 'name' (two cities).")] = "code",
+    format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
+) -> None:
+    """Added, removed, changed and status-changed powers between two catalogs."""
+    if by not in ("code", "name"):
+        fail("--by 只能是 code 或 name", "--by must be code or name")
+    d = cat.diff(_load_or_build([old]), _load_or_build([new]), by=by)
+    typer.echo(json.dumps(d, ensure_ascii=False, indent=1, default=str) if format == TextOrJson.json
+               else cat.diff_text(d))
+
+
+@app.command()
+def template(out: Annotated[Path, typer.Argument(help="Where to write the blank workbook (.xlsx).")]) -> None:
+    """Write a blank department workbook: four sheets, instructions, drop-downs, example rows."""
+    if out.suffix.lower() != ".xlsx":
+        fail("输出文件应以 .xlsx 结尾", "the output file must end in .xlsx")
+    powers.write_template(out)
+    typer.echo(f"已写入 / wrote {out}")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,143 @@
+"""The catalog stage: validated departments + unified codes → catalog.json, stats and diffs."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from .codes import CodeRegistry
+from .models import CATEGORIES, Catalog, Finding, Power
+from .rules import cross
+from .validate import ValidationResult
+
+CATALOG_FILE = "catalog.json"
+SCHEMA_FILE = "catalog.schema.json"
+REGISTRY_FILE = "codes.sqlite"
+
+
+def build_catalog(result: ValidationResult, registry: CodeRegistry,
+                  release_date: date | None = None) -> tuple[Catalog, list[Finding]]:
+    """Assign codes and assemble the catalog; code conflicts come back as findings."""
+    depts = sorted(result.departments, key=lambda d: (d.number, d.name))
+    conflicts = registry.assign(depts)
+    findings = [cross.CODE_TAKEN(c.power.provenance.model_copy(update={"column": "基本编码"}), c.code,
+                                 holder=c.holder.split("|")[3]) for c in conflicts]
+    for d in depts:
+        d.powers.sort(key=lambda p: p.basic_code)
+        for p in d.powers:
+            p.sub_items.sort(key=lambda s: s.basic_code)
+        d.flows.sort(key=lambda f: f.name)
+    if release_date is None:
+        dates = [d.filled_date for d in depts if d.filled_date]
+        release_date = max(dates) if dates else None
+    return Catalog(release_date=release_date, departments=depts), findings
+
+
+def catalog_json(catalog: Catalog) -> str:
+    return catalog.model_dump_json(indent=1) + "\n"
+
+
+def schema_json() -> str:
+    return json.dumps(Catalog.model_json_schema(), ensure_ascii=False, indent=1) + "\n"
+
+
+def write_catalog(catalog: Catalog, out_dir: str | Path) -> Path:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    _atomic_write(out / SCHEMA_FILE, schema_json())
+    _atomic_write(out / CATALOG_FILE, catalog_json(catalog))
+    return out / CATALOG_FILE
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def load_catalog(path: str | Path) -> Catalog:
+    path = Path(path)
+    if path.is_dir():
+        path = path / CATALOG_FILE
+    return Catalog.model_validate_json(path.read_text("utf-8"))
+
+
+# ---------------------------------------------------------------- stats
+def stats(catalog: Catalog, *, public_only: bool = False) -> dict:
+    """Counts per department and category (main items; sub-items counted apart)."""
+    out = {"total": 0, "sub_items": 0, "by_category": {c: 0 for c in CATEGORIES}, "by_status": {},
+           "departments": []}
+    for d in catalog.departments:
+        powers = [p for p in d.powers if not public_only or p.scope == "社会"]
+        row = {"name": d.name, "total": len(powers), "by_category": {c: 0 for c in CATEGORIES},
+               "sub_items": sum(len(p.sub_items) for p in powers),
+               "tiers": sum(len(s.tiers) for p in powers for s in p.walk())}
+        for p in powers:
+            row["by_category"][p.category] += 1
+            out["by_category"][p.category] += 1
+            out["by_status"][p.status] = out["by_status"].get(p.status, 0) + 1
+        out["total"] += row["total"]
+        out["sub_items"] += row["sub_items"]
+        out["departments"].append(row)
+    return out
+
+
+def summary_sentence(total: int, by_category: dict[str, int]) -> str:
+    """共126项，其中行政许可2项、行政处罚106项……"""
+    parts = [f"{c}{n}项" for c, n in by_category.items() if n]
+    return f"共{total}项" + ("，其中" + "、".join(parts) if parts else "") + "。"
+
+
+def stats_text(s: dict) -> str:
+    lines = [f"{d['name']}：{summary_sentence(d['total'], d['by_category'])}" for d in s["departments"]]
+    lines.append(f"合计：{summary_sentence(s['total'], s['by_category'])}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- diff
+DIFF_FIELDS = ("name", "sub_item", "category", "unit", "legal_basis_text", "statutory_limit", "promised_limit", "fee",
+               "conditions", "materials", "quantity_limit", "scope", "flow", "no_discretion")
+
+
+def _key(dept_name: str, p: Power, by: str) -> str:
+    if by == "code":
+        return p.basic_code or f"{dept_name}|{p.full_name}"
+    return f"{dept_name}|{p.category}|{p.full_name}"
+
+
+def diff(old: Catalog, new: Catalog, *, by: str = "code") -> dict:
+    """What changed between two catalogs: by code (releases of one city) or by name (two cities)."""
+    def index(c: Catalog):
+        return {_key(d.name, p, by): (d.name, p) for d, p in c.all_powers()}
+
+    a, b = index(old), index(new)
+    out = {"added": [], "removed": [], "changed": [], "status_changed": []}
+    item = lambda d, p: {"department": d, "code": p.basic_code, "name": p.full_name, "category": p.category}  # noqa: E731
+    for k in sorted(b.keys() - a.keys()):
+        out["added"].append(item(*b[k]))
+    for k in sorted(a.keys() - b.keys()):
+        out["removed"].append(item(*a[k]))
+    for k in sorted(a.keys() & b.keys()):
+        (_, p), (d, q) = a[k], b[k]
+        if p.status != q.status:
+            out["status_changed"].append(item(d, q) | {"from": p.status, "to": q.status})
+        fields = {f: {"old": getattr(p, f), "new": getattr(q, f)} for f in DIFF_FIELDS if getattr(p, f) != getattr(q, f)}
+        if [t.model_dump(exclude={"provenance", "more_rows"}) for t in p.tiers] != \
+                [t.model_dump(exclude={"provenance", "more_rows"}) for t in q.tiers]:
+            fields["tiers"] = {"old": len(p.tiers), "new": len(q.tiers)}
+        if fields:
+            out["changed"].append(item(d, q) | {"fields": fields})
+    return out
+
+
+def diff_text(dd: dict) -> str:
+    lines = [f"新增 {len(dd['added'])} 项，删除 {len(dd['removed'])} 项，变更 {len(dd['changed'])} 项，"
+             f"状态变化 {len(dd['status_changed'])} 项"]
+    for title, key in (("新增", "added"), ("删除", "removed")):
+        for e in dd[key]:
+            lines.append(f"  {title}  {e['code'] or '':12}  {e['department']}  {e['name']}（{e['category']}）")
+    for e in dd["status_changed"]:
+        lines.append(f"  状态  {e['code'] or '':12}  {e['department']}  {e['name']}：{e['from']} → {e['to']}")
+    for e in dd["changed"]:
+        lines.append(f"  变更  {e['code'] or '':12}  {e['department']}  {e['name']}：{'、'.join(e['fields'])}")
+    return "\n".join(lines)

@@ -1,0 +1,138 @@
+"""Unified codes (基本编码 / 实施编码) kept in a SQLite registry beside the catalog.
+
+A power is identified by region, department number, category, name and sub-item, so re-sorting,
+re-submitting or editing other fields of a workbook keeps its code. Codes are never deleted:
+a cancelled power's code is retired, and allocation always counts past every code ever issued.
+Allocation runs inside one `BEGIN IMMEDIATE` transaction, which SQLite serialises across processes.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .models import CATEGORIES, Department, Power
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS codes (
+    basic_code TEXT PRIMARY KEY,
+    identity   TEXT NOT NULL,
+    status     TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retired')),
+    assigned   TEXT NOT NULL,
+    retired    TEXT
+);
+CREATE INDEX IF NOT EXISTS codes_identity ON codes (identity);
+"""
+
+
+def identity(dept: Department, p: Power) -> str:
+    return "|".join((dept.region_code, dept.number, p.category, p.name, p.sub_item or ""))
+
+
+@dataclass
+class Conflict:
+    """A code a workbook carries that the registry already gave to another power."""
+
+    power: Power
+    code: str
+    holder: str
+
+
+class CodeRegistry:
+    """The registry of every code ever issued (编码库)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self.db.execute("PRAGMA busy_timeout = 60000")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def code_of(self, ident: str) -> str | None:
+        row = self.db.execute("SELECT basic_code FROM codes WHERE identity = ? ORDER BY status = 'retired', "
+                              "assigned DESC LIMIT 1", (ident,)).fetchone()
+        return row[0] if row else None
+
+    def holder(self, code: str) -> str | None:
+        row = self.db.execute("SELECT identity FROM codes WHERE basic_code = ?", (code,)).fetchone()
+        return row[0] if row else None
+
+    def _next(self, prefix: str, width: int, start: int, stop: int) -> str:
+        """Next unused number after the highest ever issued under `prefix` (retired ones included)."""
+        row = self.db.execute("SELECT MAX(CAST(substr(basic_code, ?, ?) AS INTEGER)) FROM codes "
+                              "WHERE basic_code LIKE ? AND substr(basic_code, ?, ?) != ?",
+                              (start, stop - start + 1, prefix + "%", start, stop - start + 1, "0" * width)).fetchone()
+        n = (row[0] or 0) + 1
+        if n >= 10 ** width:
+            raise OverflowError(f"no codes left under {prefix}")
+        return f"{n:0{width}d}"
+
+    def _insert(self, code: str, ident: str, now: str) -> None:
+        self.db.execute("INSERT INTO codes (basic_code, identity, assigned) VALUES (?, ?, ?)", (code, ident, now))
+
+    def assign(self, departments: list[Department]) -> list[Conflict]:
+        """Give every power and sub-item its 基本编码 and 实施编码, in one transaction."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        conflicts: list[Conflict] = []
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for dept in departments:
+                conflicts += self._assign_department(dept, now)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return conflicts
+
+    def _assign_department(self, dept: Department, now: str) -> list[Conflict]:
+        conflicts = []
+        # carried codes first, so allocation counts past them
+        for p in dept.all_powers():
+            if p.basic_code:
+                ident = identity(dept, p)
+                holder = self.holder(p.basic_code)
+                if holder is None:
+                    self._insert(p.basic_code, ident, now)
+                elif holder != ident:
+                    conflicts.append(Conflict(p, p.basic_code, holder))
+                    p.basic_code = None
+        # then new powers, in an order that does not depend on the rows' order in the workbook
+        for p in sorted(dept.powers, key=lambda p: (p.category, p.name)):
+            self._code(dept, p, None, now)
+            for s in sorted(p.sub_items, key=lambda s: s.sub_item or ""):
+                self._code(dept, s, p.basic_code, now)
+        for p in dept.all_powers():
+            level = p.level or dept.level
+            p.implementation_code = f"{dept.credit_code}{level}{p.basic_code}"
+            if p.status == "取消":
+                self.db.execute("UPDATE codes SET status = 'retired', retired = COALESCE(retired, ?) "
+                                "WHERE basic_code = ?", (now, p.basic_code))
+        return conflicts
+
+    def _code(self, dept: Department, p: Power, main_code: str | None, now: str) -> None:
+        ident = identity(dept, p)
+        if p.basic_code is None:
+            p.basic_code = self.code_of(ident)
+        if p.basic_code is not None:
+            return
+        if main_code is None:
+            origin = "00" if p.origin == "国家基本目录" else dept.region_code[:2]
+            prefix = origin + CATEGORIES[p.category] + dept.number
+            p.basic_code = prefix + self._next(prefix, 3, 7, 9) + "000"
+        else:
+            prefix = main_code[:9]
+            p.basic_code = prefix + self._next(prefix, 3, 10, 12)
+        self._insert(p.basic_code, ident, now)
+
+    def retired(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT basic_code FROM codes WHERE status = 'retired' ORDER BY 1")]
