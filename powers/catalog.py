@@ -20,7 +20,7 @@ def build_catalog(result: ValidationResult, registry: CodeRegistry,
     """Assign codes and assemble the catalog; code conflicts come back as findings."""
     depts = sorted(result.departments, key=lambda d: (d.number, d.name))
     conflicts = registry.assign(depts)
-    findings = [cross.CODE_TAKEN(c.power.provenance.model_copy(update={"column": "基本编码"}), c.code,
+    findings = [cross.CODE_TAKEN(c.power.at("基本编码"), c.code,
                                  holder=c.holder.split("|")[3]) for c in conflicts]
     for d in depts:
         d.powers.sort(key=lambda p: p.basic_code)

@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 CATEGORIES: dict[str, str] = {
     "行政许可": "01",
@@ -47,6 +49,18 @@ class Provenance(Model):
     row: int
     column: str | None = None  # header name
     cell: str | None = None  # A1 reference
+
+
+class Located(Model):
+    """A model made from one input row; `at(column)` gives that row's cell for a finding."""
+
+    provenance: Provenance
+    _row: Any = PrivateAttr(default=None)  # the raw row, kept only while validating
+
+    def at(self, column: str) -> Provenance:
+        if self._row is not None:
+            return self._row.at(column)
+        return self.provenance.model_copy(update={"column": column, "cell": None})
 
 
 class Finding(Model):
@@ -99,7 +113,7 @@ class Fine(Model):
     words: str | None = None
 
 
-class DiscretionTier(Model):
+class DiscretionTier(Located):
     """One tier of a penalty's discretion standard (裁量阶次)."""
 
     tier: int
@@ -118,7 +132,7 @@ class FlowEdge(Model):
     condition: str | None = None
 
 
-class FlowStep(Model):
+class FlowStep(Located):
     """One step (环节) of an operation flow."""
 
     id: str
@@ -140,7 +154,7 @@ class Flow(Model):
     description: str = ""
 
 
-class Power(Model):
+class Power(Located):
     """One administrative power (职权) or sub-item (子项)."""
 
     seq: str | None = None

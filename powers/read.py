@@ -119,6 +119,7 @@ class Row:
     sheet: str
     number: int
     cells: dict[str, Cell] = field(default_factory=dict)
+    layout: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)  # column → (header, letter)
 
     def get(self, key: str) -> str | None:
         c = self.cells.get(key)
@@ -132,6 +133,10 @@ class Row:
         c = self.cells.get(key) if key else None
         if c:
             return c.prov
+        if key in self.layout:  # an empty cell still has an address
+            header, letter = self.layout[key]
+            return Provenance(file=self.file, sheet=self.sheet, row=self.number, column=header,
+                              cell=f"{letter}{self.number}")
         return Provenance(file=self.file, sheet=self.sheet, row=self.number, column=key)
 
 
@@ -291,10 +296,11 @@ def _read_sheet(out: RawWorkbook, path: Path, wb, name: str, canon: str) -> None
         if col not in colmap.values():
             out.findings.append(S.REQUIRED_COLUMN_MISSING(
                 Provenance(file=file, sheet=name, row=hi + 1), sheet=name, column=col))
+    layout = {canon_col: (headers[j], get_column_letter(j + 1)) for j, canon_col in colmap.items()}
     rows = []
     for i in range(hi + 1, len(grid)):
         values = grid[i]
-        row = Row(file, name, i + 1)
+        row = Row(file, name, i + 1, layout=layout)
         for j, canon_col in colmap.items():
             raw = values[j] if j < len(values) else None
             t = normalize.text(raw, multiline=canon_col in MULTILINE)

@@ -66,12 +66,12 @@ def check_department(dept: Department) -> list[Finding]:
     for p in dept.all_powers():
         key = (p.name, p.sub_item)
         if key in seen and seen[key] != p.provenance.row:
-            out.append(DUPLICATE(p.provenance.model_copy(update={"column": "职权名称"}), p.full_name,
+            out.append(DUPLICATE(p.at("职权名称"), p.full_name,
                                  other=seen[key]))
         seen.setdefault(key, p.provenance.row)
         if p.basic_code:
             if p.basic_code in codes and codes[p.basic_code] != p.provenance.row:
-                out.append(DUPLICATE_CODE(p.provenance.model_copy(update={"column": "基本编码"}), p.basic_code,
+                out.append(DUPLICATE_CODE(p.at("基本编码"), p.basic_code,
                                           other=codes[p.basic_code]))
             codes.setdefault(p.basic_code, p.provenance.row)
     return out
@@ -88,7 +88,7 @@ def check_across(depts: list[Department]) -> list[Finding]:
         for p in d.powers:
             others = [o for o in owners[p.name] if o != d.name]
             if others:
-                out.append(SAME_NAME(p.provenance.model_copy(update={"column": "职权名称"}), p.name,
+                out.append(SAME_NAME(p.at("职权名称"), p.name,
                                      other="、".join(others)))
     return out
 
@@ -107,7 +107,7 @@ def check_reference(dept: Department, reference: list[ReferenceItem]) -> list[Fi
             out.append(MISSING(where, r.name, category=r.category))
     for p in dept.powers:
         if p.name not in expected:
-            out.append(EXTRA(p.provenance.model_copy(update={"column": "职权名称"}), p.name))
+            out.append(EXTRA(p.at("职权名称"), p.name))
     return out
 CODE_TAKEN = rule(
     "X506", "code-taken", "error",

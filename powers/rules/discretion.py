@@ -135,6 +135,7 @@ def attach_tiers(rows: list[Row], powers: list[Power], findings: list[Finding]) 
         statutory = tier_fine(row, "法定下限", "法定上限", None)
         tier = DiscretionTier(tier=number, circumstances=[circ], kinds=kinds, standard=standard, fine=fine,
                               statutory=statutory, note=row.get("说明"), provenance=row.at("阶次"))
+        tier._row = row
         p.tiers.append(tier)
         last_tier = tier
 
@@ -152,7 +153,7 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
         return out
     if not p.tiers:
         if not p.no_discretion:
-            out.append(NO_TIERS(p.provenance.model_copy(update={"column": "无裁量空间"}), name))
+            out.append(NO_TIERS(p.at("无裁量空间"), name))
         return out
     if p.no_discretion:
         out.append(NO_DISCRETION_WITH_TIERS(p.tiers[0].provenance, name, n=len(p.tiers)))
@@ -165,10 +166,10 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
     prev = None
     for t in sorted(p.tiers, key=lambda t: t.tier):
         f = t.fine
-        at_fine = t.provenance.model_copy(update={"column": "裁量标准"})
+        at_fine = t.at("裁量标准")
         for circ in t.circumstances:
             if term := vague_term(circ):
-                out.append(VAGUE(t.provenance.model_copy(update={"column": "违法情节"}), circ, term=term))
+                out.append(VAGUE(t.at("违法情节"), circ, term=term))
         if f is None:
             if "罚款" in t.kinds:
                 out.append(FINE_UNPARSED(at_fine, t.standard or "（空）"))

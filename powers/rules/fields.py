@@ -210,7 +210,7 @@ def power(row: Row, dept: Department, findings: list[Finding]) -> Power | None:
         for col in ("办理条件", "申请材料", "收费依据及标准"):
             if not row.get(col):
                 findings.append(EIGHT_DISCLOSURES(row.at(col), column=col))
-    return Power(
+    p = Power(
         seq=row.get("序号"), basic_code=check_code(row, cat, dept, findings),
         origin=closed(row, "事项来源", ORIGINS, findings, "地方"), name=name, sub_item=row.get("子项名称"),
         category=cat, legal_bases=parse_bases(row.get("实施依据")), legal_basis_text=row.get("实施依据") or "",
@@ -222,6 +222,8 @@ def power(row: Row, dept: Department, findings: list[Finding]) -> Power | None:
         scope=closed(row, "公开范围", SCOPES, findings, "社会"),
         status=closed(row, "状态", STATUSES, findings, "在用"), flow=row.get("流程"),
         no_discretion=bool(no_disc), note=row.get("备注"), provenance=row.at())
+    p._row = row
+    return p
 
 
 def penalty_kinds(row: Row, findings: list[Finding]) -> list[str]:

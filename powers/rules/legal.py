@@ -50,7 +50,7 @@ def _edition_year(edition: str | None) -> int | None:
 
 
 def check_power(p: Power, dept: Department, laws: LawRegistry, today: date) -> list[Finding]:
-    where = p.provenance.model_copy(update={"column": "实施依据"})
+    where = p.at("实施依据")
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
 

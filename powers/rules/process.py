@@ -74,10 +74,12 @@ def build_flows(rows: list[Row], findings: list[Finding]) -> list[Flow]:
         if any(s.id == step_id for s in flow.steps):
             findings.append(DUPLICATE_STEP(row.at("步骤"), step_id, flow=name))
             continue
-        flow.steps.append(FlowStep(
+        s = FlowStep(
             id=step_id, name=step_name, post=row.get("承办岗位"), days=step_days, next=parse_next(row.get("下一步")),
             risk=row.get("风险点"), risk_level=fields.risk_level(row, findings), control=row.get("防控措施"),
-            provenance=row.at()))
+            provenance=row.at())
+        s._row = row
+        flow.steps.append(s)
     for flow in flows.values():
         flow.description = describe(flow)
     return list(flows.values())
@@ -141,14 +143,14 @@ def check_flow(flow: Flow) -> list[Finding]:
     for s in flow.steps:
         for e in s.next:
             if e.target not in ids:
-                out.append(DANGLING(s.provenance.model_copy(update={"column": "下一步"}), e.target,
+                out.append(DANGLING(s.at("下一步"), e.target,
                                     flow=flow.name, step=s.id))
     if not flow.steps:
         return out
     reach = _reachable(flow, flow.steps[0].id)
     for s in flow.steps:
         if s.id not in reach:
-            out.append(UNREACHABLE(s.provenance.model_copy(update={"column": "步骤"}), s.id, flow=flow.name))
+            out.append(UNREACHABLE(s.at("步骤"), s.id, flow=flow.name))
     ends = [s for s in flow.steps if not [e for e in s.next if e.target in ids]]
     if not ends:
         out.append(NO_END(flow.steps[0].provenance, flow.name, flow=flow.name))
@@ -166,10 +168,10 @@ def check_power_flow(p: Power, flows: dict[str, Flow]) -> list[Finding]:
     name = flow_name(p)
     flow = flows.get(name)
     if flow is None:
-        return [FLOW_UNDEFINED(p.provenance.model_copy(update={"column": "流程"}), name, category=p.category)]
+        return [FLOW_UNDEFINED(p.at("流程"), name, category=p.category)]
     total = longest_days(flow)
     if p.statutory_days and total > p.statutory_days:
-        return [TIME_OVER(p.provenance.model_copy(update={"column": "法定时限"}), f"{total:g}", flow=flow.name,
+        return [TIME_OVER(p.at("法定时限"), f"{total:g}", flow=flow.name,
                           statutory=f"{p.statutory_days:g}")]
     return []
 

@@ -1,0 +1,109 @@
+"""The command line: exit codes, formats, and the documented JSON report shape."""
+from __future__ import annotations
+
+import json
+
+import openpyxl
+from typer.testing import CliRunner
+
+from cli import app
+from conftest import INVENTORIES
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_validate_inventories_clean_text():
+    r = invoke("validate", INVENTORIES)
+    assert r.exit_code == 0, r.output
+    assert "错误 0 个" in r.output
+
+
+def test_validate_json_shape_and_counts(book, tmp_path):
+    book.powers[0]["承办机构"] = None
+    r = invoke("validate", book.save(tmp_path / "a.xlsx"), "--format", "json")
+    assert r.exit_code == 1
+    data = json.loads(r.stdout)
+    assert data["version"] == 1
+    f = data["findings"][0]
+    assert set(f) == {"rule", "slug", "severity", "file", "sheet", "row", "column", "cell", "value", "message_zh",
+                      "message_en", "hint"}
+    assert (f["rule"], f["sheet"], f["column"], f["cell"]) == ("F101", "职权目录", "承办机构", "G2")
+    s = data["summary"]["files"][0]
+    assert s["rows_read"] == s["rows_accepted"] + s["rows_rejected"] == 12
+    assert s["rows_rejected"] == 1
+
+
+def test_validate_html_is_self_contained(book, tmp_path):
+    book.powers[0]["职权名称"] = "<script>alert(1)</script>"
+    book.powers[0]["公开范围"] = "不公开"
+    r = invoke("validate", book.save(tmp_path / "a.xlsx"), "--format", "html", "--out", tmp_path / "rep")
+    assert r.exit_code == 1
+    html = (tmp_path / "rep" / "report.html").read_text("utf-8")
+    assert "<script>" not in html and "http" not in html and "F102" in html
+
+
+def test_validate_xlsx_annotates_cells(book, tmp_path):
+    book.powers[0]["承诺时限"] = "30"
+    src = book.save(tmp_path / "in" / "dept.xlsx")
+    r = invoke("validate", src, "--format", "xlsx", "--out", tmp_path / "out")
+    assert r.exit_code == 1
+    wb = openpyxl.load_workbook(tmp_path / "out" / "dept.校验结果.xlsx")
+    assert wb.sheetnames[0] == "校验结果"
+    cell = wb["职权目录"]["I2"]
+    assert cell.comment is not None and "F104" in cell.comment.text
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert wb["校验结果"]["B2"].value == "F104"
+
+
+def test_bad_arguments_exit_2(tmp_path):
+    assert invoke("validate", tmp_path / "missing.xlsx").exit_code == 2
+    assert invoke("validate", INVENTORIES, "--format", "xlsx").exit_code == 2
+    assert invoke("validate", INVENTORIES, "--format", "yaml").exit_code == 2
+    assert invoke("validate", INVENTORIES, "--laws", tmp_path / "nolaws.json").exit_code == 2
+    assert invoke("template", tmp_path / "t.txt").exit_code == 2
+    r = invoke("validate", tmp_path / "missing.xlsx")
+    assert "找不到" in r.output and "no such file" in r.output
+
+
+def test_catalog_stats_diff(tmp_path):
+    out = tmp_path / "build"
+    r = invoke("catalog", INVENTORIES, "-o", out)
+    assert r.exit_code == 0, r.output
+    data = json.loads((out / "catalog.json").read_text("utf-8"))
+    schema = json.loads((out / "catalog.schema.json").read_text("utf-8"))
+    assert schema["title"] == "Catalog" and data["departments"]
+    assert (out / "codes.sqlite").exists()
+    s = invoke("stats", out / "catalog.json", "--format", "json")
+    stats = json.loads(s.stdout)
+    assert stats["total"] >= 300 and all(stats["by_category"].values())
+    assert "共" in invoke("stats", out).stdout
+    same = invoke("diff", out / "catalog.json", out / "catalog.json", "--format", "json")
+    assert json.loads(same.stdout) == {"added": [], "removed": [], "changed": [], "status_changed": []}
+
+
+def test_diff_reports_changes(book, tmp_path):
+    invoke("catalog", book.save(tmp_path / "a" / "d.xlsx"), "-o", tmp_path / "old")
+    book.powers[0]["状态"] = "暂停"
+    book.powers[1]["承办机构"] = "新执法科"
+    book.powers.append(dict(book.powers[0], 序号="3", 职权名称="新许可", 状态="在用"))
+    invoke("catalog", book.save(tmp_path / "b" / "d.xlsx"), "-o", tmp_path / "new", "--registry",
+           tmp_path / "old" / "codes.sqlite")
+    d = json.loads(invoke("diff", tmp_path / "old", tmp_path / "new", "--format", "json").stdout)
+    assert [e["name"] for e in d["added"]] == ["新许可"]
+    assert [(e["from"], e["to"]) for e in d["status_changed"]] == [("在用", "暂停")]
+    assert [list(e["fields"]) for e in d["changed"]] == [["unit"]]
+    text = invoke("diff", tmp_path / "old", tmp_path / "new").stdout
+    assert "新增 1 项" in text
+
+
+def test_template_validates_clean(tmp_path):
+    assert invoke("template", tmp_path / "t.xlsx").exit_code == 0
+    wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert wb.sheetnames == ["填报说明", "部门信息", "职权目录", "裁量基准", "流程"]
+    assert len(wb["职权目录"].data_validations.dataValidation) >= 5
+    r = invoke("validate", tmp_path / "t.xlsx")
+    assert r.exit_code == 0, r.output
