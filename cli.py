@@ -12,6 +12,7 @@ import typer
 
 import powers
 from powers import catalog as cat
+from powers import flowcharts as flowcharts_mod
 from powers import report
 
 app = typer.Typer(help="Administrative power inventories: validate, code, draw and publish (行政权力清单工具).",
@@ -196,6 +197,52 @@ def template(out: Annotated[Path, typer.Argument(help="Where to write the blank 
         fail("输出文件应以 .xlsx 结尾", "the output file must end in .xlsx")
     powers.write_template(out)
     typer.echo(f"已写入 / wrote {out}")
+
+
+def _catalog_for(paths: list[Path], registry: Path | None, laws: Path | None = None, inclusive_ends: bool = False):
+    """A catalog.json as given, or workbooks validated and coded against the registry."""
+    existing(paths)
+    if len(paths) == 1 and (paths[0].suffix == ".json" or (paths[0] / cat.CATALOG_FILE).exists()):
+        return cat.load_catalog(paths[0]), None
+    result = _validate(paths, laws, inclusive_ends)
+    with powers.CodeRegistry(registry or Path("build") / cat.REGISTRY_FILE) as reg:
+        catalog, findings = cat.build_catalog(result, reg)
+    result.findings += findings
+    return catalog, result
+
+
+@app.command()
+def flowcharts(
+    paths: Annotated[list[Path], typer.Argument(help="Workbooks, folders, or a catalog.json.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the charts.")] = Path("build/flowcharts"),
+    format: Annotated[list[ChartFormat], typer.Option("--format", "-f", help="svg (web), png or pdf (print); "
+                                                      "repeat for several.")] = [ChartFormat.svg],  # noqa: B006
+    power: Annotated[Optional[str], typer.Option("--power", help="Only this power (基本编码 or 实施编码), titled "
+                                                 "with its name, code and time limit.")] = None,
+    registry: Annotated[Optional[Path], typer.Option("--registry", help="Code registry (default build/codes.sqlite).")]
+    = None,
+    font: Annotated[str, typer.Option("--font", help="Font family for Chinese text.")] = flowcharts_mod.FONT,
+) -> None:
+    """Render every power's operation flowchart with Graphviz (one chart per distinct flow)."""
+    try:
+        flowcharts_mod.graphviz_version()
+    except flowcharts_mod.FlowchartError as e:
+        fail(*str(e).split("\n", 1))
+    if flowcharts_mod.resolve_font(font) is None:
+        typer.echo(f"警告：字体“{font}”未找到，中文可能显示为方块；请安装：{flowcharts_mod.INSTALL_HINT}\n"
+                   f"Warning: font '{font}' does not resolve; Chinese may not render. Install: "
+                   f"{flowcharts_mod.INSTALL_HINT}", err=True)
+    catalog, _ = _catalog_for(paths, registry)
+    settings = flowcharts_mod.ChartSettings(font=font, formats=tuple(dict.fromkeys(f.value for f in format)))
+    report_, index = flowcharts_mod.render_catalog(catalog, out, settings, power_code=power)
+    if power and not index:
+        fail(f"目录中没有编码为 {power} 的事项", f"no power with code {power} in the catalog")
+    if not power:
+        (out / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
+    charts = len(set(report_.charts.values()))
+    typer.echo(f"{len(index)} 个事项，{charts} 张流程图：新绘制 {report_.rendered} 张，复用 {report_.reused} 张 / "
+               f"{len(index)} powers, {charts} charts: {report_.rendered} rendered, {report_.reused} reused "
+               f"→ {out}")
 
 
 def main() -> None:  # pragma: no cover
