@@ -245,6 +245,90 @@ def flowcharts(
                f"→ {out}")
 
 
+@app.command()
+def build(
+    paths: Annotated[list[Path], typer.Argument(help="Workbooks or folders (e.g. inventories/).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Site folder.")] = Path("site"),
+    work: Annotated[Path, typer.Option("--work", help="Folder for catalog.json, codes.sqlite, chart cache and "
+                                       "kept releases.")] = Path("build"),
+    previous: Annotated[Optional[Path], typer.Option("--previous", help="Previous release's catalog.json for the "
+                                                     "change log (default: the last release kept in --work).")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Public URL of the site, for sitemap.xml.")]
+    = None,
+    draft: Annotated[bool, typer.Option("--draft", help="Build even with errors; every page says DRAFT.")] = False,
+    release_date: Annotated[Optional[str], typer.Option("--release-date", help="YYYY-MM-DD (default: latest "
+                                                        "填报日期).")] = None,
+    laws: LawsOpt = None,
+) -> None:
+    """Run the whole pipeline (validate → catalog → flowcharts → site) into a static site."""
+    from powers import pipeline, site
+
+    existing(paths)
+    prev = None
+    if previous is not None:
+        existing([previous])
+        prev = cat.load_catalog(previous)
+    try:
+        flowcharts_mod.graphviz_version()
+    except flowcharts_mod.FlowchartError as e:
+        fail(*str(e).split("\n", 1))
+    try:
+        r = pipeline.build(paths, out, work=work, previous=prev, laws=_laws(laws), release_date=_date(release_date),
+                           options=site.SiteOptions(base_url=base_url, draft=draft))
+    except pipeline.BuildRefused as e:
+        typer.echo(report.to_text(e.result), err=True)
+        fail(f"清单有 {len(e.result.errors)} 个错误，拒绝发布；改正后重试，或用 --draft 生成草稿",
+             f"{len(e.result.errors)} errors: refusing to build a publishable site; fix them or use --draft", 1)
+    s = cat.stats(site.public_catalog(r.catalog))
+    typer.echo(f"{'草稿' if draft else '网站'}已生成 / site built: {out} — {len(r.pages)} 个页面，公开 {s['total']} 项；"
+               f"流程图新绘制 {r.charts_rendered} 张、复用 {r.charts_reused} 张；变更记录对比："
+               f"{r.previous or '首次发布'}")
+    if base_url is None:
+        typer.echo("提示：未指定 --base-url，未生成 sitemap.xml / note: no --base-url, so no sitemap.xml", err=True)
+    typer.echo(_tally(r.validation), err=True)
+
+
+@app.command()
+def publish(
+    site_dir: Annotated[Path, typer.Argument(help="The built site folder.")],
+    dest: Annotated[Path, typer.Argument(help="Portal folder to publish into.")],
+    rollback: Annotated[bool, typer.Option("--rollback", help="Swap the previous release back into DEST.")] = False,
+) -> None:
+    """Swap a built site into DEST atomically, keep DEST.previous, write manifest.json (SHA-256)."""
+    from powers import publish as pub
+
+    try:
+        if rollback:
+            pub.rollback(dest)
+            typer.echo(f"已回滚 / rolled back: {dest}")
+            return
+        files = pub.publish(site_dir, dest)
+    except pub.PublishError as e:
+        fail(*str(e).split(" / ", 1))
+    except OSError as e:
+        fail(f"发布失败，目标目录未改变：{e}", f"publish failed, {dest} is unchanged: {e}", 1)
+    typer.echo(f"已发布 / published {len(files)} 个文件 → {dest}（上一版本保留在 {dest}.previous）")
+
+
+@app.command()
+def serve(
+    site_dir: Annotated[Path, typer.Argument(help="The built site folder.")] = Path("site"),
+    port: Annotated[int, typer.Option("--port", "-p")] = 8000,
+) -> None:
+    """Preview the site on http://127.0.0.1:PORT/ (search needs http, not file://)."""
+    from powers import publish as pub
+
+    existing([site_dir])
+    server = pub.make_server(site_dir, port)
+    typer.echo(f"预览 / serving {site_dir} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C 停止)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -93,13 +93,15 @@ class LegalBasis(Model):
     text: str = ""
 
     def citation(self) -> str:
+        from .normalize import cn_numeral
+
         parts = [f"《{self.title}》" if self.title else ""]
         if self.article:
-            parts.append(f"第{self.article}条")
+            parts.append(f"第{cn_numeral(self.article)}条")
         if self.paragraph:
-            parts.append(f"第{self.paragraph}款")
+            parts.append(f"第{cn_numeral(self.paragraph)}款")
         if self.item:
-            parts.append(f"第（{self.item}）项")
+            parts.append(f"第（{cn_numeral(self.item)}）项")
         return "".join(parts) or self.raw
 
 

@@ -120,6 +120,24 @@ def cn_number(s: str) -> float | None:
     return float(total + section + (digit or 0))
 
 
+def cn_numeral(n: int) -> str:
+    """126 → 一百二十六, 15 → 十五, 101 → 一百零一 (article numbers as laws print them)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n - 10] if n > 10 else "")
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, n = divmod(n, value)
+        if d:
+            out += ("零" if zero else "") + digits[d] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
 def cn_int(s: str | None) -> int | None:
     if s is None:
         return None

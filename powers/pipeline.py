@@ -1,0 +1,84 @@
+"""The whole pipeline for `powers build`: validate → catalog → flowcharts → site (→ search index)."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import catalog as cat
+from . import flowcharts, site
+from .codes import CodeRegistry
+from .legal import LawRegistry
+from .models import Catalog
+from .validate import ValidationResult, validate
+
+
+class BuildRefused(Exception):
+    """The inventories have errors and no draft was asked for."""
+
+    def __init__(self, result: ValidationResult):
+        super().__init__(f"{len(result.errors)} errors")
+        self.result = result
+
+
+@dataclass
+class BuildResult:
+    validation: ValidationResult
+    catalog: Catalog
+    pages: list[str] = field(default_factory=list)
+    charts_rendered: int = 0
+    charts_reused: int = 0
+    previous: date | None = None
+    site: Path | None = None
+
+
+def _previous_release(releases: Path, current: date | None) -> Catalog | None:
+    """The latest kept release strictly before this one (so rebuilding a release is repeatable)."""
+    if current is None or not releases.is_dir():
+        return None
+    dates = sorted(p.stem for p in releases.glob("*.json") if p.stem < current.isoformat())
+    return cat.load_catalog(releases / f"{dates[-1]}.json") if dates else None
+
+
+def build(paths: list[str | Path], out: str | Path = "site", *, work: str | Path = "build",
+          previous: Catalog | None = None, options: site.SiteOptions = site.SiteOptions(),
+          laws: LawRegistry | None = None, release_date: date | None = None, search: bool = True) -> BuildResult:
+    """Build the site into `out` from workbooks; the finished site replaces `out` only at the end."""
+    out, work = Path(out), Path(work)
+    result = validate(paths, laws=laws)
+    if result.errors and not options.draft:
+        raise BuildRefused(result)
+    with CodeRegistry(work / cat.REGISTRY_FILE) as reg:
+        catalog, findings = cat.build_catalog(result, reg, release_date)
+    result.findings += findings
+    cat.write_catalog(catalog, work)
+    public = site.public_catalog(catalog)
+    report, index = flowcharts.render_catalog(public, work / "flowcharts")
+    charts_dir = work / "flowcharts"
+    svg_cache: dict[str, str] = {}
+    charts = {}
+    for code, entry in index.items():
+        stem = entry["chart"]
+        if stem not in svg_cache:
+            svg_cache[stem] = (charts_dir / f"{stem}.svg").read_text("utf-8")
+        charts[code] = svg_cache[stem]
+    releases = work / "releases"
+    if previous is None:
+        previous = _previous_release(releases, catalog.release_date)
+    stage = out.with_name(f".{out.name}.building")
+    if stage.exists():
+        shutil.rmtree(stage)
+    try:
+        pages = site.build_site(catalog, stage, charts, previous, options)
+        if search:
+            site.index_search(stage)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    site.replace_dir(stage, out)
+    if catalog.release_date and not options.draft:
+        releases.mkdir(parents=True, exist_ok=True)
+        (releases / f"{catalog.release_date.isoformat()}.json").write_text(cat.catalog_json(public), "utf-8")
+    return BuildResult(result, catalog, pages, report.rendered, report.reused,
+                       previous.release_date if previous else None, out)

@@ -1,0 +1,362 @@
+"""The static disclosure site: Jinja2 pages, inline SVG charts, open data, sitemap.
+
+Only the public catalog reaches this module: internal-scope (内部) powers are removed first, so
+no page, link, search entry, data file or count can mention them. Output is deterministic: the
+same catalog gives the same bytes (no clocks; zip timestamps pinned to the release date).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from . import catalog as cat
+from .models import CATEGORIES, LEVELS, Catalog, Department, Power
+from .normalize import fine_text
+from .templating import environment, templates_dir
+
+MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+LONG_FIELDS = (("办理条件", "conditions"), ("申请材料", "materials"), ("责任事项", "responsibilities"),
+               ("追责情形", "accountability"), ("备注", "note"))
+
+
+@dataclass
+class SiteOptions:
+    base_url: str | None = None
+    draft: bool = False
+    site_name: str | None = None
+
+
+# ---------------------------------------------------------------- the public catalog
+def public_catalog(catalog: Catalog) -> Catalog:
+    """The catalog without internal-scope powers; provenance keeps only file names."""
+    pub = catalog.model_copy(deep=True)
+    for d in pub.departments:
+        d.powers = [p for p in d.powers if p.scope != "内部"]
+        for p in d.powers:
+            p.sub_items = [s for s in p.sub_items if s.scope != "内部"]
+        d.file = Path(d.file).name
+        for p in d.all_powers():
+            p.provenance.file = Path(p.provenance.file).name
+            for t in p.tiers:
+                t.provenance.file = Path(t.provenance.file).name
+        used = {p.flow or f"{p.category}标准流程" for p in d.all_powers()}
+        d.flows = [f for f in d.flows if f.name in used]
+        for f in d.flows:
+            for s in f.steps:
+                s.provenance.file = Path(s.provenance.file).name
+    return pub
+
+
+def site_name(catalog: Catalog) -> str:
+    names = [d.name for d in catalog.departments]
+    m = re.match(r"^(.+?[市区县州盟])", names[0]) if names else None
+    city = m.group(1) if m and all(n.startswith(m.group(1)) for n in names) else ""
+    return f"{city}行政权力清单"
+
+
+# ---------------------------------------------------------------- small renderers
+def _days(v: float | None, raw: str | None) -> str:
+    if v is None:
+        return raw or "—"
+    return "即办" if v == 0 else f"{v:g}个工作日"
+
+
+def bar_chart(items: list[tuple[str, int]], title: str) -> Markup:
+    """A horizontal bar chart as inline SVG (text labels, a title for screen readers)."""
+    width, label_w, bar_h, gap = 640, 190, 18, 8
+    top = max([v for _, v in items] + [1])
+    h = len(items) * (bar_h + gap) + 10
+    parts = [f'<svg class="chart" role="img" aria-labelledby="{_esc(title)}-t" viewBox="0 0 {width} {h}" '
+             f'width="{width}" height="{h}" xmlns="http://www.w3.org/2000/svg">',
+             f'<title id="{_esc(title)}-t">{_esc(title)}</title>']
+    for i, (label, value) in enumerate(items):
+        y = 5 + i * (bar_h + gap)
+        w = round((width - label_w - 60) * value / top, 1)
+        parts.append(f'<text x="{label_w - 8}" y="{y + 14}" text-anchor="end" font-size="13" fill="#1f2933">'
+                     f'{_esc(label)}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="#9b1c1c" rx="2"/>')
+        parts.append(f'<text x="{label_w + w + 6}" y="{y + 14}" font-size="13" fill="#1f2933">{value}</text>')
+    parts.append("</svg>")
+    return Markup("\n".join(parts))
+
+
+def _esc(s: str) -> str:
+    return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
+
+
+def _inline_svg(svg: str) -> Markup:
+    svg = re.sub(r"<\?xml[^>]*\?>\s*", "", svg)
+    svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg)
+    return Markup(svg.strip())
+
+
+def neutralize(value):
+    """Spreadsheet formula injection: a text cell starting with = + - @ is never run."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+# ---------------------------------------------------------------- open data
+DATA_COLUMNS = [
+    ("基本编码", lambda d, p: p.basic_code), ("实施编码", lambda d, p: p.implementation_code),
+    ("部门", lambda d, p: d.name), ("职权名称", lambda d, p: p.name), ("子项名称", lambda d, p: p.sub_item),
+    ("职权类别", lambda d, p: p.category), ("实施依据", lambda d, p: p.legal_basis_text),
+    ("承办机构", lambda d, p: p.unit), ("行使层级", lambda d, p: p.level or d.level),
+    ("法定时限", lambda d, p: p.statutory_limit), ("承诺时限", lambda d, p: p.promised_limit),
+    ("收费依据及标准", lambda d, p: p.fee), ("办理条件", lambda d, p: p.conditions),
+    ("申请材料", lambda d, p: p.materials), ("数量限制", lambda d, p: p.quantity_limit),
+    ("责任事项", lambda d, p: p.responsibilities), ("追责情形", lambda d, p: p.accountability),
+    ("状态", lambda d, p: p.status), ("流程", lambda d, p: p.flow or f"{p.category}标准流程"),
+    ("无裁量空间", lambda d, p: "是" if p.no_discretion else ("否" if p.category == "行政处罚" else None)),
+    ("裁量阶次数", lambda d, p: len(p.tiers) if p.category == "行政处罚" else None),
+]
+TIER_COLUMNS = ["基本编码", "职权名称", "阶次", "违法情节", "处罚种类", "裁量标准", "罚款下限", "罚款上限", "单位", "基数"]
+
+
+def _rows(catalog: Catalog):
+    for d, p in catalog.all_powers():
+        yield [neutralize(f(d, p)) for _, f in DATA_COLUMNS]
+
+
+def _tier_rows(catalog: Catalog):
+    for _, p in catalog.all_powers():
+        for t in p.tiers:
+            f = t.fine
+            yield [neutralize(v) for v in (p.basic_code, p.full_name, t.tier, "；".join(t.circumstances),
+                                           "、".join(t.kinds), t.standard, f.lower if f else None,
+                                           f.upper if f else None, f.unit if f else None, f.base if f else None)]
+
+
+def catalog_csv(catalog: Catalog) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([c for c, _ in DATA_COLUMNS])
+    w.writerows(_rows(catalog))
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def catalog_xlsx(catalog: Catalog, release: date | None) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "权力清单"
+    ws.append([c for c, _ in DATA_COLUMNS])
+    for r in _rows(catalog):
+        ws.append(r)
+    ws2 = wb.create_sheet("裁量基准")
+    ws2.append(TIER_COLUMNS)
+    for r in _tier_rows(catalog):
+        ws2.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _pin_zip(buf.getvalue(), release)
+
+
+def _pin_zip(data: bytes, release: date | None) -> bytes:
+    """Same content, same bytes: fixed member timestamps and document dates."""
+    stamp = (release or date(2000, 1, 1)).isoformat() + "T00:00:00Z"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), body)
+            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(zi, body)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- pages
+class _Writer:
+    def __init__(self, out: Path, opts: SiteOptions, catalog: Catalog):
+        self.out, self.opts, self.env = out, opts, environment()
+        self.pages: list[str] = []
+        self.common = {"site_name": opts.site_name or site_name(catalog), "draft": opts.draft,
+                       "release_date": catalog.release_date.isoformat() if catalog.release_date else "未注明"}
+
+    def page(self, rel: str, template: str, **ctx) -> None:
+        root = "../" * rel.count("/")
+        html = self.env.get_template(template).render(root=root, **self.common, **ctx)
+        self.file(rel, html.encode("utf-8"))
+        if rel != "404.html":
+            self.pages.append(rel)
+
+    def file(self, rel: str, data: bytes) -> None:
+        path = self.out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def _power_row(p: Power, other: str) -> dict:
+    return {"code": p.basic_code, "name": p.name, "other": other, "status": p.status,
+            "subs": [{"code": s.basic_code, "name": s.sub_item} for s in p.sub_items]}
+
+
+def _flow_of(d: Department, p: Power):
+    name = p.flow or f"{p.category}标准流程"
+    return next((f for f in d.flows if f.name == name), None)
+
+
+def _power_page(w: _Writer, d: Department, p: Power, parent: Power | None, charts: dict[str, str]) -> None:
+    flow = _flow_of(d, p)
+    bases = [{"level": b.level, "cite": b.citation(), "edition": b.edition, "text": b.text} for b in p.legal_bases]
+    long_fields = [(label, Markup(MD.render(getattr(p, attr)))) for label, attr in LONG_FIELDS if getattr(p, attr)]
+    tiers = [{"tier": t.tier, "circumstances": t.circumstances, "kinds": "、".join(t.kinds), "standard": t.standard,
+              "range": fine_text(t.fine)} for t in p.tiers]
+    chart = charts.get(p.basic_code)
+    w.page(f"powers/{p.basic_code}.html", "power.html", title=p.full_name, p=p, dept=_dept_ctx(d),
+           category_code=CATEGORIES[p.category], level=LEVELS.get(p.level or d.level, ""), parent=parent,
+           subs=p.sub_items, bases=bases, statutory=_days(p.statutory_days, p.statutory_limit),
+           promised=_days(p.promised_days, p.promised_limit), long_fields=long_fields, tiers=tiers,
+           chart=_inline_svg(chart) if chart else None, flow=flow,
+           flow_text=flow.description.split("\n") if flow else [])
+
+
+def _dept_ctx(d: Department) -> dict:
+    return {"name": d.name, "slug": d.number, "phone": d.phone, "supervision_phone": d.supervision_phone,
+            "address": d.address}
+
+
+def _changes(w: _Writer, catalog: Catalog, previous: Catalog | None) -> None:
+    total = sum(1 for _ in catalog.all_powers())
+    if previous is None:
+        w.page("changes.html", "changes.html", title="变更记录", first=True, total=total, sections=[])
+        return
+    d = cat.diff(previous, catalog, by="code")
+    st = d["status_changed"]
+    suspended = [e for e in st if e["to"] == "暂停"]
+    cancelled = [e for e in st if e["to"] == "取消"]
+    resumed = [e for e in st if e["to"] == "在用"]
+    labels = {"name": "名称", "sub_item": "子项", "category": "类别", "unit": "承办机构", "legal_basis_text": "实施依据",
+              "statutory_limit": "法定时限", "promised_limit": "承诺时限", "fee": "收费", "conditions": "办理条件",
+              "materials": "申请材料", "quantity_limit": "数量限制", "scope": "公开范围", "flow": "流程",
+              "no_discretion": "裁量空间", "tiers": "裁量基准"}
+    for e in d["changed"]:
+        e["detail"] = "变更了" + "、".join(labels.get(k, k) for k in e["fields"])
+    for e in d["added"] + d["changed"] + st:
+        e["link"] = True
+    for e in st:
+        e["detail"] = f"{e['from']} → {e['to']}"
+    sections = [("新增事项", d["added"]), ("内容变更", d["changed"]), ("暂停实施", suspended), ("取消", cancelled),
+                ("恢复实施", resumed), ("不再列入", d["removed"])]
+    w.page("changes.html", "changes.html", title="变更记录", first=False, d=d, suspended=suspended,
+           cancelled=cancelled, resumed=resumed, sections=sections,
+           previous_date=previous.release_date.isoformat() if previous.release_date else "上一版本")
+
+
+def _open_data(w: _Writer, catalog: Catalog) -> None:
+    files = [("catalog.json", cat.catalog_json(catalog).encode("utf-8"), "完整目录（JSON），结构见 JSON Schema"),
+             ("catalog.schema.json", cat.schema_json().encode("utf-8"), "目录的 JSON Schema"),
+             ("catalog.csv", catalog_csv(catalog), "事项一览（CSV，UTF-8 带 BOM）"),
+             ("catalog.xlsx", catalog_xlsx(catalog, catalog.release_date), "事项一览和裁量基准（Excel）")]
+    listing = []
+    for name, data, note in files:
+        w.file(f"data/{name}", data)
+        size = f"{len(data) / 1024:.0f} KB" if len(data) >= 1024 else f"{len(data)} B"
+        listing.append({"name": name, "href": f"data/{name}", "note": note, "size": size,
+                        "sha": hashlib.sha256(data).hexdigest()})
+    rows = sum(1 for _ in catalog.all_powers())
+    w.page("data.html", "data.html", title="开放数据", files=listing, total=cat.stats(catalog)["total"], rows=rows)
+
+
+def _sitemap(w: _Writer, base: str) -> None:
+    base = base if base.endswith("/") else base + "/"
+    urls = "".join(f"<url><loc>{_esc(base + p)}</loc></url>\n" for p in sorted(w.pages))
+    w.file("sitemap.xml", ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n")
+           .encode("utf-8"))
+
+
+def build_site(catalog: Catalog, out_dir: str | Path, charts: dict[str, str] | None = None,
+               previous: Catalog | None = None, options: SiteOptions = SiteOptions()) -> list[str]:
+    """Write every page of the public site for `catalog` into out_dir; returns the page paths.
+
+    `charts` maps a power's 基本编码 to its flowchart SVG text; `previous` is the last release's
+    public catalog for the change log. Internal-scope powers are removed here whatever is passed.
+    """
+    catalog = public_catalog(catalog)
+    previous = public_catalog(previous) if previous else None
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    charts = charts or {}
+    w = _Writer(out, options, catalog)
+    tdir = templates_dir()
+    w.file("assets/style.css", (tdir / "style.css").read_bytes())
+    w.file("assets/search.js", (tdir / "search.js").read_bytes())
+
+    s = cat.stats(catalog)
+    categories = [{"name": c, "code": code, "count": s["by_category"][c]} for c, code in CATEGORIES.items()]
+    departments = [{"name": d["name"], "slug": dept.number, "count": d["total"],
+                    "sentence": cat.summary_sentence(d["total"], d["by_category"])}
+                   for d, dept in zip(s["departments"], catalog.departments)]
+    w.page("index.html", "home.html", title="首页", summary_sentence=cat.summary_sentence(s["total"], s["by_category"]),
+           categories=categories, departments=departments,
+           category_chart=bar_chart([(c["name"], c["count"]) for c in categories], "各类别事项数"),
+           department_chart=bar_chart([(d["name"], d["count"]) for d in departments], "各部门事项数"))
+
+    for d in catalog.departments:
+        groups = [{"title": c, "other_label": "承办机构",
+                   "powers": [_power_row(p, p.unit) for p in d.powers if p.category == c]} for c in CATEGORIES]
+        contact = [(k, v) for k, v in (("办公地址", d.address), ("咨询电话", d.phone), ("监督电话", d.supervision_phone),
+                                       ("统一社会信用代码", d.credit_code)) if v]
+        w.page(f"departments/{d.number}.html", "list.html", title=d.name, contact=contact,
+               intro=cat.summary_sentence(len(d.powers), {c: sum(p.category == c for p in d.powers)
+                                                          for c in CATEGORIES}),
+               groups=[g for g in groups if g["powers"]], links=[])
+        for p in d.powers:
+            _power_page(w, d, p, None, charts)
+            for sub in p.sub_items:
+                _power_page(w, d, sub, p, charts)
+    w.page("departments/index.html", "list.html", title="部门", intro="按实施部门浏览权力事项。", contact=None,
+           groups=[], links=[{"href": f"{d.number}.html", "text": d.name, "note": f"{len(d.powers)}项"}
+                             for d in catalog.departments])
+    for c, code in CATEGORIES.items():
+        groups = [{"title": d.name, "other_label": "承办机构",
+                   "powers": [_power_row(p, p.unit) for p in d.powers if p.category == c]} for d in catalog.departments]
+        w.page(f"categories/{code}.html", "list.html", title=c, contact=None,
+               intro=f"{c}共{s['by_category'][c]}项。", groups=[g for g in groups if g["powers"]], links=[])
+    w.page("categories/index.html", "list.html", title="权力类别", intro="按权力类别浏览。", contact=None, groups=[],
+           links=[{"href": f"{code}.html", "text": c, "note": f"{s['by_category'][c]}项"}
+                  for c, code in CATEGORIES.items()])
+    _changes(w, catalog, previous)
+    _open_data(w, catalog)
+    w.page("404.html", "404.html", title="页面不存在")
+    if options.base_url:
+        _sitemap(w, options.base_url)
+    return w.pages
+
+
+def index_search(site: str | Path) -> None:
+    """Build the Pagefind index (Chinese segmentation comes from pagefind's extended binary)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError("Pagefind 建立索引失败 / Pagefind failed: " + (out.stderr or out.stdout)[-2000:])
+
+
+def replace_dir(stage: Path, target: Path) -> None:
+    """Put a finished build in place of the old one (the old one is removed only after)."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    stage.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
