@@ -307,7 +307,9 @@ def publish(
         fail(*str(e).split(" / ", 1))
     except OSError as e:
         fail(f"发布失败，目标目录未改变：{e}", f"publish failed, {dest} is unchanged: {e}", 1)
-    typer.echo(f"已发布 / published {len(files)} 个文件 → {dest}（上一版本保留在 {dest}.previous）")
+    kept = dest.with_name(f"{dest.name}.previous")
+    note = f"（上一版本保留在 {kept}，可用 --rollback 回滚）" if kept.exists() else ""
+    typer.echo(f"已发布 / published {len(files)} 个文件 → {dest}{note}")
 
 
 @app.command()

@@ -95,6 +95,10 @@ def stats_text(s: dict) -> str:
 
 
 # ---------------------------------------------------------------- diff
+FIELD_LABELS = {"name": "名称", "sub_item": "子项", "category": "类别", "unit": "承办机构", "legal_basis_text": "实施依据",
+                "statutory_limit": "法定时限", "promised_limit": "承诺时限", "fee": "收费", "conditions": "办理条件",
+                "materials": "申请材料", "quantity_limit": "数量限制", "scope": "公开范围", "flow": "流程",
+                "no_discretion": "裁量空间", "tiers": "裁量基准"}
 DIFF_FIELDS = ("name", "sub_item", "category", "unit", "legal_basis_text", "statutory_limit", "promised_limit", "fee",
                "conditions", "materials", "quantity_limit", "scope", "flow", "no_discretion")
 
@@ -139,5 +143,6 @@ def diff_text(dd: dict) -> str:
     for e in dd["status_changed"]:
         lines.append(f"  状态  {e['code'] or '':12}  {e['department']}  {e['name']}：{e['from']} → {e['to']}")
     for e in dd["changed"]:
-        lines.append(f"  变更  {e['code'] or '':12}  {e['department']}  {e['name']}：{'、'.join(e['fields'])}")
+        lines.append(f"  变更  {e['code'] or '':12}  {e['department']}  {e['name']}："
+                     f"{'、'.join(FIELD_LABELS.get(k, k) for k in e['fields'])}")
     return "\n".join(lines)

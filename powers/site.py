@@ -240,12 +240,8 @@ def _changes(w: _Writer, catalog: Catalog, previous: Catalog | None) -> None:
     suspended = [e for e in st if e["to"] == "暂停"]
     cancelled = [e for e in st if e["to"] == "取消"]
     resumed = [e for e in st if e["to"] == "在用"]
-    labels = {"name": "名称", "sub_item": "子项", "category": "类别", "unit": "承办机构", "legal_basis_text": "实施依据",
-              "statutory_limit": "法定时限", "promised_limit": "承诺时限", "fee": "收费", "conditions": "办理条件",
-              "materials": "申请材料", "quantity_limit": "数量限制", "scope": "公开范围", "flow": "流程",
-              "no_discretion": "裁量空间", "tiers": "裁量基准"}
     for e in d["changed"]:
-        e["detail"] = "变更了" + "、".join(labels.get(k, k) for k in e["fields"])
+        e["detail"] = "变更了" + "、".join(cat.FIELD_LABELS.get(k, k) for k in e["fields"])
     for e in d["added"] + d["changed"] + st:
         e["link"] = True
     for e in st:

@@ -140,6 +140,10 @@ def attach_tiers(rows: list[Row], powers: list[Power], findings: list[Finding]) 
         last_tier = tier
 
 
+def _amount(f: Fine, v: float) -> str:
+    return normalize.yuan(v) if f.unit == "元" else f"{v:g}{'%' if f.unit == '%' else '倍'}"
+
+
 def _overlaps(prev: Fine, cur: Fine, inclusive: bool) -> bool:
     return cur.lower < prev.upper or (inclusive and cur.lower == prev.upper and cur.lower != 0)
 
@@ -178,7 +182,7 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
             continue
         rng = normalize.fine_text(f)
         if f.lower > f.upper:
-            out.append(FINE_INVERTED(at_fine, rng, lower=f.lower, upper=f.upper))
+            out.append(FINE_INVERTED(at_fine, rng, lower=_amount(f, f.lower), upper=_amount(f, f.upper)))
             continue
         statutory = t.statutory if t.statutory and t.statutory.upper is not None else statutory_default
         if statutory and statutory.unit == f.unit and statutory.upper is not None:

@@ -1,0 +1,145 @@
+"""The site in a real headless Chromium: navigation, the drawn flowchart, Chinese search and its recall."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import INVENTORIES, ROOT
+from powers.pipeline import build
+from powers.publish import make_server
+from powers.site import SiteOptions
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is installed by set-up")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+SHOTS = Path(os.environ.get("POWERS_SCREENSHOTS", "")) if os.environ.get("POWERS_SCREENSHOTS") else None
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    build([INVENTORIES], tmp / "site", work=tmp / "build", options=SiteOptions(base_url="https://example.gov.cn/"))
+    # serve under a sub-path, as a portal would
+    root = tmp / "www"
+    (root / "qlqd").parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(tmp / "site", root / "qlqd")
+    server = make_server(root, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/qlqd/", tmp / "site"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def shot(page, name, tmp_path):
+    page.screenshot(path=str(tmp_path / name), full_page=False)
+    assert (tmp_path / name).stat().st_size > 10_000
+    if SHOTS:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / name), full_page=False)
+
+
+def test_navigate_and_search(served, browser, tmp_path):
+    url, _ = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(url + "index.html")
+    assert page.locator("h1").inner_text().endswith("行政权力清单")
+    assert page.locator("svg.chart").count() == 2
+    page.fill("#q", "罚款")
+    page.wait_for_selector("#search-results li", timeout=15000)
+    status = page.inner_text("#search-status")
+    assert re.search(r"找到 \d+ 项", status)
+    first = page.locator("#search-results li").first
+    assert re.search(r"\d{12} · .+局 · 行政", first.inner_text())
+    shot(page, "site-home.png", tmp_path)
+    # filters: one department only
+    page.select_option("#f-dept", label=page.locator("#f-dept option").nth(1).inner_text())
+    page.wait_for_timeout(800)
+    dept = page.locator("#f-dept option").nth(1).inner_text().split("（")[0]
+    metas = page.locator("#search-results .meta").all_inner_texts()
+    assert metas and all(dept in m for m in metas)
+
+    page.goto(url + "index.html")
+    page.click("text=部门")
+    page.click("ul.cards a >> nth=0")
+    assert page.locator("h1").inner_text().endswith("局")
+    page.go_back()
+    page.goto(url + "index.html")
+    page.click("header >> text=权力类别")
+    page.click("ul.cards >> text=行政处罚")
+    assert page.locator("h1").inner_text() == "行政处罚"
+    page.click("table.powers a >> nth=0")
+    assert page.locator("h1").count() == 1 and "/powers/" in page.url
+    chart = page.locator("figure.flowchart svg")
+    box = chart.bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 300
+    assert page.locator("figure.flowchart svg g.node").count() >= 5
+    assert page.locator("table.tiers tbody tr").count() >= 1 or "无裁量空间" in page.content()
+    shot(page, "site-power.png", tmp_path)
+    page.evaluate("document.getElementById('flow-h').scrollIntoView()")
+    shot(page, "site-power-flowchart.png", tmp_path)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(url + "departments/24.html")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 392
+    shot(phone, "site-phone.png", tmp_path)
+    assert errors == []
+
+
+def test_file_url_pages_work_and_search_explains(served, browser):
+    _, site = served
+    page = browser.new_page()
+    page.goto((site / "index.html").as_uri())
+    page.click("text=开放数据")
+    assert page.locator("h1").inner_text() == "开放数据"
+    page.goto((site / "index.html").as_uri())
+    page.fill("#q", "许可")
+    page.wait_for_function("document.getElementById('search-status').textContent.length > 0", timeout=5000)
+    assert "服务器" in page.inner_text("#search-status")
+
+
+TERMS = ["罚款", "许可", "涉路施工", "吊销", "听证", "责令改正", "暂扣", "食品", "排污", "统计资料"]
+
+
+def _indexed_text(html: str) -> str:
+    main = html[html.index("data-pagefind-body"):html.index("</main>")]
+    main = re.sub(r'<nav class="crumbs".*?</nav>', "", main, flags=re.S)
+    main = re.sub(r'<section aria-labelledby="sup-h" data-pagefind-ignore>.*?</section>', "", main, flags=re.S)
+    return re.sub(r"<[^>]+>", "", main)
+
+
+def test_search_recall_for_legal_vocabulary(served, browser):
+    url, site = served
+    pages = {p.name: _indexed_text(p.read_text("utf-8")) for p in (site / "powers").glob("*.html")}
+    page = browser.new_page()
+    page.goto(url + "index.html")
+    for term in TERMS:
+        expected = {name for name, text in pages.items() if term in text}
+        assert expected, term
+        found = page.evaluate("""async (term) => {
+            const pf = await import(new URL('pagefind/pagefind.js', location.href).href);
+            await pf.options({baseUrl: new URL('./', location.href).pathname});
+            const r = await pf.search(term);
+            const data = await Promise.all(r.results.map(x => x.data()));
+            return data.map(d => d.url.split('/').pop());
+        }""", term)
+        missing = expected - set(found)
+        assert not missing, f"{term}: {len(missing)} of {len(expected)} pages not found, e.g. {sorted(missing)[:3]}"

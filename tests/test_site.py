@@ -1,0 +1,234 @@
+"""The disclosure site: links, internal scope, escaping, determinism, open data, publish."""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import openpyxl
+import pytest
+
+from conftest import INVENTORIES, Book
+from powers import load_catalog, validate
+from powers import publish as pub
+from powers.pipeline import BuildRefused, build
+from powers.site import SiteOptions
+
+BASE = "https://example.gov.cn/qlqd/"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("demo")
+    r = build([INVENTORIES], tmp / "site", work=tmp / "build", options=SiteOptions(base_url=BASE))
+    return r, tmp / "site"
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("href", "src"):
+            if key in a and a[key]:
+                self.urls.append(a[key])
+        if "id" in a:
+            self.ids.add(a["id"])
+
+
+def test_every_internal_link_resolves(demo):
+    _, site = demo
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 300
+    for page in pages:
+        p = Links()
+        p.feed(page.read_text("utf-8"))
+        for url in p.urls:
+            parts = urlsplit(url)
+            assert not parts.scheme or parts.scheme == "data", f"{page}: external {url}"
+            if url.startswith("data:"):
+                continue
+            assert not url.startswith("/"), f"{page}: absolute link {url}"
+            if parts.path:
+                target = (page.parent / unquote(parts.path)).resolve()
+                assert target.is_file(), f"{page}: broken {url}"
+
+
+def _all_bytes(site: Path):
+    for f in site.rglob("*"):
+        if f.is_file():
+            data = f.read_bytes()
+            if data[:2] == b"\x1f\x8b":  # Pagefind's index files are gzip
+                data = gzip.decompress(data)
+            yield f, data
+
+
+def test_internal_scope_never_published(demo):
+    r, site = demo
+    internal = [p for _, p in r.catalog.all_powers() if p.scope == "内部"]
+    assert len(internal) >= 3
+    needles = [p.name.encode() for p in internal] + [p.basic_code.encode() for p in internal]
+    for f, data in _all_bytes(site):
+        for n in needles:
+            assert n not in data, f"{n.decode()} leaked into {f}"
+    data = json.loads((site / "data" / "catalog.json").read_text("utf-8"))
+    assert all(p["scope"] == "社会" for d in data["departments"] for p in d["powers"])
+    home = (site / "index.html").read_text("utf-8")
+    public_total = sum(1 for d in data["departments"] for _ in d["powers"])
+    assert f"共{public_total}项" in home
+
+
+def test_pages_and_accessibility_basics(demo):
+    r, site = demo
+    for rel in ("index.html", "changes.html", "data.html", "404.html", "departments/index.html",
+                "categories/index.html", "categories/02.html", "departments/05.html"):
+        html = (site / rel).read_text("utf-8")
+        assert '<html lang="zh-CN">' in html
+        levels = [int(h) for h in re.findall(r"<h([1-6])\b", html)]
+        assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), rel
+    home = (site / "index.html").read_text("utf-8")
+    assert home.count("<svg") == 2 and "role=\"search\"" in home
+    cancelled = next(p for _, p in r.catalog.all_powers() if p.status == "取消" and p.scope == "社会")
+    page = (site / "powers" / f"{cancelled.basic_code}.html").read_text("utf-8")
+    assert "本事项已取消" in page
+    penalty = next(p for _, p in r.catalog.all_powers() if p.category == "行政处罚" and len(p.tiers) >= 5)
+    page = (site / "powers" / f"{penalty.basic_code}.html").read_text("utf-8")
+    assert "裁量阶次" in page and page.count("<tr>") >= len(penalty.tiers)
+    assert "<svg" in page and "流程文字说明" in page and 'aria-labelledby="t d"' in page
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    assert sitemap.count("<loc>") == len(r.pages) and f"<loc>{BASE}index.html</loc>" in sitemap
+    css = (site / "assets" / "style.css").read_text("utf-8")
+    assert "@media print" in css and "max-width:640px" in css
+
+
+def test_open_data_files(demo):
+    _, site = demo
+    raw = (site / "data" / "catalog.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["基本编码", "实施编码", "部门"] and len(rows) > 300
+    wb = openpyxl.load_workbook(site / "data" / "catalog.xlsx")
+    assert wb.sheetnames == ["权力清单", "裁量基准"] and wb["权力清单"].max_row == len(rows)
+    schema = json.loads((site / "data" / "catalog.schema.json").read_text("utf-8"))
+    assert schema["title"] == "Catalog"
+    load_catalog(site / "data" / "catalog.json")  # the public file validates against the model
+
+
+def test_formula_cells_are_neutralized(book, tmp_path):
+    book.powers[1]["承办机构"] = "@SUM(A1)"
+    src = book.save(tmp_path / "in" / "d.xlsx")
+    wb = openpyxl.load_workbook(src)  # a text cell that starts with "=" (not a formula)
+    cell = wb["职权目录"]["C2"]
+    cell.value, cell.data_type = "=HYPERLINK(\"http://x\",\"点我\")", "s"
+    wb.save(src)
+    build([src], tmp_path / "site", work=tmp_path / "w", search=False)
+    text = (tmp_path / "site" / "data" / "catalog.csv").read_bytes().decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@SUM(A1)" in text
+    ws = openpyxl.load_workbook(tmp_path / "site" / "data" / "catalog.xlsx")["权力清单"]
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert "'=HYPERLINK(\"http://x\",\"点我\")" in values
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def test_script_in_a_name_is_text(book, tmp_path):
+    book.powers[0]["职权名称"] = "<script>alert('x')</script>许可"
+    book.powers[0]["办理条件"] = "**加粗**\n\n<img src=x onerror=alert(1)>\n\n[链接](javascript:alert(1))"
+    r = build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=tmp_path / "w", search=False)
+    code = next(p.basic_code for _, p in r.catalog.all_powers() if p.category == "行政许可")
+    html = (tmp_path / "site" / "powers" / f"{code}.html").read_text("utf-8")
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+    assert "<strong>加粗</strong>" in html and "<img src" not in html and "href=\"javascript:" not in html
+    for page in (tmp_path / "site").rglob("*.html"):
+        assert "<script>alert" not in page.read_text("utf-8")
+
+
+def test_rebuild_is_byte_identical(tmp_path):
+    def files(root):
+        return {f.relative_to(root).as_posix(): f.read_bytes() for f in sorted(root.rglob("*")) if f.is_file()}
+
+    build([INVENTORIES], tmp_path / "a", work=tmp_path / "wa", options=SiteOptions(base_url=BASE))
+    build([INVENTORIES], tmp_path / "b", work=tmp_path / "wb", options=SiteOptions(base_url=BASE))
+    a, b = files(tmp_path / "a"), files(tmp_path / "b")
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k]] == []
+    # and rebuilding in place with the same work folder (chart cache warm, release kept) too
+    build([INVENTORIES], tmp_path / "a", work=tmp_path / "wa", options=SiteOptions(base_url=BASE))
+    assert files(tmp_path / "a") == a
+
+
+def test_draft_and_refusal(book, tmp_path):
+    book.powers[0]["承办机构"] = None
+    src = book.save(tmp_path / "in" / "d.xlsx")
+    with pytest.raises(BuildRefused):
+        build([src], tmp_path / "site", work=tmp_path / "w", search=False)
+    assert not (tmp_path / "site").exists()
+    build([src], tmp_path / "site", work=tmp_path / "w", search=False, options=SiteOptions(draft=True))
+    for page in (tmp_path / "site").rglob("*.html"):
+        assert "草稿" in page.read_text("utf-8"), page
+
+
+def test_change_log_between_releases(book, tmp_path):
+    work = tmp_path / "w"
+    book.powers.append(dict(book.powers[0], 序号="3", 职权名称="将被取消的许可"))
+    build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=work, search=False,
+          release_date=date(2026, 1, 1))
+    assert "首次发布" in (tmp_path / "site" / "changes.html").read_text("utf-8")
+    book.powers[0]["状态"] = "暂停"
+    book.powers[2]["状态"] = "取消"
+    book.powers[1]["承办机构"] = "新执法科"
+    book.powers.append(dict(book.powers[0], 序号="4", 职权名称="新增的许可", 状态="在用"))
+    build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=work, search=False,
+          release_date=date(2026, 4, 1))
+    html = (tmp_path / "site" / "changes.html").read_text("utf-8")
+    assert "2026-01-01" in html
+    for expected in ("新增的许可", "在用 → 暂停", "在用 → 取消", "变更了承办机构"):
+        assert expected in html
+    again = build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site2", work=work, search=False,
+                  release_date=date(2026, 4, 1))
+    assert again.previous == date(2026, 1, 1)  # rebuilding a release compares with the same previous one
+
+
+def test_publish_swaps_atomically_and_survives_failure(demo, tmp_path):
+    _, site = demo
+    dest = tmp_path / "portal" / "qlqd"
+    files = pub.publish(site, dest)
+    manifest = json.loads((dest / "manifest.json").read_text("utf-8"))["files"]
+    assert manifest == files and len(files) > 300
+    assert all(len(h) == 64 for h in files.values())
+    before = {p: pub.sha256(dest / p) for p in files}
+
+    calls = {"n": 0}
+
+    def flaky_copy(src, dst, **kw):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError("disk full (injected)")
+        import shutil
+
+        return shutil.copy2(src, dst, **kw)
+
+    other = tmp_path / "other"
+    build([Book().save(tmp_path / "in" / "d.xlsx")], other, work=tmp_path / "w", search=False)
+    with pytest.raises(OSError):
+        pub.publish(other, dest, copy=flaky_copy)
+    assert {p: pub.sha256(dest / p) for p in files} == before
+    assert not list(dest.parent.glob(".qlqd.incoming*"))
+    pub.publish(other, dest)
+    assert (dest.parent / "qlqd.previous" / "index.html").exists()
+    assert "测试市" in (dest / "index.html").read_text("utf-8")
+    pub.rollback(dest)
+    assert {p: pub.sha256(dest / p) for p in files} == before
+
+
+def test_row_counts_match_catalog(demo):
+    r, _ = demo
+    for c in r.validation.counts.values():
+        assert c.read == c.accepted + c.rejected
