@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import jinja2
 
 
 def templates_dir() -> Path:
-    checkout = Path(__file__).resolve().parent.parent / "templates"
-    if checkout.is_dir():
-        return checkout
-    return Path(str(resources.files("powers.templates")))
+    """templates/ beside the package in a checkout; powers/templates/ inside an installed wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "templates", here / "templates"):
+        if (candidate / "base.html").is_file():
+            return candidate
+    raise FileNotFoundError("powers templates not found / 找不到网页模板")
 
 
 @cache
