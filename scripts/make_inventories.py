@@ -777,7 +777,8 @@ def power_rows(d):
             rows.append(r)
         if is_pen and not spec.get("no_disc"):
             st = spec["fine"]
-            for t, circ, kinds, words, lo, hi in tiers_for(st, spec["n"], extra_kind=spec.get("extra_kind"),
+            n = spec["n"] + (1 if spec["n"] <= 4 else 0)  # real standards average about 5 tiers
+            for t, circ, kinds, words, lo, hi in tiers_for(st, n, extra_kind=spec.get("extra_kind"),
                                                           top_kind=spec.get("top_kind"), warning_first=spec.get("warning_first", False),
                                                           by_amount=spec.get("by_amount", False)):
                 tiers.append(dict(职权序号=str(seq), 职权名称=spec["name"], 阶次=t, 违法情节=circ, 处罚种类="、".join(kinds), 裁量标准=words,

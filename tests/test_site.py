@@ -232,3 +232,23 @@ def test_row_counts_match_catalog(demo):
     r, _ = demo
     for c in r.validation.counts.values():
         assert c.read == c.accepted + c.rejected
+
+
+def test_serve_previews_with_404_page(demo):
+    import threading
+    import urllib.error
+    import urllib.request
+
+    _, site = demo
+    server = pub.make_server(site, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with urllib.request.urlopen(base + "index.html") as r:
+            assert r.status == 200 and "行政权力清单" in r.read().decode("utf-8")
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(base + "no-such-page.html")
+        assert e.value.code == 404 and "页面不存在" in e.value.read().decode("utf-8")
+    finally:
+        server.shutdown()
+        server.server_close()
