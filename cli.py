@@ -153,8 +153,9 @@ def _date(value: str | None) -> date | None:
         fail(f"日期格式应为 YYYY-MM-DD：{value}", f"date must be YYYY-MM-DD: {value}")
 
 
-def _load_or_build(paths: list[Path]):
-    """A catalog.json (or a folder holding one), or workbooks validated on the fly (no codes)."""
+def _catalog_for(paths: list[Path], registry: Path | None = None, *, codes: bool = True):
+    """A catalog.json (or a folder holding one) as given, or workbooks validated on the fly;
+    with `codes`, powers are coded against the registry (default build/codes.sqlite)."""
     existing(paths)
     if len(paths) == 1 and (paths[0].suffix == ".json" or (paths[0] / cat.CATALOG_FILE).exists()):
         try:
@@ -162,7 +163,11 @@ def _load_or_build(paths: list[Path]):
         except ValueError as e:
             fail(f"不是有效的目录文件：{paths[0]}", f"not a valid catalog: {paths[0]} ({str(e)[:200]})")
     result = _validate(paths, None, False)
-    return powers.Catalog(departments=result.departments)
+    if not codes:
+        return powers.Catalog(departments=result.departments)
+    with powers.CodeRegistry(registry or Path("build") / cat.REGISTRY_FILE) as reg:
+        catalog, _ = cat.build_catalog(result, reg)
+    return catalog
 
 
 @app.command()
@@ -171,7 +176,7 @@ def stats(
     format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
 ) -> None:
     """Counts per department and category (共N项，其中行政许可X项…)."""
-    s = cat.stats(_load_or_build(paths))
+    s = cat.stats(_catalog_for(paths, codes=False))
     typer.echo(json.dumps(s, ensure_ascii=False, indent=1) if format == TextOrJson.json else cat.stats_text(s))
 
 
@@ -185,7 +190,7 @@ def diff(
     """Added, removed, changed and status-changed powers between two catalogs."""
     if by not in ("code", "name"):
         fail("--by 只能是 code 或 name", "--by must be code or name")
-    d = cat.diff(_load_or_build([old]), _load_or_build([new]), by=by)
+    d = cat.diff(_catalog_for([old], codes=by == "code"), _catalog_for([new], codes=by == "code"), by=by)
     typer.echo(json.dumps(d, ensure_ascii=False, indent=1, default=str) if format == TextOrJson.json
                else cat.diff_text(d))
 
@@ -199,16 +204,11 @@ def template(out: Annotated[Path, typer.Argument(help="Where to write the blank 
     typer.echo(f"已写入 / wrote {out}")
 
 
-def _catalog_for(paths: list[Path], registry: Path | None, laws: Path | None = None, inclusive_ends: bool = False):
-    """A catalog.json as given, or workbooks validated and coded against the registry."""
-    existing(paths)
-    if len(paths) == 1 and (paths[0].suffix == ".json" or (paths[0] / cat.CATALOG_FILE).exists()):
-        return cat.load_catalog(paths[0]), None
-    result = _validate(paths, laws, inclusive_ends)
-    with powers.CodeRegistry(registry or Path("build") / cat.REGISTRY_FILE) as reg:
-        catalog, findings = cat.build_catalog(result, reg)
-    result.findings += findings
-    return catalog, result
+def _check_font(font: str = flowcharts_mod.FONT) -> None:
+    if flowcharts_mod.resolve_font(font) is None:
+        typer.echo(f"警告：字体“{font}”未找到，中文可能显示为方块；请安装：{flowcharts_mod.INSTALL_HINT}\n"
+                   f"Warning: font '{font}' does not resolve; Chinese may not render. Install: "
+                   f"{flowcharts_mod.INSTALL_HINT}", err=True)
 
 
 @app.command()
@@ -228,11 +228,8 @@ def flowcharts(
         flowcharts_mod.graphviz_version()
     except flowcharts_mod.FlowchartError as e:
         fail(*str(e).split("\n", 1))
-    if flowcharts_mod.resolve_font(font) is None:
-        typer.echo(f"警告：字体“{font}”未找到，中文可能显示为方块；请安装：{flowcharts_mod.INSTALL_HINT}\n"
-                   f"Warning: font '{font}' does not resolve; Chinese may not render. Install: "
-                   f"{flowcharts_mod.INSTALL_HINT}", err=True)
-    catalog, _ = _catalog_for(paths, registry)
+    _check_font(font)
+    catalog = _catalog_for(paths, registry)
     settings = flowcharts_mod.ChartSettings(font=font, formats=tuple(dict.fromkeys(f.value for f in format)))
     report_, index = flowcharts_mod.render_catalog(catalog, out, settings, power_code=power)
     if power and not index:
@@ -272,6 +269,7 @@ def build(
         flowcharts_mod.graphviz_version()
     except flowcharts_mod.FlowchartError as e:
         fail(*str(e).split("\n", 1))
+    _check_font()
     try:
         r = pipeline.build(paths, out, work=work, previous=prev, laws=_laws(laws), release_date=_date(release_date),
                            options=site.SiteOptions(base_url=base_url, draft=draft))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -103,16 +104,28 @@ DIFF_FIELDS = ("name", "sub_item", "category", "unit", "legal_basis_text", "stat
                "conditions", "materials", "quantity_limit", "scope", "flow", "no_discretion")
 
 
-def _key(dept_name: str, p: Power, by: str) -> str:
+def region_prefix(names: list[str]) -> str:
+    """The region all departments share: 青岛市 for 青岛市公安局 and 青岛市城市管理局."""
+    if not names or names[0][:1] in "市区县":
+        return ""
+    for m in re.finditer(r"[省市区县州盟]", names[0]):
+        prefix = names[0][:m.end()]
+        if len(prefix) >= 3 and all(n.startswith(prefix) and len(n) > len(prefix) for n in names):
+            return prefix
+    return ""
+
+
+def _key(dept_name: str, p: Power, by: str, region: str = "") -> str:
     if by == "code":
         return p.basic_code or f"{dept_name}|{p.full_name}"
-    return f"{dept_name}|{p.category}|{p.full_name}"
+    return f"{dept_name.removeprefix(region)}|{p.category}|{p.full_name}"
 
 
 def diff(old: Catalog, new: Catalog, *, by: str = "code") -> dict:
     """What changed between two catalogs: by code (releases of one city) or by name (two cities)."""
     def index(c: Catalog):
-        return {_key(d.name, p, by): (d.name, p) for d, p in c.all_powers()}
+        region = region_prefix([d.name for d in c.departments])  # two cities: 公安局 matches 公安局
+        return {_key(d.name, p, by, region): (d.name, p) for d, p in c.all_powers()}
 
     a, b = index(old), index(new)
     out = {"added": [], "removed": [], "changed": [], "status_changed": []}

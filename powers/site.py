@@ -58,10 +58,7 @@ def public_catalog(catalog: Catalog) -> Catalog:
 
 
 def site_name(catalog: Catalog) -> str:
-    names = [d.name for d in catalog.departments]
-    m = re.match(r"^(.+?[市区县州盟])", names[0]) if names else None
-    city = m.group(1) if m and all(n.startswith(m.group(1)) for n in names) else ""
-    return f"{city}行政权力清单"
+    return f"{cat.region_prefix([d.name for d in catalog.departments])}行政权力清单"
 
 
 # ---------------------------------------------------------------- small renderers

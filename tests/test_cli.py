@@ -107,3 +107,14 @@ def test_template_validates_clean(tmp_path):
     assert len(wb["职权目录"].data_validations.dataValidation) >= 5
     r = invoke("validate", tmp_path / "t.xlsx")
     assert r.exit_code == 0, r.output
+
+
+def test_diff_two_cities_by_name(book, tmp_path):
+    invoke("catalog", book.save(tmp_path / "a" / "d.xlsx"), "-o", tmp_path / "qd")
+    other = type(book)()
+    other.info.update(部门名称="济南市测试局", 行政区划代码="370100", 部门编号="11")
+    other.powers.append(dict(other.powers[0], 序号="3", 职权名称="只有济南有的许可"))
+    invoke("catalog", other.save(tmp_path / "b" / "d.xlsx"), "-o", tmp_path / "jn")
+    d = json.loads(invoke("diff", tmp_path / "qd", tmp_path / "jn", "--by", "name", "--format", "json").stdout)
+    assert [e["name"] for e in d["added"]] == ["只有济南有的许可"]
+    assert d["removed"] == [] and d["changed"] == []
