@@ -56,17 +56,17 @@ def find_workbooks(paths: list[str | Path]) -> list[Path]:
     return out
 
 
-def _assemble(rows_powers: list[tuple[Power, str | None]]) -> list[Power]:
+def _assemble(rows: list[Power]) -> list[Power]:
     """Attach sub-item rows to their main power; a sub-item without a main row gets one made."""
     mains: dict[tuple[str, str], Power] = {}
     out: list[Power] = []
-    for p, _ in rows_powers:
+    for p in rows:
         key = (p.name, p.category)
         if p.sub_item is None:
             if key not in mains:
                 mains[key] = p
             out.append(p)
-    for p, _ in rows_powers:
+    for p in rows:
         if p.sub_item is None:
             continue
         key = (p.name, p.category)
@@ -94,12 +94,8 @@ def validate_workbook(path: str | Path, laws: LawRegistry, *, inclusive_ends: bo
     if dept is None:  # without usable 部门信息 nothing of this file can enter the catalog
         count.rejected = count.read
         return None, findings, count
-    typed = []
-    for row in raw.tables.get("职权目录", []):
-        p = fields.power(row, dept, findings)
-        if p is not None:
-            typed.append((p, None))
-    dept.powers = _assemble(typed)
+    typed = [fields.power(row, dept, findings) for row in raw.tables.get("职权目录", [])]
+    dept.powers = _assemble([p for p in typed if p is not None])
     every = list(dept.all_powers())
     discretion.attach_tiers(raw.tables.get("裁量基准", []), every, findings)
     dept.flows = process.build_flows(raw.tables.get("流程", []), findings)

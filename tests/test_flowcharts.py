@@ -31,7 +31,7 @@ def test_every_power_of_the_inventories_gets_a_chart(tmp_path):
 
     index = json.loads((tmp_path / "fc" / "index.json").read_text("utf-8"))
     r2 = validate([INVENTORIES])
-    n_powers = sum(1 for d in r2.departments for p in d.all_powers() if p.status != "取消" or True)
+    n_powers = sum(1 for d in r2.departments for _ in d.all_powers())
     assert len(index) == n_powers
     for entry in index.values():
         assert (tmp_path / "fc" / f"{entry['chart']}.svg").exists()
