@@ -329,9 +329,24 @@ def serve(
         server.server_close()
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main() -> None:
+    """Console entry point: an unexpected failure is reported in two languages, not as a traceback
+    (set POWERS_DEBUG=1 to see it)."""
+    import os
+
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as e:  # noqa: BLE001
+        if os.environ.get("POWERS_DEBUG"):
+            raise
+        typer.echo(f"内部错误：{type(e).__name__}: {e}\n"
+                   f"Internal error: {type(e).__name__}: {e}\n"
+                   "请把命令和输入文件报告给维护者；设置 POWERS_DEBUG=1 可查看详细信息 / "
+                   "please report the command and input; set POWERS_DEBUG=1 for the traceback", err=True)
+        raise SystemExit(3) from None
 
 
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    main()

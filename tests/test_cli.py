@@ -118,3 +118,20 @@ def test_diff_two_cities_by_name(book, tmp_path):
     d = json.loads(invoke("diff", tmp_path / "qd", tmp_path / "jn", "--by", "name", "--format", "json").stdout)
     assert [e["name"] for e in d["added"]] == ["只有济南有的许可"]
     assert d["removed"] == [] and d["changed"] == []
+
+
+def test_unexpected_failure_is_reported_not_traced(monkeypatch, capsys):
+    import cli
+
+    def boom(*a, **k):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(cli.powers, "write_template", boom)
+    monkeypatch.setattr("sys.argv", ["powers", "template", "x.xlsx"])
+    monkeypatch.delenv("POWERS_DEBUG", raising=False)
+    try:
+        cli.main()
+    except SystemExit as e:
+        assert e.code == 3
+    err = capsys.readouterr().err
+    assert "内部错误" in err and "Internal error" in err and "Traceback" not in err
