@@ -128,3 +128,20 @@ def test_one_power_chart_has_its_title(tmp_path):
     assert "机动车登记" in text and "370105003000" in text
     assert runner.invoke(app, ["flowcharts", str(INVENTORIES), "-o", str(tmp_path / "x"), "--registry",
                                str(tmp_path / "codes.sqlite"), "--power", "999"]).exit_code == 2
+
+
+def test_fifteen_steps_fit_a_portrait_a4_page(tmp_path):
+    from powers.models import Flow, FlowEdge, FlowStep, Provenance
+
+    prov = Provenance(file="t", sheet="流程", row=1)
+    steps = [FlowStep(id=str(i), name=f"第{i}环节审查核实", post="承办岗位", days=1,
+                      next=[FlowEdge(target=str(i + 1))] if i < 15 else [],
+                      risk="风险描述较长需要换行显示的内容" if i % 3 == 0 else None,
+                      risk_level="高中低"[i % 3] if i % 3 == 0 else None, control="防控措施", provenance=prov)
+             for i in range(1, 16)]
+    flow = Flow(name="十五步流程", steps=steps)
+    fc.render_charts({"k": (flow, fc.chart_title(flow), "")}, tmp_path, fc.ChartSettings(formats=("pdf", "svg")))
+    [pdf] = list(tmp_path.glob("*.pdf"))
+    w, h = map(float, re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)", pdf.read_bytes()).groups())
+    assert h > w and w <= 595 and h <= 842  # A4 portrait in points
+    assert fc.overflowing_labels(next(tmp_path.glob("*.svg")).read_text("utf-8")) == []
