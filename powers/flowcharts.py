@@ -127,7 +127,7 @@ def chart_title(flow: Flow, power: Power | None = None) -> str:
         return f"{flow.name}（环节时限合计{_days(total) or '未定'}）"
     code = power.basic_code or ""
     limit = _days(power.statutory_days) or "未规定"
-    return f"{power.full_name}\n编码 {code}　法定时限 {limit}　流程：{flow.name}"
+    return f"{power.full_name}\n编码 {code}　法定时限 {limit}\n流程：{flow.name}"
 
 
 def chart_key(flow: Flow, title: str, settings: ChartSettings) -> str:
@@ -225,6 +225,32 @@ def _svg_accessible(svg: str, title: str, desc: str) -> str:
     head = f'<title id="t">{escape(title)}</title>\n<desc id="d">{escape(desc)}</desc>\n'
     return re.sub(r"(<svg\b[^>]*?)>", r'\1 role="img" aria-labelledby="t d">' + "\n" + head.replace("\\", "\\\\"),
                   svg, count=1)
+
+
+def titled_for_power(svg: str, power: Power, flow: Flow, font: str = FONT) -> str:
+    """A shared flow chart with one power's name, code and time limit added as a title band.
+
+    The chart itself is drawn once per distinct flow; the band is text added to the SVG, so the
+    many powers sharing a flow do not each cost a Graphviz run."""
+    m = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox="([-\d. ]+)"', svg)
+    if not m:
+        return svg
+    width, height = float(m.group(1)), float(m.group(2))
+    x0, y0, vw, vh = map(float, m.group(3).split())
+    per_line = max(8, int(vw / 15))
+    lines = [part for line in chart_title(flow, power).split("\n") for part in wrap(line, per_line)]
+    band = 12 + 20 * len(lines)
+    texts = "".join(
+        f'<text text-anchor="middle" x="{x0 + vw / 2:.2f}" y="{y0 - band + 20 * (i + 1):.2f}" font-family="{escape(font)}" '
+        f'font-size="{15 if i == 0 else 12}" font-weight="{"bold" if i == 0 else "normal"}" fill="#1f2933">'
+        f"{escape(line)}</text>\n" for i, line in enumerate(lines))
+    head = (f'<svg width="{width:.0f}pt" height="{height * (vh + band) / vh:.0f}pt" '
+            f'viewBox="{x0:.2f} {y0 - band:.2f} {vw:.2f} {vh + band:.2f}"')
+    svg = svg[:m.start()] + head + svg[m.end():]
+    label = f"{power.full_name}（{power.basic_code or ''}）运行流程图"
+    svg = re.sub(r'<title id="t">', f'<title id="t">{escape(label)}：', svg, count=1)
+    return re.sub(r'(</desc>\n)', lambda mm: mm.group(1) + f'<rect x="{x0:.2f}" y="{y0 - band:.2f}" width="{vw:.2f}" '
+                  f'height="{band:.2f}" fill="white"/>\n' + texts, svg, count=1)
 
 
 def _run_batches(sources: dict[str, str], workdir: Path, formats: tuple[str, ...]) -> None:

@@ -58,11 +58,15 @@ def build(paths: list[str | Path], out: str | Path = "site", *, work: str | Path
     charts_dir = work / "flowcharts"
     svg_cache: dict[str, str] = {}
     charts = {}
-    for code, entry in index.items():
+    for d, p in public.all_powers():
+        entry = index.get(p.basic_code)
+        if entry is None:
+            continue
         stem = entry["chart"]
         if stem not in svg_cache:
             svg_cache[stem] = (charts_dir / f"{stem}.svg").read_text("utf-8")
-        charts[code] = svg_cache[stem]
+        flow = flowcharts.flow_for(p, {f.name: f for f in d.flows})
+        charts[p.basic_code] = flowcharts.titled_for_power(svg_cache[stem], p, flow)
     releases = work / "releases"
     if previous is None:
         previous = _previous_release(releases, catalog.release_date)

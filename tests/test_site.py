@@ -103,6 +103,9 @@ def test_pages_and_accessibility_basics(demo):
     page = (site / "powers" / f"{penalty.basic_code}.html").read_text("utf-8")
     assert "裁量阶次" in page and page.count("<tr>") >= len(penalty.tiers)
     assert "<svg" in page and "流程文字说明" in page and 'aria-labelledby="t d"' in page
+    svg = page[page.index("<svg width"):page.index("</svg>")]
+    assert f'<title id="t">{penalty.full_name}（{penalty.basic_code}）运行流程图' in svg  # the power's own title
+    assert f">编码 {penalty.basic_code}" in svg
     sitemap = (site / "sitemap.xml").read_text("utf-8")
     assert sitemap.count("<loc>") == len(r.pages) and f"<loc>{BASE}index.html</loc>" in sitemap
     css = (site / "assets" / "style.css").read_text("utf-8")
