@@ -237,13 +237,16 @@ def titled_for_power(svg: str, power: Power, flow: Flow, font: str = FONT) -> st
         return svg
     width, height = float(m.group(1)), float(m.group(2))
     x0, y0, vw, vh = map(float, m.group(3).split())
-    per_line = max(8, int(vw / 15))
+    k = float(sc.group(1)) if (sc := re.search(r'class="graph" transform="scale\(([\d.]+)', svg)) else 1.0
+    big, small, lead = 15 * k, 12 * k, 20 * k  # the band matches the chart's own text scale
+    per_line = max(8, int(vw / big))
     lines = [part for line in chart_title(flow, power).split("\n") for part in wrap(line, per_line)]
-    band = 12 + 20 * len(lines)
+    band = 12 * k + lead * len(lines)
     texts = "".join(
-        f'<text text-anchor="middle" x="{x0 + vw / 2:.2f}" y="{y0 - band + 20 * (i + 1):.2f}" font-family="{escape(font)}" '
-        f'font-size="{15 if i == 0 else 12}" font-weight="{"bold" if i == 0 else "normal"}" fill="#1f2933">'
-        f"{escape(line)}</text>\n" for i, line in enumerate(lines))
+        f'<text text-anchor="middle" x="{x0 + vw / 2:.2f}" y="{y0 - band + lead * (i + 1):.2f}" '
+        f'font-family="{escape(font)}" font-size="{big if i == 0 else small:.2f}" '
+        f'font-weight="{"bold" if i == 0 else "normal"}" fill="#1f2933">{escape(line)}</text>\n'
+        for i, line in enumerate(lines))
     head = (f'<svg width="{width:.0f}pt" height="{height * (vh + band) / vh:.0f}pt" '
             f'viewBox="{x0:.2f} {y0 - band:.2f} {vw:.2f} {vh + band:.2f}"')
     svg = svg[:m.start()] + head + svg[m.end():]
