@@ -17,10 +17,15 @@ _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 
 
+_NEEDS_WORK = re.compile(r"[\s\u3000\uff05\uff0d\uff0e\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u200b\ufeff\xa0]")
+
+
 def text(value: object, *, multiline: bool = False) -> str | None:
     """Clean one cell: full-width digits, stray spaces, line breaks. Empty becomes None."""
     if value is None:
         return None
+    if type(value) is str and not _NEEDS_WORK.search(value):  # most cells: nothing to clean
+        return value or None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (datetime, date)):
