@@ -315,17 +315,24 @@ def _read_sheet(out: RawWorkbook, path: Path, wb, name: str, canon: str) -> None
 
 
 def _read_info(out: RawWorkbook, file: str, name: str, grid: list[list]) -> None:
-    """部门信息 is key/value rows: the key in one column, its value in the next non-empty one."""
+    """部门信息 as key/value rows (key, then its value to the right), or as a table whose header
+    row holds the keys and the next row the values."""
     syn = _SYNONYMS["部门信息"]
+
+    def keep(key: str, i: int, k: int) -> None:
+        value = grid[i][k] if k < len(grid[i]) else None
+        if key not in out.info and value is not None and str(value).strip():
+            out.info[key] = Cell(value, normalize.text(value), Provenance(
+                file=file, sheet=name, row=i + 1, column=key, cell=f"{get_column_letter(k + 1)}{i + 1}"))
+
     for i, values in enumerate(grid):
-        for j, v in enumerate(values):
-            key = syn.get(normalize.header_key(v))
-            if key is None or key in out.info:
-                continue
-            for k in range(j + 1, len(values)):
-                if values[k] is not None and str(values[k]).strip():
-                    letter = get_column_letter(k + 1)
-                    out.info[key] = Cell(values[k], normalize.text(values[k]), Provenance(
-                        file=file, sheet=name, row=i + 1, column=key, cell=f"{letter}{i + 1}"))
-                    break
-            break
+        keys = {j: syn[normalize.header_key(v)] for j, v in enumerate(values) if normalize.header_key(v) in syn}
+        if len(keys) >= 3 and i + 1 < len(grid):  # a header row: values are in the row below
+            for j, key in keys.items():
+                keep(key, i + 1, j)
+            continue
+        for j, key in keys.items():  # one or more key/value pairs on the row
+            nxt = next((k for k in range(j + 1, len(values))
+                        if values[k] is not None and str(values[k]).strip()), None)
+            if nxt is not None and nxt not in keys:
+                keep(key, i, nxt)
