@@ -320,11 +320,11 @@ def render_catalog(catalog, out_dir: str | Path, settings: ChartSettings = Chart
     Returns the report and an index {power basic code: {chart, flow, description}}."""
     jobs: dict[str, tuple[Flow, str, str]] = {}
     index: dict[str, dict] = {}
+    flows_of = {id(d): {f.name: f for f in d.flows} for d in catalog.departments}
     for d, p in catalog.all_powers():
         if power_code and power_code not in (p.basic_code, p.implementation_code):
             continue
-        flows = {f.name: f for f in d.flows}
-        flow = flow_for(p, flows)
+        flow = flow_for(p, flows_of[id(d)])
         if flow is None:
             continue
         if power_code:

@@ -58,15 +58,16 @@ def build(paths: list[str | Path], out: str | Path = "site", *, work: str | Path
     charts_dir = work / "flowcharts"
     svg_cache: dict[str, str] = {}
     charts = {}
-    for d, p in public.all_powers():
-        entry = index.get(p.basic_code)
-        if entry is None:
-            continue
-        stem = entry["chart"]
-        if stem not in svg_cache:
-            svg_cache[stem] = (charts_dir / f"{stem}.svg").read_text("utf-8")
-        flow = flowcharts.flow_for(p, {f.name: f for f in d.flows})
-        charts[p.basic_code] = flowcharts.titled_for_power(svg_cache[stem], p, flow)
+    for d in public.departments:
+        flows = {f.name: f for f in d.flows}
+        for p in d.all_powers():
+            entry = index.get(p.basic_code)
+            if entry is None:
+                continue
+            stem = entry["chart"]
+            if stem not in svg_cache:
+                svg_cache[stem] = (charts_dir / f"{stem}.svg").read_text("utf-8")
+            charts[p.basic_code] = flowcharts.titled_for_power(svg_cache[stem], p, flowcharts.flow_for(p, flows))
     releases = work / "releases"
     if previous is None:
         previous = _previous_release(releases, catalog.release_date)
