@@ -70,11 +70,12 @@ def test_navigate_and_search(served, browser, tmp_path):
     assert re.search(r"\d{12} · .+局 · 行政", first.inner_text())
     shot(page, "site-home.png", tmp_path)
     # filters: one department only
-    page.select_option("#f-dept", label=page.locator("#f-dept option").nth(1).inner_text())
-    page.wait_for_timeout(800)
     dept = page.locator("#f-dept option").nth(1).inner_text().split("（")[0]
-    metas = page.locator("#search-results .meta").all_inner_texts()
-    assert metas and all(dept in m for m in metas)
+    page.select_option("#f-dept", label=page.locator("#f-dept option").nth(1).inner_text())
+    page.wait_for_function("""(dept) => {
+        const metas = [...document.querySelectorAll('#search-results .meta')].map(m => m.textContent);
+        return metas.length > 0 && metas.every(m => m.includes(dept));
+    }""", arg=dept, timeout=15000)
 
     page.goto(url + "index.html")
     page.click("text=部门")
