@@ -236,6 +236,9 @@ def flowcharts(
         fail(f"目录中没有编码为 {power} 的事项", f"no power with code {power} in the catalog")
     if not power:
         (out / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
+    for stem, labels in report_.overflowing.items():
+        typer.echo(f"警告：{stem}.svg 中有文字超出方框：{'、'.join(labels[:3])} / Warning: labels overflow their boxes in "
+                   f"{stem}.svg (check the font)", err=True)
     charts = len(set(report_.charts.values()))
     typer.echo(f"{len(index)} 个事项，{charts} 张流程图：新绘制 {report_.rendered} 张，复用 {report_.reused} 张 / "
                f"{len(index)} powers, {charts} charts: {report_.rendered} rendered, {report_.reused} reused "

@@ -49,6 +49,7 @@ class RenderReport:
     charts: dict[str, str] = field(default_factory=dict)  # chart key → file stem (hash)
     rendered: int = 0
     reused: int = 0
+    overflowing: dict[str, list[str]] = field(default_factory=dict)  # chart → labels wider than their box
 
 
 # ---------------------------------------------------------------- Graphviz facts
@@ -301,7 +302,10 @@ def render_charts(jobs: dict[str, tuple[Flow, str, str]], out_dir: str | Path,
             for fmt in settings.formats:
                 produced = work / f"{stem}.gv.{fmt}"
                 if fmt == "svg":
-                    produced.write_text(_svg_accessible(produced.read_text("utf-8"), title, desc), "utf-8")
+                    svg = produced.read_text("utf-8")
+                    if bad := overflowing_labels(svg):
+                        report.overflowing[stem] = bad
+                    produced.write_text(_svg_accessible(svg, title, desc), "utf-8")
                 produced.replace(out / f"{stem}.{fmt}")  # same filesystem: an atomic rename
     report.rendered = len(todo)
     return report

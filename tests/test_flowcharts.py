@@ -51,6 +51,7 @@ def test_content_addressing(book, tmp_path):
     out = tmp_path / "fc"
     rep, index = fc.render_catalog(catalog_of(book, tmp_path), out)
     assert rep.rendered == 2  # licence flow + penalty flow
+    assert rep.overflowing == {}  # every label fits its box with the CJK font
     charts = {e["flow"]: e["chart"] for e in index.values()}
     assert len({e["chart"] for e in index.values() if e["flow"] == "行政许可标准流程"}) == 1
     again, _ = fc.render_catalog(catalog_of(book, tmp_path), out)
