@@ -86,8 +86,10 @@ def to_html(result: ValidationResult) -> str:
     by_file: dict[str, list[Finding]] = {}
     for f in _sorted(result.findings):
         by_file.setdefault(f.file, []).append(f)
+    from .rules import all_rules
+
     return environment().get_template("report.html").render(
-        summary=summary(result), by_file=by_file, severity_zh=SEVERITY_ZH)
+        summary=summary(result), by_file=by_file, severity_zh=SEVERITY_ZH, rules={r.code: r for r in all_rules()})
 
 
 def write_annotated(result: ValidationResult, out_dir: str | Path) -> list[Path]:
