@@ -22,6 +22,7 @@ from pathlib import Path
 import graphviz
 
 from .models import Flow, Power
+from .normalize import days_text
 from .rules.process import longest_days
 
 FONT = "Noto Sans CJK SC"
@@ -110,12 +111,6 @@ def _table(rows: list[str]) -> str:
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>>'
 
 
-def _days(d: float | None) -> str:
-    if d is None:
-        return ""
-    return "即办" if d == 0 else f"{d:g}个工作日"
-
-
 # ---------------------------------------------------------------- DOT
 def flow_content(flow: Flow) -> dict:
     """What a chart draws: the steps without provenance (the hash input)."""
@@ -125,9 +120,9 @@ def flow_content(flow: Flow) -> dict:
 def chart_title(flow: Flow, power: Power | None = None) -> str:
     total = longest_days(flow)
     if power is None:
-        return f"{flow.name}（环节时限合计{_days(total) or '未定'}）"
+        return f"{flow.name}（环节时限合计{days_text(total) or '未定'}）"
     code = power.basic_code or ""
-    limit = _days(power.statutory_days) or "未规定"
+    limit = days_text(power.statutory_days) or "未规定"
     return f"{power.full_name}\n编码 {code}　法定时限 {limit}\n流程：{flow.name}"
 
 
@@ -158,7 +153,7 @@ def to_dot(flow: Flow, title: str, settings: ChartSettings = ChartSettings()) ->
         if s.post:
             lines.append(f'<FONT POINT-SIZE="10">{_html(s.post, settings.wrap + 2)}</FONT>')
         if s.days is not None:
-            lines.append(f'<FONT POINT-SIZE="10" COLOR="#444444">时限：{_days(s.days)}</FONT>')
+            lines.append(f'<FONT POINT-SIZE="10" COLOR="#444444">时限：{days_text(s.days)}</FONT>')
         g.node(ids[s.id], _table(lines))
         targets = [e for e in s.next if e.target in ids]
         for e in targets:

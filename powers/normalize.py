@@ -181,6 +181,13 @@ def days(value: str | None) -> tuple[float | None, bool]:
     return None, False
 
 
+def days_text(d: float | None) -> str:
+    """20 → '20个工作日', 0 → '即办', None → '' (the inverse of `days` for display)."""
+    if d is None:
+        return ""
+    return "即办" if d == 0 else f"{d:g}个工作日"
+
+
 def parse_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()

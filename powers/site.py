@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from . import catalog as cat
 from .models import CATEGORIES, LEVELS, Catalog, Department, Power
-from .normalize import fine_text
+from .normalize import days_text, fine_text
 from .templating import environment, templates_dir
 
 MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -63,9 +63,7 @@ def site_name(catalog: Catalog) -> str:
 
 # ---------------------------------------------------------------- small renderers
 def _days(v: float | None, raw: str | None) -> str:
-    if v is None:
-        return raw or "—"
-    return "即办" if v == 0 else f"{v:g}个工作日"
+    return days_text(v) or raw or "—"
 
 
 def bar_chart(items: list[tuple[str, int]], title: str) -> Markup:

@@ -94,7 +94,7 @@ def describe(flow: Flow) -> str:
         if s.post:
             line += f"（{s.post}）"
         if s.days is not None:
-            line += "，即办" if s.days == 0 else f"，{s.days:g}个工作日"
+            line += "，" + normalize.days_text(s.days)
         nexts = [f"{e.condition}则转“{ids.get(e.target, e.target)}”" if e.condition
                  else f"转“{ids.get(e.target, e.target)}”" for e in s.next]
         line += "；" + "，".join(nexts) if nexts else "；流程结束"
