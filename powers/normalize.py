@@ -125,12 +125,17 @@ def cn_number(s: str) -> float | None:
     return float(total + section + (digit or 0))
 
 
-def cn_numeral(n: int) -> str:
-    """126 → 一百二十六, 15 → 十五, 101 → 一百零一 (article numbers as laws print them)."""
+def cn_numeral(n: int, *, leading: bool = True) -> str:
+    """126 → 一百二十六, 15 → 十五, 101 → 一百零一, 20000 → 二万, 10011 → 一万零一十一
+    (as laws print numbers; 十五 drops its 一 only at the front of the number)."""
     digits = "零一二三四五六七八九"
+    if n >= 10_000:
+        w, r = divmod(n, 10_000)
+        return (cn_numeral(w, leading=leading) + "万"
+                + (("零" if r < 1000 else "") + cn_numeral(r, leading=False) if r else ""))
     if n < 10:
         return digits[n]
-    if n < 20:
+    if n < 20 and leading:
         return "十" + (digits[n - 10] if n > 10 else "")
     out, zero = "", False
     for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):

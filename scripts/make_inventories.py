@@ -18,6 +18,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from powers.normalize import cn_numeral  # noqa: E402
 from powers.rules.fields import credit_check_char  # noqa: E402
 
 REGION = "370200"
@@ -29,25 +30,7 @@ def credit(org9: str) -> str:
     return first + credit_check_char(first)
 
 
-_CN = "零一二三四五六七八九"
-
-
-def cn(n: int) -> str:
-    """20000 → 二万, 1500 → 一千五百, 200 → 二百, 15 → 十五 (for amounts in words)."""
-    if n >= 10000:
-        w, r = divmod(n, 10000)
-        return cn(w) + "万" + (("零" if r < 1000 else "") + cn(r) if r else "")
-    out, zero = "", False
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        d, n = divmod(n, value)
-        if d:
-            if zero:
-                out += "零"
-            out += ("" if (unit == "十" and d == 1 and not out) else _CN[d]) + unit
-            zero = False
-        elif out:
-            zero = True
-    return out or "零"
+cn = cn_numeral  # amounts in words and item numbers, written as laws print them
 
 
 def money(v: float) -> str:
