@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from .models import Finding
+from .rules import RULES, all_rules
 from .validate import ValidationResult
 
 REPORT_VERSION = 1
@@ -67,8 +68,7 @@ def to_text(result: ValidationResult) -> str:
     if s["by_rule"]:
         lines.append("按规则统计 / findings per rule:")
         for code, n in s["by_rule"].items():
-            slug = next(f.slug for f in result.findings if f.rule == code)
-            lines.append(f"  {code} {_pad(slug, 30)} {n}")
+            lines.append(f"  {code} {_pad(RULES[code].slug, 30)} {n}")
         lines.append("")
     lines.append("文件 / file                                 读取 read  接受 accepted  退回 rejected  错误  警告")
     for f in s["files"]:
@@ -86,8 +86,6 @@ def to_html(result: ValidationResult) -> str:
     by_file: dict[str, list[Finding]] = {}
     for f in _sorted(result.findings):
         by_file.setdefault(f.file, []).append(f)
-    from .rules import all_rules
-
     return environment().get_template("report.html").render(
         summary=summary(result), by_file=by_file, severity_zh=SEVERITY_ZH, rules={r.code: r for r in all_rules()})
 
