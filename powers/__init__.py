@@ -5,7 +5,8 @@ The pipeline, one module per stage:
 """
 from .catalog import build_catalog, diff, load_catalog, stats, write_catalog
 from .codes import CodeRegistry
-from .legal import LawRegistry, parse_bases
+from .laws import LawRegistry
+from .legal import parse_bases
 from .models import (Catalog, Department, DiscretionTier, Finding, Flow, FlowStep, LegalBasis, Power,
                      Provenance)
 from .read import read_workbook

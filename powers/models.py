@@ -91,6 +91,9 @@ class LegalBasis(Model):
     paragraph: int | None = None
     item: int | None = None
     text: str = ""
+    # the text of the cited article (or paragraph) in the version in force, set by the law
+    # registry while validating; never serialized (it belongs to the law, not the department)
+    _law_text: str | None = PrivateAttr(default=None)
 
     def citation(self) -> str:
         from .normalize import cn_numeral

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import catalog as cat
 from . import flowcharts, site
 from .codes import CodeRegistry
-from .legal import LawRegistry
+from .laws import LawRegistry
 from .models import Catalog
 from .validate import ValidationResult, validate
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .legal import LawRegistry
+from .laws import LawRegistry
 from .models import Department, Finding, Power
 from .read import read_workbook
 from .rules import cross, discretion, fields, legal, process

@@ -55,7 +55,7 @@ def test_messy_workbook_is_read_like_a_clean_one():
     assert tiers[1].get("职权名称") == tiers[0].get("职权名称")  # merged cells filled in
 
 
-REAL = ROOT.parent / "shared" / "real" / "jiangmen-eco-env-discretion-2020.xlsx"
+REAL = ROOT / "tests" / "data" / "jiangmen-eco-env-discretion-2020.xlsx"
 
 
 @pytest.mark.skipif(not REAL.exists(), reason="shared/real not beside the checkout")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..legal import LawRegistry
+from ..laws import LawRegistry
 from ..models import Department, Finding, Power
 from . import rule
 
