@@ -91,6 +91,10 @@ class LegalBasis(Model):
     paragraph: int | None = None
     item: int | None = None
     text: str = ""
+    article_sub: int | None = None  # 第十条之一 → article 10, article_sub 1 (an inserted article)
+    issuer: str | None = None  # 国务院《…》: the body named before the title
+    doc_number: str | None = None  # 《…》（国务院令第549号）: the document number after the title
+    annex: str | None = None  # 《…决定》附件第12项: a reference into an annex, not an article
     # the text of the cited article (or paragraph) in the version in force, set by the law
     # registry while validating; never serialized (it belongs to the law, not the department)
     _law_text: str | None = PrivateAttr(default=None)
@@ -101,6 +105,10 @@ class LegalBasis(Model):
         parts = [f"《{self.title}》" if self.title else ""]
         if self.article:
             parts.append(f"第{cn_numeral(self.article)}条")
+            if self.article_sub:
+                parts.append(f"之{cn_numeral(self.article_sub)}")
+        elif self.annex:
+            parts.append(self.annex)
         if self.paragraph:
             parts.append(f"第{cn_numeral(self.paragraph)}款")
         if self.item:
@@ -172,7 +180,8 @@ class Power(Located):
     legal_bases: list[LegalBasis] = []
     legal_basis_text: str = ""
     unit: str = ""
-    level: int | None = None
+    level: int | None = None  # the level this department exercises it at (None: the department's)
+    levels: list[int] = []  # every level the 行使层级 cell names (省级、市级、县级 → 2, 3, 4)
     statutory_limit: str | None = None
     statutory_days: float | None = None
     promised_limit: str | None = None

@@ -65,13 +65,84 @@ CATEGORY_SYNONYMS = {
 }
 
 
+# National 事项类型 codes as numbers (GB/T 39554.1): 01–10 are the ten administrative powers.
+# Some provinces also file 20 (公共服务) and 99 (其他) in the same column: not administrative
+# powers, so they are kept as 其他行政权力 with a warning that says so (see `category_note`).
+TYPE_CODES = {f"{i:02d}": cat for cat, code in CATEGORIES.items() for i in [int(code)]}
+OUTSIDE_TYPES = {"20": "公共服务", "99": "其他", "公共服务": "公共服务", "公共服务事项": "公共服务",
+                 "其他事项": "其他"}
+
+
+def _category_key(value: str) -> str:
+    v = re.sub(r"\s", "", value)
+    v = re.sub(r"^[（(]?\d{1,2}[)）.、]?(?=\D)", "", v)  # "02 行政处罚", "(02)行政处罚"
+    v = re.sub(r"[（(][^（）()]*[)）]$", "", v)  # 行政强制（强制措施）
+    return v.removesuffix("事项").removesuffix("职权").removesuffix("类")
+
+
 def category(value: str | None) -> str | None:
+    """A category as people write it: 行政许可 / 许可 / 行政许可类 / 02 / 2 / 其他权力 → canonical."""
     if value is None:
         return None
-    v = value.replace(" ", "")
+    v = re.sub(r"\s", "", value)
     if v in CATEGORIES:
         return v
-    return CATEGORY_SYNONYMS.get(v, value)
+    if re.fullmatch(r"\d{1,2}", v):
+        code = f"{int(v):02d}"
+        if code in TYPE_CODES:
+            return TYPE_CODES[code]
+        return "其他行政权力" if code in OUTSIDE_TYPES else value
+    if v in OUTSIDE_TYPES:
+        return "其他行政权力"
+    k = _category_key(v)
+    if k in CATEGORIES:
+        return k
+    return CATEGORY_SYNONYMS.get(v) or CATEGORY_SYNONYMS.get(k) or value
+
+
+def category_note(value: str | None) -> str | None:
+    """What a mapped category value stood for when it is not one of the ten powers (20 → 公共服务)."""
+    if value is None:
+        return None
+    v = re.sub(r"\s", "", value)
+    if re.fullmatch(r"\d{1,2}", v):
+        return OUTSIDE_TYPES.get(f"{int(v):02d}")
+    return OUTSIDE_TYPES.get(v)
+
+
+# ---------------------------------------------------------------- 行使层级 as people write it
+_LEVEL_WORDS = [  # longest first; 市本级 is the city level, 县（市、区） the county level
+    ("国家级", 1), ("国家", 1), ("中央", 1), ("国务院", 1), ("部级", 1),
+    ("省级", 2), ("省本级", 2), ("自治区", 2), ("省", 2),
+    ("设区的市", 3), ("地级市", 3), ("市本级", 3), ("市级", 3), ("市州", 3), ("州", 3), ("盟", 3), ("市", 3),
+    ("县（市、区）", 4), ("县(市、区)", 4), ("县市区", 4), ("县区", 4), ("区县", 4), ("县级", 4), ("县", 4),
+    ("区级", 4), ("区", 4), ("旗", 4),
+    ("乡镇（街道）", 5), ("乡镇(街道)", 5), ("乡镇级", 5), ("乡镇", 5), ("乡级", 5), ("镇级", 5), ("街道", 5),
+    ("乡", 5), ("镇", 5),
+]
+_LEVEL_RE = re.compile("|".join(re.escape(w) for w, _ in _LEVEL_WORDS))
+_LEVEL_OF = dict(_LEVEL_WORDS)
+
+
+def levels(value: str | None) -> list[int] | None:
+    """行使层级 → the levels it names, in order: '3' → [3], '市级' → [3], '省级、市级、县级' and
+    '省、市、县' and '省市县三级' → [2, 3, 4], '市本级' → [3]. None when nothing is recognisable."""
+    if value is None:
+        return None
+    v = re.sub(r"\s", "", value)
+    if re.fullmatch(r"[1-5]", v):
+        return [int(v)]
+    if re.fullmatch(r"[1-5](?:[、,，;；/]+[1-5])+", v):
+        return sorted({int(d) for d in re.findall(r"[1-5]", v)})
+    found, rest = [], v
+    for m in _LEVEL_RE.finditer(v):
+        found.append(_LEVEL_OF[m.group(0)])
+    rest = _LEVEL_RE.sub("", v)
+    # what is left must be separators and counting words only (三级, 两级, 共同, 均可, 以上 …)
+    if not found or re.sub(r"[、,，;；/和及与至\-—~～（）()]|[一二三四五两]级|级|本级|以上|以下|均可|共同|各级|政府|人民",
+                           "", rest):
+        return None
+    return sorted(set(found))
 
 
 YES = {"是", "Y", "y", "yes", "true", "1", "√"}

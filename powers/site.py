@@ -107,7 +107,7 @@ DATA_COLUMNS = [
     ("基本编码", lambda d, p: p.basic_code), ("实施编码", lambda d, p: p.implementation_code),
     ("部门", lambda d, p: d.name), ("职权名称", lambda d, p: p.name), ("子项名称", lambda d, p: p.sub_item),
     ("职权类别", lambda d, p: p.category), ("实施依据", lambda d, p: p.legal_basis_text),
-    ("承办机构", lambda d, p: p.unit), ("行使层级", lambda d, p: p.level or d.level),
+    ("承办机构", lambda d, p: p.unit), ("行使层级", lambda d, p: "、".join(map(str, p.levels)) or p.level or d.level),
     ("法定时限", lambda d, p: p.statutory_limit), ("承诺时限", lambda d, p: p.promised_limit),
     ("收费依据及标准", lambda d, p: p.fee), ("办理条件", lambda d, p: p.conditions),
     ("申请材料", lambda d, p: p.materials), ("数量限制", lambda d, p: p.quantity_limit),
@@ -213,7 +213,7 @@ def _power_page(w: _Writer, d: Department, p: Power, parent: Power | None, chart
               "range": fine_text(t.fine)} for t in p.tiers]
     chart = charts.get(p.basic_code)
     w.page(f"powers/{p.basic_code}.html", "power.html", title=p.full_name, p=p, dept=_dept_ctx(d),
-           category_code=CATEGORIES[p.category], level=LEVELS.get(p.level or d.level, ""), parent=parent,
+           category_code=CATEGORIES[p.category], level="、".join(LEVELS[v] + "级" for v in p.levels) or LEVELS.get(p.level or d.level, ""), parent=parent,
            subs=p.sub_items, bases=bases, statutory=_days(p.statutory_days, p.statutory_limit),
            promised=_days(p.promised_days, p.promised_limit), long_fields=long_fields, tiers=tiers,
            chart=_inline_svg(chart) if chart else None, flow=flow,

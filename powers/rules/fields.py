@@ -5,7 +5,7 @@ import re
 
 from .. import normalize
 from ..legal import parse_bases
-from ..models import (CATEGORIES, ORIGINS, PENALTY_KINDS, RISK_LEVELS, SCOPES, STATUSES, Department,
+from ..models import (CATEGORIES, LEVELS, ORIGINS, PENALTY_KINDS, RISK_LEVELS, SCOPES, STATUSES, Department,
                       Finding, Power, Provenance)
 from ..read import RawWorkbook, Row
 from . import rule
@@ -47,8 +47,8 @@ DEPT_NUMBER = rule(
     "填写本部门在基本编码中的 2 位授权部门编号，如 07。")
 LEVEL = rule(
     "F109", "level", "error",
-    "行使层级“{value}”不是 1–5", "Level '{value}' is not 1–5",
-    "填写 1 国家、2 省、3 市、4 县、5 乡镇。")
+    "行使层级“{value}”无法识别{why}", "Level '{value}' cannot be read{why_en}",
+    "填写 1–5 或层级名称：1 国家级、2 省级、3 市级、4 县级、5 乡镇级（多个层级用“、”分隔，如“省级、市级、县级”）。")
 BAD_DATE = rule(
     "F110", "bad-date", "error",
     "日期“{value}”无法识别", "Date '{value}' cannot be read",
@@ -77,6 +77,37 @@ NO_DISCRETION_VALUE = rule(
     "“{column}”应填“是”或“否”，实际为“{value}”", "'{column}' must be 是 or 否, not '{value}'",
     "填写“是”或“否”。")
 
+INTERPRETED = rule(
+    "F116", "value-interpreted", "warning",
+    "“{column}”的值“{value}”按“{canonical}”处理：{why}",
+    "'{column}' value '{value}' is taken as '{canonical}': {why_en}",
+    "{hint}")
+
+# Closed values as departments write them → the canonical value. Anything naming 内部 or 不公开 is
+# internal: when in doubt an item stays off the public site.
+SCOPE_WORDS = {"社会": "社会", "公开": "社会", "社会公开": "社会", "向社会公开": "社会", "主动公开": "社会",
+               "对外公开": "社会", "全文公开": "社会", "依申请公开": "社会", "内部": "内部", "不公开": "内部",
+               "不予公开": "内部", "非公开": "内部", "内部公开": "内部", "内部使用": "内部", "仅内部": "内部"}
+STATUS_WORDS = {"在用": "在用", "有效": "在用", "正常": "在用", "保留": "在用", "启用": "在用", "实施": "在用",
+                "正在实施": "在用", "现行有效": "在用", "暂停": "暂停", "暂停实施": "暂停", "暂停使用": "暂停",
+                "暂缓": "暂停", "暂缓实施": "暂停", "取消": "取消", "已取消": "取消", "停用": "取消", "作废": "取消"}
+ORIGIN_WORDS = {"国家基本目录": "国家基本目录", "国家": "国家基本目录", "国家目录": "国家基本目录",
+                "国家级": "国家基本目录", "基本目录": "国家基本目录", "国家基本目录事项": "国家基本目录",
+                "地方": "地方", "地方目录": "地方", "本地": "地方", "地方设定": "地方", "地方性": "地方",
+                "地方事项": "地方", "地方性法规设定": "地方"}
+CLOSED_WORDS = {"公开范围": SCOPE_WORDS, "状态": STATUS_WORDS, "事项来源": ORIGIN_WORDS}
+PENALTY_WORDS = {
+    "吊销许可证": "吊销许可证件", "吊销执照": "吊销许可证件", "吊销营业执照": "吊销许可证件", "吊销证照": "吊销许可证件",
+    "吊销许可证件": "吊销许可证件", "暂扣许可证": "暂扣许可证件", "暂扣执照": "暂扣许可证件", "暂扣证照": "暂扣许可证件",
+    "拘留": "行政拘留", "停产停业": "责令停产停业", "关闭": "责令关闭", "禁止从业": "限制从业",
+    "没收违法所得、没收非法财物": "没收违法所得", "降级": "降低资质等级", "降低资质": "降低资质等级",
+}
+# Measures departments often list with the sanctions but which are not penalties
+# (行政处罚法 第二十八条: 责令改正 accompanies a penalty, it is not one).
+NOT_PENALTIES = ("责令改正", "责令限期改正", "限期改正", "责令停止违法行为", "责令整改", "责令恢复原状", "责令限期拆除")
+
+_LEVEL_BY_REGION = lambda region: 2 if region.endswith("0000") else 3 if region.endswith("00") else 4  # noqa: E731
+
 _CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -103,6 +134,10 @@ def closed(row: Row, column: str, allowed, findings: list[Finding], default=None
     value = row.get(column)
     if value is None:
         return default
+    words = CLOSED_WORDS.get(column, {})
+    key = re.sub(r"\s", "", value)
+    if key not in allowed and (key in words or (column == "公开范围" and ("内部" in key or "不公开" in key))):
+        return words.get(key, "内部")
     if value not in allowed:
         findings.append(CLOSED_VALUE(row.at(column), value, column=column, allowed="、".join(allowed)))
         return default
@@ -132,9 +167,10 @@ def department(raw: RawWorkbook, findings: list[Finding]) -> Department | None:
         if problem := credit_code_problem(credit):
             findings.append(CREDIT_CODE(at("统一社会信用代码"), credit, reason=problem[0], reason_en=problem[1]))
             ok = False
-    if level and level not in {"1", "2", "3", "4", "5"}:
-        findings.append(LEVEL(at("行使层级"), level))
-        ok = False
+    if level:
+        level = department_level(level, region if region and re.fullmatch(r"\d{6}", region) else None,
+                                 at("行使层级"), findings)
+        ok = ok and level is not None
     filled = None
     if "填报日期" in info:
         try:
@@ -148,6 +184,43 @@ def department(raw: RawWorkbook, findings: list[Finding]) -> Department | None:
         credit_code=credit, level=int(level), address=get("办公地址"), phone=get("联系电话"),
         supervision_phone=get("监督电话"), filler=get("填报人"), reviewer=get("审核人"),
         filled_date=filled, file=raw.path)
+
+
+def department_level(value: str, region: str | None, where: Provenance, findings: list[Finding]) -> int | None:
+    """The department's one 行使层级 (it goes into every 实施编码): 3, 市级, 市本级 … When the cell
+    names several levels, the region code decides (370200 is a city) and a warning says so."""
+    found = normalize.levels(value)
+    if not found:
+        findings.append(LEVEL(where, value, why="", why_en=""))
+        return None
+    if len(found) == 1:
+        return found[0]
+    by_region = _LEVEL_BY_REGION(region) if region else None
+    if by_region in found:
+        findings.append(INTERPRETED(
+            where, value, column="行使层级", canonical=f"{by_region}（{LEVELS[by_region]}）",
+            why=f"部门只有一个行使层级，按行政区划代码 {region} 取{LEVELS[by_region]}级",
+            why_en=f"a department has one level; region code {region} gives {by_region}",
+            hint="部门信息的行使层级只填本部门所在层级；事项在多个层级行使时在职权目录中逐项填写。"))
+        return by_region
+    findings.append(LEVEL(where, value, why="：部门信息只能填一个层级", why_en=": a department has a single level"))
+    return None
+
+
+def power_levels(row: Row, dept: Department, findings: list[Finding]) -> tuple[int | None, list[int]]:
+    """A power's 行使层级 cell → (the level this department exercises it at, every level named)."""
+    value = row.get("行使层级")
+    if value is None:
+        return None, []
+    found = normalize.levels(value)
+    if not found:
+        findings.append(LEVEL(row.at("行使层级"), value, why="", why_en=""))
+        return None, []
+    if dept.level in found:
+        return dept.level, found
+    if len(found) == 1:
+        return found[0], found
+    return None, found
 
 
 def time_limit(row: Row, column: str, findings: list[Finding]) -> float | None:
@@ -185,6 +258,12 @@ def power(row: Row, dept: Department, findings: list[Finding]) -> Power | None:
             findings.append(REQUIRED(row.at(col), column=col))
     name = row.get("职权名称")
     cat = normalize.category(row.get("职权类别"))
+    if cat is not None and (outside := normalize.category_note(row.get("职权类别"))):
+        findings.append(INTERPRETED(
+            row.at("职权类别"), row.get("职权类别"), column="职权类别", canonical=cat,
+            why=f"“{outside}”不属于十类行政权力，暂按“其他行政权力”收录",
+            why_en=f"'{outside}' is not one of the ten administrative powers; filed as 其他行政权力",
+            hint="公共服务事项不列入权力清单的，请从本表移出；确属行政权力的，请改填具体类别。"))
     if cat is not None and cat not in CATEGORIES:
         findings.append(CLOSED_VALUE(row.at("职权类别"), row.get("职权类别"), column="职权类别",
                                      allowed="、".join(CATEGORIES)))
@@ -199,10 +278,7 @@ def power(row: Row, dept: Department, findings: list[Finding]) -> Power | None:
         elif promised > statutory * 2 / 3:
             findings.append(PROMISED_NOT_SHORTER(row.at("承诺时限"), f"{promised:g}", statutory=f"{statutory:g}",
                                                  target=f"{int(statutory * 2 / 3):d}"))
-    level = row.get("行使层级")
-    if level is not None and level not in {"1", "2", "3", "4", "5"}:
-        findings.append(LEVEL(row.at("行使层级"), level))
-        level = None
+    level, levels = power_levels(row, dept, findings)
     no_disc = normalize.yes_no(row.get("无裁量空间"))
     if no_disc is None:
         findings.append(NO_DISCRETION_VALUE(row.at("无裁量空间"), row.get("无裁量空间"), column="无裁量空间"))
@@ -214,7 +290,7 @@ def power(row: Row, dept: Department, findings: list[Finding]) -> Power | None:
         seq=row.get("序号"), basic_code=check_code(row, cat, dept, findings),
         origin=closed(row, "事项来源", ORIGINS, findings, "地方"), name=name, sub_item=row.get("子项名称"),
         category=cat, legal_bases=parse_bases(row.get("实施依据")), legal_basis_text=row.get("实施依据") or "",
-        unit=row.get("承办机构") or "", level=int(level) if level else None,
+        unit=row.get("承办机构") or "", level=level, levels=levels,
         statutory_limit=row.get("法定时限"), statutory_days=statutory,
         promised_limit=row.get("承诺时限"), promised_days=promised, fee=row.get("收费依据及标准"),
         conditions=row.get("办理条件"), materials=row.get("申请材料"), quantity_limit=row.get("数量限制"),
@@ -230,11 +306,20 @@ def penalty_kinds(row: Row, findings: list[Finding]) -> list[str]:
     value = row.get("处罚种类")
     if not value:
         return []
-    kinds = [k for k in re.split(r"[、,，;；/\s]+", value) if k]
-    for k in kinds:
-        if k not in PENALTY_KINDS:
+    kinds = []
+    for k in (k for k in re.split(r"[、,，;；/\s]+|和|或者|或|并处", value) if k):
+        k = PENALTY_WORDS.get(k, k)
+        if k in PENALTY_KINDS:
+            kinds.append(k)
+        elif k in NOT_PENALTIES:
+            findings.append(INTERPRETED(
+                row.at("处罚种类"), k, column="处罚种类", canonical="（不列为处罚种类）",
+                why="责令改正等不是行政处罚种类（行政处罚法第二十八条），仍保留在裁量标准文字中",
+                why_en="an order to correct is not a kind of penalty (Administrative Penalty Law art. 28)",
+                hint="处罚种类只填行政处罚法第九条所列种类；责令改正写在“裁量标准”中。"))
+        else:
             findings.append(CLOSED_VALUE(row.at("处罚种类"), k, column="处罚种类", allowed="、".join(PENALTY_KINDS)))
-    return [k for k in kinds if k in PENALTY_KINDS]
+    return list(dict.fromkeys(kinds))
 
 
 def risk_level(row: Row, findings: list[Finding]) -> str | None:

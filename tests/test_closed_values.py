@@ -1,0 +1,116 @@
+"""Closed values as departments really write them: levels, categories, type codes, scope, status."""
+from __future__ import annotations
+
+import shutil
+
+import openpyxl
+import pytest
+
+from conftest import INVENTORIES, Book
+from powers import normalize, validate
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("3", [3]), ("市级", [3]), ("市本级", [3]), ("国家级", [1]), ("省级", [2]), ("县级", [4]), ("乡镇级", [5]),
+    ("省级、市级、县级", [2, 3, 4]), ("省、市、县", [2, 3, 4]), ("省市县三级", [2, 3, 4]), ("市、县两级", [3, 4]),
+    ("县（市、区）", [4]), ("乡镇（街道）", [5]), ("1、2", [1, 2]),
+    ("6", None), ("全市", None), ("随便", None),
+])
+def test_levels_as_written(value, expected):
+    assert normalize.levels(value) == expected
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("行政许可", "行政许可"), ("许可", "行政许可"), ("行政许可类", "行政许可"), ("处罚类", "行政处罚"),
+    ("其他权力", "其他行政权力"), ("其他行政权力", "其他行政权力"), ("行政处罚事项", "行政处罚"),
+    ("行政强制（强制措施）", "行政强制"), ("01", "行政许可"), ("2", "行政处罚"), ("06", "行政检查"),
+    ("10", "其他行政权力"), ("20", "其他行政权力"), ("99", "其他行政权力"), ("公共服务", "其他行政权力"),
+])
+def test_categories_and_type_codes(value, expected):
+    assert normalize.category(value) == expected
+
+
+def _rewrite_levels(src, dst, value):
+    """A demo workbook with every 行使层级 cell (部门信息 and 职权目录) written as `value`."""
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value == "行使层级":
+                    if ws.title == "部门信息":
+                        ws.cell(c.row, c.column + 1).value = value
+                    else:
+                        for r in range(c.row + 1, ws.max_row + 1):
+                            if ws.cell(r, c.column).value not in (None, ""):
+                                ws.cell(r, c.column).value = value
+    wb.save(dst)
+    return dst
+
+
+def _shape(result):
+    return sorted((f.rule, f.sheet, f.row, f.column) for f in result.findings)
+
+
+@pytest.mark.parametrize("written", ["市级", "市本级", "市"])
+def test_city_level_in_words_validates_like_3(written, tmp_path):
+    src = INVENTORIES / "06-统计局.xlsx"
+    numeric = validate([shutil.copy(src, tmp_path / "a.xlsx")])
+    words = validate([_rewrite_levels(src, tmp_path / "b.xlsx", written)])
+    assert _shape(words) == _shape(numeric)
+    assert [d.level for d in words.departments] == [3]
+    assert sum(1 for _ in words.departments[0].all_powers()) == sum(1 for _ in numeric.departments[0].all_powers())
+
+
+def test_several_levels_on_a_power_keep_all_and_use_the_departments(book, tmp_path):
+    book.powers[0]["行使层级"] = "省级、市级、县级"
+    book.powers[1]["行使层级"] = "省、市、县"
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    assert not r.errors
+    powers = list(r.departments[0].all_powers())
+    assert [p.level for p in powers] == [3, 3] and powers[0].levels == [2, 3, 4]
+
+
+def test_department_with_several_levels_resolved_by_region_code(book, tmp_path):
+    book.info["行使层级"] = "市级、县级"
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    assert r.departments[0].level == 3
+    assert [f.rule for f in r.findings] == ["F116"] and "370200" in r.findings[0].message_zh
+
+
+def test_department_level_unreadable_is_an_error_naming_the_forms(book, tmp_path):
+    book.info["行使层级"] = "全市"
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    [f] = [f for f in r.findings if f.rule == "F109"]
+    assert f.cell == "B5" and "市级" in f.hint
+
+
+@pytest.mark.parametrize("value", ["20", "99", "公共服务"])
+def test_type_codes_outside_the_ten_powers_are_kept_with_a_warning(value, book, tmp_path):
+    book.powers[0].update(职权类别=value, 流程="行政许可标准流程")
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    assert not r.errors
+    [f] = [f for f in r.findings if f.rule == "F116"]
+    assert f.column == "职权类别" and "其他行政权力" in f.message_zh
+    assert [p.category for _, p in ((None, p) for p in r.departments[0].all_powers())][0] == "其他行政权力"
+
+
+@pytest.mark.parametrize("column,value,expected", [
+    ("公开范围", "主动公开", "社会"), ("公开范围", "不公开", "内部"), ("公开范围", "内部（不对外）", "内部"),
+    ("状态", "有效", "在用"), ("状态", "暂停实施", "暂停"), ("事项来源", "国家", "国家基本目录"),
+])
+def test_scope_status_origin_synonyms(column, value, expected, book, tmp_path):
+    book.powers[0][column] = value
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    assert not r.errors, [f.message_zh for f in r.errors]
+    p = r.departments[0].powers[0]
+    assert {"公开范围": p.scope, "状态": p.status, "事项来源": p.origin}[column] == expected
+
+
+def test_order_to_correct_is_not_a_penalty_kind_but_no_error(book, tmp_path):
+    book.tiers[0]["处罚种类"] = "警告、罚款、责令改正"
+    book.tiers[1]["处罚种类"] = "吊销许可证"
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    assert not r.errors
+    tiers = r.departments[0].powers[1].tiers
+    assert tiers[0].kinds == ["警告", "罚款"] and tiers[1].kinds == ["吊销许可证件"]
+    assert [f.value for f in r.findings if f.rule == "F116"] == ["责令改正"]
