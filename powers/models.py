@@ -180,7 +180,8 @@ class Power(Located):
     legal_bases: list[LegalBasis] = []
     legal_basis_text: str = ""
     unit: str = ""
-    level: int | None = None
+    level: int | None = None  # the level this department exercises it at (None: the department's)
+    levels: list[int] = []  # every level the 行使层级 cell names (省级、市级、县级 → 2, 3, 4)
     statutory_limit: str | None = None
     statutory_days: float | None = None
     promised_limit: str | None = None
