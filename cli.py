@@ -204,6 +204,51 @@ def template(out: Annotated[Path, typer.Argument(help="Where to write the blank 
     typer.echo(f"已写入 / wrote {out}")
 
 
+@app.command("import")
+def import_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Published files: a discretion standard (.xls/.xlsx, one "
+                                                "sheet per law), a flat 权责清单 (.xls/.xlsx) or a JSON catalog.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the standard workbooks (one per department).")],
+    department: Annotated[Optional[str], typer.Option("--department", help="部门名称 (default: from the title row "
+                                                      "or the file name).")] = None,
+    number: Annotated[Optional[str], typer.Option("--number", help="部门编号, 2 digits.")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="行政区划代码, 6 digits.")] = None,
+    credit_code: Annotated[Optional[str], typer.Option("--credit-code", help="统一社会信用代码.")] = None,
+    level: Annotated[Optional[str], typer.Option("--level", help="行使层级 1–5 (or 市级 …).")] = None,
+    filled_date: Annotated[Optional[str], typer.Option("--date", help="填报日期 YYYY-MM-DD.")] = None,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Mapping report format.")] = TextOrJson.text,
+) -> None:
+    """Turn published layouts into the standard workbook, with a mapping report (导入说明)."""
+    from powers import importers
+
+    existing(files)
+    _date(filled_date)
+    lv = importers.level_number(level) if level else None
+    if level and lv is None:
+        fail(f"行使层级应为 1–5 或 国家级/省级/市级/县级/乡镇级：{level}", f"--level must be 1-5 or a level name: {level}")
+    opts = importers.Options(department=department, number=number, region=region, credit_code=credit_code,
+                             level=lv, date=filled_date)
+    reports, failed = [], 0
+    for f in files:
+        try:
+            result = importers.import_file(f, opts)
+        except importers.ImportError_ as e:
+            typer.echo(f"错误：{e}\nError: cannot import {f}", err=True)
+            failed += 1
+            continue
+        written = importers.write_workbooks(result, out)
+        reports.append({**result.to_json(), "written": [str(p) for p in written]})
+        if format == TextOrJson.text:
+            typer.echo(result.report(), nl=False)
+            for p in written:
+                typer.echo(f"已写入 / wrote {p}（导入说明见工作表“导入说明”和 {p.stem}.导入说明.json）")
+    if format == TextOrJson.json:
+        typer.echo(json.dumps(reports, ensure_ascii=False, indent=1))
+    if reports and format == TextOrJson.text:
+        typer.echo(f"下一步 / next: powers validate {out}")
+    raise typer.Exit(2 if failed and not reports else (1 if failed else 0))
+
+
 def _check_font(font: str = flowcharts_mod.FONT) -> None:
     if flowcharts_mod.resolve_font(font) is None:
         typer.echo(f"警告：字体“{font}”未找到，中文可能显示为方块；请安装：{flowcharts_mod.INSTALL_HINT}\n"

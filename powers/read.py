@@ -1,7 +1,8 @@
 """Read department workbooks into raw rows that remember where every value came from.
 
-Streams sheets with openpyxl's read-only mode; merged ranges are read from the sheet XML
-(read-only worksheets do not expose them) so merged cells can be filled in.
+Streams .xlsx sheets with openpyxl's read-only mode; merged ranges are read from the sheet XML
+(read-only worksheets do not expose them) so merged cells can be filled in. Legacy .xls
+workbooks are read with python-calamine (cached values and merged ranges), into the same rows.
 """
 from __future__ import annotations
 
@@ -149,11 +150,52 @@ class RawWorkbook:
 
     @property
     def usable(self) -> bool:
-        return not any(f.rule in {"S001", "S002", "S003", "S004"} for f in self.findings)
+        return not any(f.rule in {"S001", "S002", "S003", "S004", "S011"} for f in self.findings)
+
+
+@dataclass
+class SheetGrid:
+    """One sheet as published: values (None when empty; merged cells not filled in) and its
+    merged ranges as (min_col, min_row, max_col, max_row), 1-based like openpyxl's."""
+
+    name: str
+    rows: list[list]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def filled(self) -> list[list]:
+        """The values with every merged range's cells holding its top-left value."""
+        grid = [list(r) for r in self.rows]
+        _fill_merged(grid, self.merged)
+        return grid
+
+
+def _fill_merged(grid: list[list], merged) -> None:
+    for c1, r1, c2, r2 in merged:
+        top = grid[r1 - 1][c1 - 1] if r1 - 1 < len(grid) and c1 - 1 < len(grid[r1 - 1]) else None
+        for r in range(r1 - 1, min(r2, len(grid))):
+            row = grid[r]
+            row.extend([None] * (c2 - len(row)))
+            for c in range(c1 - 1, c2):
+                row[c] = top
+
+
+def load_grids(path: str | Path) -> list[SheetGrid]:
+    """Every sheet of an .xls or .xlsx workbook with python-calamine (cached formula values).
+    Raises on a file calamine cannot read; callers turn that into a finding."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    out = []
+    for name in wb.sheet_names:
+        sheet = wb.get_sheet_by_name(name)
+        rows = [[None if v == "" else v for v in r] for r in sheet.to_python(skip_empty_area=False)]
+        merged = [(c1 + 1, r1 + 1, c2 + 1, r2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+        out.append(SheetGrid(name, rows, merged))
+    return out
 
 
 def _sniff(path: Path) -> Finding | None:
-    """Tell an encrypted or legacy workbook from a plain broken file before openpyxl tries."""
+    """Tell an encrypted workbook or a file that is no workbook at all before a reader tries."""
     name = str(path)
     try:
         head = path.read_bytes()[:8] if path.stat().st_size < 1 << 20 else path.open("rb").read(8)
@@ -163,9 +205,9 @@ def _sniff(path: Path) -> Finding | None:
         data = path.read_bytes()
         if "EncryptedPackage".encode("utf-16-le") in data:
             return S.FILE_ENCRYPTED(name)
-        return S.FILE_XLS(name)
+        return None  # legacy .xls: read with calamine
     if path.suffix.lower() == ".xls":
-        return S.FILE_XLS(name)
+        return None  # calamine tells a real .xls from anything else
     if not head.startswith(b"PK"):
         return S.FILE_NOT_XLSX(name)
     return None
@@ -222,6 +264,8 @@ def read_workbook(path: str | Path) -> RawWorkbook:
     if problem := _sniff(path):
         out.findings.append(problem)
         return out
+    if _is_xls(path):
+        return _read_xls(out, path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
@@ -229,17 +273,62 @@ def read_workbook(path: str | Path) -> RawWorkbook:
         return out
     try:
         sheets = _match_sheet(wb.sheetnames)
-        for canon in ("部门信息", "职权目录", "裁量基准", "流程"):
-            if canon not in sheets:
-                if canon != "裁量基准":  # a department without penalties needs no 裁量基准
-                    out.findings.append(S.SHEET_MISSING(str(path), sheet=canon))
-                continue
-            _read_sheet(out, path, wb, sheets[canon], canon)
+        if not _foreign_layout(out, path, sheets, lambda: load_grids(path)):
+            for canon, name in _wanted(out, path, sheets):
+                _read_sheet(out, path, name, canon, *_grid(path, wb, name))
     except Exception as e:  # a corrupt part inside a valid zip: report, never a traceback
         out.findings.append(S.FILE_UNREADABLE(str(path), reason=type(e).__name__ + ": " + str(e)))
     finally:
         wb.close()
     return out
+
+
+def _is_xls(path: Path) -> bool:
+    if path.suffix.lower() == ".xls":
+        return True
+    with path.open("rb") as f:
+        return f.read(4) == b"\xd0\xcf\x11\xe0"
+
+
+def _read_xls(out: RawWorkbook, path: Path) -> RawWorkbook:
+    """A legacy .xls workbook, read directly (merged cells filled as for .xlsx)."""
+    try:
+        grids = {g.name: g for g in load_grids(path)}
+    except Exception as e:  # noqa: BLE001 - whatever calamine raises, the file cannot be read
+        out.findings.append(S.FILE_XLS(str(path), reason=type(e).__name__ + ": " + str(e)[:200]))
+        return out
+    sheets = _match_sheet(list(grids))
+    if not _foreign_layout(out, path, sheets, lambda: list(grids.values())):
+        for canon, name in _wanted(out, path, sheets):
+            _read_sheet(out, path, name, canon, grids[name].filled(), [])
+    return out
+
+
+def _wanted(out: RawWorkbook, path: Path, sheets: dict[str, str]):
+    """(canonical name, sheet name) of each sheet to read; a missing required sheet is a finding."""
+    for canon in ("部门信息", "职权目录", "裁量基准", "流程"):
+        if canon in sheets:
+            yield canon, sheets[canon]
+        elif canon != "裁量基准":  # a department without penalties needs no 裁量基准
+            out.findings.append(S.SHEET_MISSING(str(path), sheet=canon))
+
+
+def _foreign_layout(out: RawWorkbook, path: Path, sheets: dict[str, str], grids) -> bool:
+    """Without 部门信息, a workbook laid out like a published list (one sheet per law, a flat
+    权责清单) gets one finding naming the import command instead of "sheet missing" errors."""
+    if "部门信息" in sheets:
+        return False
+    from .importers import detect_layout
+
+    try:
+        layout = detect_layout(grids())
+    except Exception:  # noqa: BLE001 - detection is a courtesy; the usual findings follow
+        return False
+    if layout is None:
+        return False
+    out.findings.append(S.FOREIGN_LAYOUT(str(path), layout.kind, layout_zh=layout.title_zh,
+                                         layout_en=layout.title_en, file=path.name))
+    return True
 
 
 def _grid(path: Path, wb, name: str) -> tuple[list[list], list[tuple[int, int, object]]]:
@@ -260,20 +349,12 @@ def _grid(path: Path, wb, name: str) -> tuple[list[list], list[tuple[int, int, o
             if value is None:
                 missing.append((i, j, grid[i][j]))
             grid[i][j] = value
-    for r1c1 in _merged_ranges(wb, ws):
-        c1, r1, c2, r2 = r1c1
-        top = grid[r1 - 1][c1 - 1] if r1 - 1 < len(grid) and c1 - 1 < len(grid[r1 - 1]) else None
-        for r in range(r1 - 1, min(r2, len(grid))):
-            row = grid[r]
-            row.extend([None] * (c2 - len(row)))
-            for c in range(c1 - 1, c2):
-                row[c] = top
+    _fill_merged(grid, _merged_ranges(wb, ws))
     return grid, missing
 
 
-def _read_sheet(out: RawWorkbook, path: Path, wb, name: str, canon: str) -> None:
+def _read_sheet(out: RawWorkbook, path: Path, name: str, canon: str, grid: list[list], missing: list) -> None:
     file = str(path)
-    grid, missing = _grid(path, wb, name)
     for i, j, formula in missing:
         out.findings.append(S.FORMULA_NO_VALUE(
             Provenance(file=file, sheet=name, row=i + 1, cell=f"{get_column_letter(j + 1)}{i + 1}"), formula))

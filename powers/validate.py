@@ -5,6 +5,7 @@ with at least one error finding pointing at it; `RowCount` keeps the tally per f
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -151,7 +152,21 @@ def _drop_rejected(dept: Department, rejected: set) -> list[Finding]:
         kept.append(p)
     dept.powers = kept
     for p in dept.all_powers():
-        p.tiers = [t for t in p.tiers if ok(t.provenance)]
+        kept_tiers = []
+        for t in p.tiers:
+            if ok(t.provenance):
+                kept_tiers.append(t)
+                continue
+            # further 违法情节 rows of a rejected tier go with it, and say so
+            letters = re.sub(r"\d+$", "", t.provenance.cell or "")
+            drop_with_tier = [t.provenance.model_copy(update={"row": r, "cell": f"{letters}{r}" if letters else None})
+                              for r in t.more_rows]
+            for prov in drop_with_tier:
+                if ok(prov):
+                    cascaded.append(S.DROPPED_WITH_PARENT(prov, f"{p.full_name}（第 {t.tier} 阶次）",
+                                                          parent_row=t.provenance.row))
+                    rejected.add((prov.file, prov.sheet, prov.row))
+        p.tiers = kept_tiers
     for flow in dept.flows:
         flow.steps = [s for s in flow.steps if ok(s.provenance)]
     return cascaded

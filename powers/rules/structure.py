@@ -11,8 +11,8 @@ FILE_ENCRYPTED = rule(
     "在 Excel 中取消“用密码进行加密”后另存为 .xlsx 再提交。")
 FILE_XLS = rule(
     "S003", "legacy-xls", "error",
-    "文件是旧版 Excel 97-2003 格式（.xls），不能直接读取", "The file is a legacy Excel 97-2003 .xls workbook",
-    "在 Excel 或 WPS 中打开，选择“另存为”→“Excel 工作簿(*.xlsx)”后重新提交。")
+    "旧版 Excel 97-2003 文件（.xls）无法读取：{reason}", "The legacy Excel 97-2003 (.xls) file cannot be read: {reason}",
+    "确认文件未损坏；仍无法读取时，在 Excel 或 WPS 中打开并“另存为”→“Excel 工作簿(*.xlsx)”。")
 FILE_NOT_XLSX = rule(
     "S004", "not-xlsx", "error",
     "文件不是 Excel 工作簿（.xlsx）", "The file is not an Excel workbook (.xlsx)",
@@ -44,3 +44,8 @@ DROPPED_WITH_PARENT = rule(
     "本行属于第 {parent_row} 行的“{value}”，该事项有错误未被接受，本行一并退回",
     "This row belongs to '{value}' (row {parent_row}), which was rejected, so it is rejected too",
     "先改正第 {parent_row} 行的错误。")
+FOREIGN_LAYOUT = rule(
+    "S011", "foreign-layout", "error",
+    "没有“部门信息”表，文件是{layout_zh}，须先转换：powers import {file} -o 输出目录",
+    "No 部门信息 sheet: the file is {layout_en}; convert it first: powers import {file} -o DIR",
+    "运行 powers import {file} -o 输出目录，在生成的标准工作簿中补全部门信息后再校验。")

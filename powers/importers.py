@@ -1,0 +1,853 @@
+"""Import what departments publish into the standard workbook (`powers import`).
+
+Three layouts are understood besides our own:
+
+- a discretion standard laid out one sheet per law (序号 | 违法行为 | 法律依据 | 类别 | 裁量情节 |
+  裁量标准 | 备注), read from .xls or .xlsx with its merged ranges;
+- a flat 权责清单 table with no 部门信息 sheet (事项名称, 子项, 事项类型, 设定依据, 实施主体 …);
+- a JSON catalog in the national shape (授权部门, 职权编码, 事项名称, 事项类型, 依据, 实施层级),
+  many departments in one file.
+
+`import_file` returns an `ImportResult`: one `DepartmentDraft` per department (rows keyed by the
+template's column names), how every source column was mapped, what was guessed, and what became
+of every source row (imported, or why not: nothing is dropped silently). `write_workbooks` writes
+each department as the template workbook (`powers template`, drop-downs included) with an
+导入说明 sheet and a JSON report beside it.
+
+Decisions on the discretion layout (see tests/test_import.py):
+- one 行政处罚 power per 违法行为 and basis: a 违法行为 whose tiers fall under two basis ranges
+  becomes two powers. A second range that continues the basis above (逾期不改正的，处…; 对直接负责的
+  主管人员…) is joined to it, and the power is named after its first clause, e.g.
+  “在饮用水水源保护区内设置排污口的（逾期不拆除的）”;
+- a 类别 cell merged over several rows, or an empty 类别 with an empty 裁量标准, continues the tier
+  above (another 违法情节 row, written with an empty 阶次);
+- an empty 类别 with its own 裁量标准, or a 类别 that repeats or goes below the previous one,
+  starts a new tier numbered in sequence, and the report says so (a guessed tier number).
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import normalize
+from .models import CATEGORIES
+from .read import COLUMNS, SheetGrid, load_grids
+
+try:  # the citation parser's own test, when it has one
+    from .legal import continues_previous as _continues_previous
+except ImportError:  # pragma: no cover - until powers.legal provides it
+    _continues_previous = None
+
+
+@dataclass(frozen=True)
+class Layout:
+    kind: str
+    title_zh: str
+    title_en: str
+
+
+DISCRETION = Layout("discretion-per-law", "按法律分表的裁量标准（违法行为、法律依据、类别、裁量情节、裁量标准）",
+                    "a discretion standard laid out one sheet per law")
+FLAT = Layout("flat-list", "没有部门信息的权责清单（事项名称、事项类型、设定依据……）",
+              "a flat 权责清单 table without 部门信息")
+CATALOG_JSON = Layout("json-catalog", "国家格式的 JSON 事项目录", "a JSON catalog in the national shape")
+
+
+@dataclass
+class Options:
+    """What the source does not say: given on the command line, else guessed or left to fill in."""
+
+    department: str | None = None
+    number: str | None = None
+    region: str | None = None
+    credit_code: str | None = None
+    level: str | None = None
+    date: str | None = None
+
+
+@dataclass
+class ColumnMap:
+    sheet: str
+    source: str  # the header as published
+    cell: str  # where the header is (A1), or the JSON key
+    target: str  # sheet.column in the template, or why it is not used
+
+
+@dataclass
+class SourceRow:
+    """What became of one row of the source."""
+
+    sheet: str
+    row: int
+    status: str  # 导入 imported | 并入 merged into the row above | 未导入 not imported
+    target: str = ""  # e.g. 职权目录!5 or 裁量基准!12
+    note: str = ""
+
+
+@dataclass
+class DepartmentDraft:
+    info: dict[str, str]
+    powers: list[dict] = field(default_factory=list)
+    tiers: list[dict] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    guesses: list[str] = field(default_factory=list)
+    rows: list[SourceRow] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.info.get("部门名称") or "未命名部门"
+
+
+@dataclass
+class ImportResult:
+    source: str
+    layout: Layout
+    departments: list[DepartmentDraft] = field(default_factory=list)
+    columns: list[ColumnMap] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rows: list[SourceRow] = field(default_factory=list)  # rows that belong to no department
+
+    def all_rows(self) -> list[SourceRow]:
+        return self.rows + [r for d in self.departments for r in d.rows]
+
+    def to_json(self) -> dict:
+        return {"version": 1, "source": self.source, "layout": self.layout.kind,
+                "columns": [asdict(c) for c in self.columns], "notes": self.notes,
+                "departments": [{"name": d.name, "info": d.info, "powers": len(d.powers),
+                                 "tier_rows": len(d.tiers), "tiers": sum(1 for t in d.tiers if t.get("阶次")),
+                                 "guesses": d.guesses, "rows": [asdict(r) for r in d.rows]}
+                                for d in self.departments],
+                "other_rows": [asdict(r) for r in self.rows]}
+
+    def report(self) -> str:
+        return "\n".join(report_lines(self)) + "\n"
+
+
+class ImportError_(ValueError):
+    """The file is none of the layouts this module understands."""
+
+
+# ---------------------------------------------------------------- detection
+
+_DISCRETION_HEAD = {"违法行为": ("违法行为", "违法行为名称", "违法事实"),
+                    "法律依据": ("法律依据", "处罚依据", "设定依据", "依据", "法定依据"),
+                    "类别": ("类别", "阶次", "裁量阶次", "档次", "裁量等级", "裁量幅度", "等次"),
+                    "裁量情节": ("裁量情节", "违法情节", "情节", "违法情形", "适用情形"),
+                    "裁量标准": ("裁量标准", "处罚标准", "处罚裁量标准", "裁量基准"),
+                    "备注": ("备注", "说明"),
+                    "序号": ("序号", "编号")}
+_DISC_SYN = {normalize.header_key(s): canon for canon, syns in _DISCRETION_HEAD.items() for s in syns}
+
+# a flat list: our 职权目录 columns, and what 权责清单 call them
+_FLAT_EXTRA = {"实施主体": "实施主体", "实施机关": "实施主体", "责任主体": "实施主体", "子项": "子项名称",
+               "子项名称": "子项名称", "事项子项": "子项名称"}
+_FLAT_SYN = {normalize.header_key(s): canon for canon, syns in COLUMNS["职权目录"].items() for s in (canon, *syns)}
+_FLAT_SYN.update({normalize.header_key(k): v for k, v in _FLAT_EXTRA.items()})
+
+
+def _header(rows: list[list], syn: dict[str, str], need: int) -> tuple[int, dict[int, str]] | None:
+    """The first row among the first 15 with at least `need` known headers, and its column map."""
+    for i, values in enumerate(rows[:15]):
+        cols: dict[int, str] = {}
+        for j, v in enumerate(values):
+            k = normalize.header_key(v)
+            if k in syn and syn[k] not in cols.values():
+                cols[j] = syn[k]
+        if len(cols) >= need:
+            return i, cols
+    return None
+
+
+def _is_discretion_sheet(g: SheetGrid) -> bool:
+    found = _header(g.rows, _DISC_SYN, 3)
+    return bool(found) and {"违法行为", "裁量标准"} <= set(found[1].values()) or bool(
+        found and {"违法行为", "裁量情节"} <= set(found[1].values()))
+
+
+def _is_flat_sheet(g: SheetGrid) -> bool:
+    found = _header(g.rows, _FLAT_SYN, 3)
+    return bool(found) and "职权名称" in found[1].values() and bool(
+        {"职权类别", "实施依据"} & set(found[1].values()))
+
+
+def detect_layout(grids: list[SheetGrid]) -> Layout | None:
+    """Which published layout the sheets look like (None: not one we can import)."""
+    if any(_is_discretion_sheet(g) for g in grids):
+        return DISCRETION
+    if any(_is_flat_sheet(g) for g in grids):
+        return FLAT
+    return None
+
+
+# ---------------------------------------------------------------- small helpers
+
+_LEVELS = {"国家": "1", "国家级": "1", "中央": "1", "省": "2", "省级": "2", "市": "3", "市级": "3", "市本级": "3",
+           "设区的市": "3", "地市级": "3", "县": "4", "县级": "4", "区县": "4", "县区级": "4", "区级": "4",
+           "乡镇": "5", "乡镇级": "5", "乡": "5", "镇": "5", "街道": "5"}
+
+
+def level_number(value: object) -> str | None:
+    """'市级' → '3'; several levels or anything else → None (the text is kept as written)."""
+    t = normalize.text(value)
+    if t is None:
+        return None
+    if re.fullmatch(r"[1-5]", t):
+        return t
+    return _LEVELS.get(t.replace(" ", ""))
+
+
+def _cell(j: int, i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(j + 1)}{i + 1}"
+
+
+def _one_line(value: object) -> str | None:
+    """A name: the lines of a cell joined with '；' rather than run together."""
+    if value is None:
+        return None
+    parts = [normalize.text(p) for p in str(value).replace("\r", "\n").split("\n")]
+    return "；".join(p for p in parts if p) or None
+
+
+def _long(value: object) -> str | None:
+    return normalize.text(value, multiline=True)
+
+
+def continues_previous(text: str) -> bool:
+    """A basis cell that carries on the citation above: no level tag, no 《title》 near its start."""
+    if _continues_previous is not None:
+        return _continues_previous(text)
+    head = text.strip()[:30]
+    return not (re.search(r"[【\[《]", head) or re.match(r"\s*(?:\d+\s*[、.．]\s*)?中华人民共和国", head))
+
+
+_KIND_WORDS = (
+    ("警告", "警告"), ("通报批评", "通报批评"), ("罚款", "罚款"), ("没收违法所得", "没收违法所得"),
+    ("没收非法财物", "没收非法财物"), ("没收", "没收非法财物"), ("暂扣", "暂扣许可证件"),
+    ("降低资质等级", "降低资质等级"), ("吊销", "吊销许可证件"), ("限制生产", "限制开展生产经营活动"),
+    ("限制开展生产经营活动", "限制开展生产经营活动"), ("责令停产停业", "责令停产停业"), ("停产整治", "责令停产停业"),
+    ("停业整治", "责令停产停业"), ("停工整治", "责令停产停业"), ("责令停业", "责令停产停业"),
+    ("责令停产", "责令停产停业"), ("责令关闭", "责令关闭"), ("关闭", "责令关闭"), ("限制从业", "限制从业"),
+    ("禁止从事", "限制从业"), ("拘留", "行政拘留"),
+)
+
+
+def penalty_kinds(standard: str | None) -> list[str]:
+    """The kinds of penalty a standard's words name (PENALTY_KINDS); orders such as 责令改正 are
+    not penalties. A standard naming none of them is 其他."""
+    if not standard:
+        return []
+    text = standard.replace("没收违法所得", "\0没收违法所得\0")
+    kinds: list[str] = []
+    for word, kind in _KIND_WORDS:
+        if word == "没收":
+            hit = re.search(r"没收(?!违法所得)", text.replace("\0没收违法所得\0", ""))
+        else:
+            hit = word in text
+        if hit and kind not in kinds:
+            kinds.append(kind)
+    return kinds or ["其他"]
+
+
+def _department_from_title(title: str | None) -> str | None:
+    """'江门市生态环境局权责清单（2020年版）' → '江门市生态环境局'."""
+    if not title:
+        return None
+    t = re.sub(r"[（(][^（）()]*[)）]", "", normalize.text(title) or "")
+    t = re.sub(r"\d{4}\s*年?(版|度)?", "", t).strip()
+    m = re.match(r"^(.{2,40}?(?:局|委员会|委|办公室|办|厅|署|院|中心|支队|大队|队|所|站|馆|会|部|政府))"
+                 r"(?:行政)?(?:权责清单|权力清单|责任清单|职权目录|事项清单|事项目录|清单|目录)", t)
+    return m.group(1) if m else None
+
+
+def _department_from_name(path: Path) -> str | None:
+    m = re.search(r"([\u4e00-\u9fff]{2,30}?(?:局|委员会|委|办公室|厅|署|中心|支队|大队))", path.stem)
+    return m.group(1) if m else None
+
+
+def _new_department(name: str | None, how: str, opts: Options) -> DepartmentDraft:
+    info = {"部门名称": name or ""}
+    guesses = [f"部门名称“{name}”取自{how}" if name else
+               "部门名称未知：请在部门信息中填写，或导入时用 --department 指定"]
+    for key, value in (("部门编号", opts.number), ("行政区划代码", opts.region),
+                       ("统一社会信用代码", opts.credit_code), ("行使层级", opts.level), ("填报日期", opts.date)):
+        if value:
+            info[key] = str(value)
+    d = DepartmentDraft(info=info, guesses=guesses)
+    return d
+
+
+def _finish(d: DepartmentDraft) -> None:
+    missing = [k for k in ("部门名称", "部门编号", "行政区划代码", "统一社会信用代码", "行使层级") if not d.info.get(k)]
+    if missing:
+        d.guesses.append("部门信息待填写：" + "、".join(missing) + "（或导入时用 --department --number --region "
+                         "--credit-code --level 指定）")
+    d.categories = sorted({p["职权类别"] for p in d.powers if p.get("职权类别") in CATEGORIES},
+                          key=list(CATEGORIES).index)
+
+
+# ---------------------------------------------------------------- discretion standard, one sheet per law
+
+@dataclass
+class _Segment:
+    """The rows of one 违法行为 under one basis range: one power."""
+
+    block: object
+    basis_key: object
+    first: int
+    name: str | None
+    basis: str | None
+    seq: str | None
+    root: str | None = None  # the titled basis this 违法行为 started with
+    tiers: list[dict] = field(default_factory=list)
+    last_tier: int = 0
+
+
+def _merge_index(g: SheetGrid) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+    at = {}
+    for rng in g.merged:
+        c1, r1, c2, r2 = rng
+        for r in range(r1 - 1, r2):
+            for c in range(c1 - 1, c2):
+                at[(r, c)] = rng
+    return at
+
+
+def _import_discretion(grids: list[SheetGrid], path: Path, opts: Options, result: ImportResult) -> None:
+    name = opts.department or _department_from_name(path)
+    d = _new_department(name, "--department 选项" if opts.department else "文件名", opts)
+    if not name:
+        d.info["部门名称"] = ""
+    d.guesses.append("职权类别均为“行政处罚”，承办机构填写部门名称（原表没有承办机构）；流程使用“行政处罚标准流程”")
+    mapped_once: set[tuple[str, str]] = set()
+    for g in grids:
+        _discretion_sheet(g, d, result, mapped_once)
+    for p in d.powers:
+        p["承办机构"] = d.info.get("部门名称") or ""
+    _finish(d)
+    result.departments.append(d)
+
+
+_TARGET = {"序号": "职权目录.备注（原序号）", "违法行为": "职权目录.职权名称", "法律依据": "职权目录.实施依据",
+           "类别": "裁量基准.阶次", "裁量情节": "裁量基准.违法情节", "裁量标准": "裁量基准.裁量标准（处罚种类由此推断）",
+           "备注": "裁量基准.说明"}
+
+
+def _discretion_sheet(g: SheetGrid, d: DepartmentDraft, result: ImportResult, mapped_once: set) -> None:
+    rows = g.rows
+    nonempty = [i for i, r in enumerate(rows) if any(v is not None and str(v).strip() for v in r)]
+    if not nonempty:
+        result.notes.append(f"工作表“{g.name}”为空，没有数据")
+        return
+    found = _header(rows, _DISC_SYN, 3)
+    if found is None or not _is_discretion_sheet(g):
+        for i in nonempty:
+            d.rows.append(SourceRow(g.name, i + 1, "未导入", note="工作表中找不到裁量标准表头（违法行为、裁量情节、裁量标准）"))
+        return
+    hi, cols = found
+    col = {canon: j for j, canon in cols.items()}
+    for j, canon in sorted(cols.items()):
+        key = (canon, normalize.header_key(rows[hi][j]))
+        if key not in mapped_once:
+            mapped_once.add(key)
+            result.columns.append(ColumnMap(g.name, str(rows[hi][j]).strip(), _cell(j, hi), _TARGET[canon]))
+    for j, v in enumerate(rows[hi]):
+        if j not in cols and normalize.text(v):
+            result.columns.append(ColumnMap(g.name, str(v).strip(), _cell(j, hi), "未使用（不认识的列）"))
+    for i in nonempty:
+        if i < hi:
+            title = normalize.text(next((v for v in rows[i] if v is not None and str(v).strip()), ""))
+            d.rows.append(SourceRow(g.name, i + 1, "未导入", note=f"标题行：{title}"))
+        elif i == hi:
+            d.rows.append(SourceRow(g.name, i + 1, "未导入", note="表头行"))
+    merged = _merge_index(g)
+    filled = g.filled()
+
+    def own(i: int, canon: str):
+        """The cell's own value: None inside a merged range below its first row."""
+        j = col.get(canon)
+        if j is None:
+            return None
+        rng = merged.get((i, j))
+        if rng is not None and rng[1] - 1 != i:
+            return None
+        v = rows[i][j] if j < len(rows[i]) else None
+        return None if v is None or not str(v).strip() else v
+
+    def key(i: int, canon: str, prev):
+        """Identity of the (merged) cell: its range, a new row with a value, or the one before."""
+        j = col.get(canon)
+        if j is None:
+            return prev
+        if (i, j) in merged:
+            return merged[(i, j)]
+        return ("row", i) if own(i, canon) is not None else prev
+
+    segments: list[_Segment] = []
+    block = basis = None
+    seg: _Segment | None = None
+    for i in [i for i in nonempty if i > hi]:
+        block_new = key(i, "违法行为", block)
+        basis_new = key(i, "法律依据", basis)
+        if block_new is None:
+            d.rows.append(SourceRow(g.name, i + 1, "未导入", note="本行之前没有违法行为"))
+            continue
+        if seg is None or block_new != block or basis_new != basis:
+            seg = _start_segment(g, d, filled, col, i, block_new, basis_new, seg, segments)
+        block, basis = block_new, basis_new
+        seg = _tier_row(g, d, filled, col, own, i, seg, segments)
+    for s in segments:
+        _emit_power(g, d, s)
+
+
+def _start_segment(g, d, filled, col, i, block, basis_key, prev: _Segment | None, segments) -> _Segment:
+    j_b, j_v, j_s = col.get("法律依据"), col.get("违法行为"), col.get("序号")
+    basis = _long(filled[i][j_b]) if j_b is not None and j_b < len(filled[i]) else None
+    name = _one_line(filled[i][j_v]) if j_v is not None else None
+    seq = normalize.text(filled[i][j_s]) if j_s is not None and j_s < len(filled[i]) else None
+    seg = _Segment(block, basis_key, i, name, basis, seq, root=basis)
+    if prev is not None and prev.block == block:  # the same 违法行为 under a further basis range
+        if basis and continues_previous(basis) and prev.root:
+            seg.root = prev.root
+            seg.basis = prev.root + "\n" + basis
+            clause = re.split(r"[，,；;：:。]", basis, maxsplit=1)[0].strip()
+            seg.name = f"{name}（{clause[:30]}）" if clause else name
+            d.guesses.append(f"“{g.name}”第{i + 1}行：法律依据“{clause[:20]}……”没有法规名称，是上方依据的续文，"
+                             f"与之合并；其阶次另列为职权“{seg.name}”")
+    segments.append(seg)
+    return seg
+
+
+def _tier_row(g, d, filled, col, own, i, seg: _Segment, segments) -> _Segment:
+    j_c, j_t, j_s = col.get("裁量情节"), col.get("类别"), col.get("裁量标准")
+    circ = _long(own(i, "裁量情节"))
+    standard_own = own(i, "裁量标准")
+    raw_tier = own(i, "类别")
+    tier_merged_below = j_t is not None and raw_tier is None and filled[i][j_t] is not None and \
+        str(filled[i][j_t]).strip() != "" and own(i, "类别") is None and seg.tiers
+    note = _long(own(i, "备注"))
+    src = None
+    if raw_tier is not None:
+        try:
+            src = int(float(str(raw_tier).strip()))
+        except ValueError:
+            src = normalize.cn_int(str(raw_tier).strip())
+    continuation = seg.tiers and (tier_merged_below or (raw_tier is None and standard_own is None))
+    if continuation:
+        if circ is None and note is None:
+            d.rows.append(SourceRow(g.name, i + 1, "并入", note="空的续行（合并单元格），并入上一阶次"))
+            return seg
+        row = {"阶次": None, "违法情节": circ, "说明": note, "_row": i}
+        standard = _long(standard_own)
+        first = next(t for t in reversed(seg.tiers) if t.get("阶次"))
+        if standard and standard != first.get("裁量标准"):  # kept in the row, never lost
+            row["裁量标准"] = standard
+            d.guesses.append(f"“{g.name}”第{i + 1}行：与上一行同属第 {first['阶次']} 阶次（类别为合并单元格），"
+                             f"但有自己的裁量标准，照录在该行；校验按该阶次第一行的裁量标准")
+        seg.tiers.append(row)
+        return seg
+    if src == 1 and seg.last_tier >= 1:  # tiers start again at 1 under the same basis: another power
+        new = _Segment(seg.block, seg.basis_key, i, f"{seg.name}（{len(segments) + 1}）", seg.basis, seg.seq,
+                       root=seg.root)
+        segments.append(new)
+        d.guesses.append(f"“{g.name}”第{i + 1}行：阶次重新从 1 开始，作为另一职权“{new.name}”导入")
+        seg = new
+    expected = seg.last_tier + 1
+    number = src
+    if src is None:
+        number = expected
+        d.guesses.append(f"“{g.name}”第{i + 1}行：类别为空但有自己的裁量标准，按顺序编为第 {number} 阶次")
+    elif src <= seg.last_tier:
+        number = expected
+        d.guesses.append(f"“{g.name}”第{i + 1}行：类别 {src} 与上一阶次重复或倒序，按顺序编为第 {number} 阶次")
+    standard = _long(_val(filled, i, j_s))
+    seg.tiers.append({"阶次": number, "违法情节": circ, "处罚种类": "、".join(penalty_kinds(standard)),
+                      "裁量标准": standard, "说明": note, "_row": i})
+    seg.last_tier = number
+    return seg
+
+
+def _val(grid, i, j):
+    return grid[i][j] if j is not None and j < len(grid[i]) else None
+
+
+def _emit_power(g: SheetGrid, d: DepartmentDraft, s: _Segment) -> None:
+    if not s.tiers:
+        return
+    used = {p["职权名称"] for p in d.powers}
+    name = s.name or "（原表未写违法行为）"
+    if name in used:  # the same 违法行为 under another basis: one power per basis
+        title = re.search(r"《([^》]+)》", s.basis or "")
+        article = re.search(r"第[^条]{1,8}条(?:第[^款]{1,4}款)?(?:第[（(][^）)]{1,4}[)）]项)?", s.basis or "")
+        label = (title.group(1) if title else "") + (article.group(0) if article else "")
+        name = f"{name}（依据{label}）" if label and f"{name}（依据{label}）" not in used else f"{name}（{len(d.powers) + 1}）"
+        d.guesses.append(f"“{g.name}”第{s.first + 1}行：违法行为与前面的事项相同而依据不同，另列为职权“{name}”")
+    seq = str(len(d.powers) + 1)
+    last = max(t["_row"] for t in s.tiers) + 1
+    power_row = len(d.powers) + 2
+    d.powers.append({"序号": seq, "职权名称": name, "职权类别": "行政处罚", "实施依据": s.basis,
+                     "备注": f"导入自工作表“{g.name}”第{s.first + 1}–{last}行" + (f"，原序号 {s.seq}" if s.seq else "")})
+    for t in s.tiers:
+        i = t.pop("_row")
+        t.update({"职权序号": seq, "职权名称": name})
+        d.tiers.append(t)
+        what = f"第 {t['阶次']} 阶次" if t.get("阶次") else "上一阶次的又一违法情节"
+        d.rows.append(SourceRow(g.name, i + 1, "导入", f"裁量基准!{len(d.tiers) + 1}",
+                                f"{what}；职权 职权目录!{power_row}“{name}”"))
+
+
+# ---------------------------------------------------------------- flat 权责清单
+
+_FLAT_TARGET = {"实施主体": "职权目录.承办机构（实施主体）"}
+
+
+def _import_flat(grids: list[SheetGrid], path: Path, opts: Options, result: ImportResult) -> None:
+    drafts: list[DepartmentDraft] = []
+    for g in grids:
+        rows = g.rows
+        nonempty = [i for i, r in enumerate(rows) if any(v is not None and str(v).strip() for v in r)]
+        if not nonempty:
+            result.notes.append(f"工作表“{g.name}”为空，没有数据")
+            continue
+        found = _header(rows, _FLAT_SYN, 3) if _is_flat_sheet(g) else None
+        if found is None:
+            for i in nonempty:
+                result.rows.append(SourceRow(g.name, i + 1, "未导入", note="工作表中找不到权责清单表头"))
+            continue
+        hi, cols = found
+        titles = [normalize.text(next(v for v in rows[i] if v is not None and str(v).strip()))
+                  for i in nonempty if i < hi]
+        name, how = opts.department, "--department 选项"
+        if not name:
+            name, how = next((n for n in map(_department_from_title, titles) if n), None), "标题行"
+        if not name:
+            name, how = _department_from_name(path), "文件名"
+        filled = g.filled()
+        j_body = next((j for j, c in cols.items() if c == "实施主体"), None)
+        bodies = {normalize.text(r[j_body]) for r in filled[hi + 1:] if j_body is not None and j_body < len(r)} - {None}
+        if not name and len(bodies) == 1:
+            name, how = next(iter(bodies)), "“实施主体”列"
+        d = next((x for x in drafts if x.info.get("部门名称") == (name or "")), None)
+        if d is None:
+            d = _new_department(name, how, opts)
+            drafts.append(d)
+        for j, canon in sorted(cols.items()):
+            result.columns.append(ColumnMap(g.name, str(rows[hi][j]).strip(), _cell(j, hi),
+                                            _FLAT_TARGET.get(canon, f"职权目录.{canon}")))
+        for j, v in enumerate(rows[hi]):
+            if j not in cols and normalize.text(v):
+                result.columns.append(ColumnMap(g.name, str(v).strip(), _cell(j, hi), "未使用（不认识的列）"))
+        for i in nonempty:
+            if i < hi:
+                d.rows.append(SourceRow(g.name, i + 1, "未导入", note=f"标题行：{titles[nonempty.index(i)]}"))
+            elif i == hi:
+                d.rows.append(SourceRow(g.name, i + 1, "未导入", note="表头行"))
+            else:
+                _flat_row(g, d, filled[i], cols, i)
+    for d in drafts:
+        if any(not p.get("承办机构") for p in d.powers):
+            d.guesses.append("原表没有承办机构的事项，承办机构填写部门名称")
+            for p in d.powers:
+                p["承办机构"] = p.get("承办机构") or d.info.get("部门名称") or ""
+        _finish(d)
+        result.departments.append(d)
+
+
+_LONG_COLS = {"实施依据", "办理条件", "申请材料", "责任事项", "追责情形", "备注", "收费依据及标准", "数量限制"}
+
+
+def _flat_row(g: SheetGrid, d: DepartmentDraft, values: list, cols: dict[int, str], i: int) -> None:
+    p: dict[str, object] = {}
+    for j, canon in cols.items():
+        v = values[j] if j < len(values) else None
+        t = _long(v) if canon in _LONG_COLS else normalize.text(v)
+        if t is None:
+            continue
+        if canon == "实施主体":
+            p["承办机构"] = t
+        elif canon == "职权名称":
+            p["职权名称"] = _one_line(v)
+        elif canon == "职权类别":
+            cat = normalize.category(t)
+            p["职权类别"] = cat if cat in CATEGORIES else t
+            if cat in CATEGORIES and cat != t:
+                d.guesses.append(f"“{g.name}”第{i + 1}行：职权类别“{t}”写作“{cat}”")
+        elif canon == "行使层级":
+            p["行使层级"] = level_number(t) or t
+        else:
+            p[canon] = t
+    if not p.get("职权名称"):
+        d.rows.append(SourceRow(g.name, i + 1, "未导入", note="没有事项名称"))
+        return
+    d.powers.append(p)
+    d.rows.append(SourceRow(g.name, i + 1, "导入", f"职权目录!{len(d.powers) + 1}",
+                            "子项" if p.get("子项名称") else ""))
+
+
+# ---------------------------------------------------------------- JSON catalog
+
+_JSON_KEYS = {
+    "部门名称": ("授权部门", "部门名称", "实施主体", "实施机关", "部门", "deptName"),
+    "基本编码": ("职权编码", "基本编码", "事项编码", "编码", "code"),
+    "职权名称": ("事项名称", "职权名称", "权力名称", "主项名称", "name"),
+    "子项名称": ("子项名称", "子项"),
+    "职权类别": ("事项类型", "职权类别", "权力类型", "类型", "type"),
+    "实施依据": ("依据", "设定依据", "实施依据", "法律依据"),
+    "行使层级": ("实施层级", "行使层级", "层级"),
+    "承办机构": ("承办机构", "实施机构", "承办科室", "内设机构"),
+    "备注": ("备注",),
+}
+
+
+def _json_items(data) -> list:
+    if isinstance(data, dict):
+        for k in ("data", "items", "list", "records", "rows", "result"):
+            if isinstance(data.get(k), list):
+                return data[k]
+        raise ImportError_("JSON 中找不到事项列表（应为列表，或含 data 列表的对象）")
+    if isinstance(data, list):
+        return data
+    raise ImportError_("JSON 不是事项列表")
+
+
+def _import_json(path: Path, opts: Options, result: ImportResult) -> None:
+    try:
+        items = _json_items(json.loads(path.read_text("utf-8-sig")))
+    except json.JSONDecodeError as e:
+        raise ImportError_(f"不是有效的 JSON：{e}") from e
+    seen_keys: dict[str, str] = {}
+    by_dept: dict[str, DepartmentDraft] = {}
+    for n, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            result.rows.append(SourceRow("data", n, "未导入", note="不是对象"))
+            continue
+        values = {}
+        for canon, keys in _JSON_KEYS.items():
+            k = next((k for k in keys if item.get(k) not in (None, "")), None)
+            if k is not None:
+                values[canon] = item[k]
+                seen_keys.setdefault(k, canon)
+        for k in item:
+            if k not in seen_keys:
+                seen_keys[k] = ""
+        dname = opts.department or normalize.text(values.get("部门名称")) or ""
+        d = by_dept.get(dname)
+        if d is None:
+            how = "--department 选项" if opts.department else "“授权部门”"
+            d = by_dept[dname] = _new_department(dname or None, how, opts)
+        if not values.get("职权名称"):
+            d.rows.append(SourceRow("data", n, "未导入", note="没有事项名称"))
+            continue
+        p: dict[str, object] = {"职权名称": _one_line(values["职权名称"])}
+        code = re.sub(r"\s", "", str(values.get("基本编码") or ""))
+        if code:
+            p["基本编码"] = code
+        cat_raw = values.get("职权类别")
+        cat_text = f"{cat_raw:02d}" if isinstance(cat_raw, int) else normalize.text(cat_raw)
+        cat = normalize.category(cat_text) if cat_text else None
+        if cat is None and re.fullmatch(r"\d{12}", code):
+            cat = normalize.category(code[2:4])
+            if cat in CATEGORIES:
+                d.guesses.append(f"第 {n} 项：没有事项类型，按编码类型位 {code[2:4]} 取“{cat}”")
+        p["职权类别"] = cat if cat in CATEGORIES else (cat_text or "")
+        if cat in CATEGORIES and cat_text and cat_text != cat:
+            d.guesses.append(f"第 {n} 项：事项类型“{cat_text}”写作“{cat}”")
+        for canon in ("子项名称", "承办机构", "备注"):
+            if values.get(canon) not in (None, ""):
+                p[canon] = normalize.text(values[canon])
+        if values.get("实施依据"):
+            basis = values["实施依据"]
+            p["实施依据"] = _long("\n".join(map(str, basis)) if isinstance(basis, list) else basis)
+        if values.get("行使层级") not in (None, ""):
+            lv = values["行使层级"]
+            p["行使层级"] = level_number(lv) or normalize.text(lv)
+        d.powers.append(p)
+        d.rows.append(SourceRow("data", n, "导入", f"职权目录!{len(d.powers) + 1}", f"部门 {d.name}"))
+    for k, canon in seen_keys.items():
+        result.columns.append(ColumnMap("data", k, k, f"职权目录.{canon}" if canon and canon != "部门名称"
+                                        else ("部门信息.部门名称（按部门分成多个工作簿）" if canon else "未使用（不认识的键）")))
+    for d in by_dept.values():
+        _guess_from_codes(d)
+        if any(not p.get("承办机构") for p in d.powers):
+            d.guesses.append("没有承办机构的事项，承办机构填写部门名称")
+            for p in d.powers:
+                p["承办机构"] = p.get("承办机构") or d.info.get("部门名称") or ""
+        _finish(d)
+        result.departments.append(d)
+
+
+def _guess_from_codes(d: DepartmentDraft) -> None:
+    """部门编号 from the department digits of the codes already assigned, when they agree;
+    行使层级 from the powers' level, when they all have the same one."""
+    codes = [str(p.get("基本编码")) for p in d.powers if re.fullmatch(r"\d{12}", str(p.get("基本编码") or ""))]
+    numbers = {c[4:6] for c in codes}
+    if not d.info.get("部门编号") and len(numbers) == 1:
+        d.info["部门编号"] = numbers.pop()
+        d.guesses.append(f"部门编号 {d.info['部门编号']} 取自职权编码的部门位")
+    levels = {p.get("行使层级") for p in d.powers}
+    if not d.info.get("行使层级") and len(levels) == 1 and next(iter(levels)) in {"1", "2", "3", "4", "5"}:
+        d.info["行使层级"] = next(iter(levels))
+        d.guesses.append(f"行使层级 {d.info['行使层级']} 取自各事项的实施层级")
+
+
+# ---------------------------------------------------------------- entry points
+
+def import_file(path: str | Path, options: Options | None = None, **kw) -> ImportResult:
+    """Read one published file (.xls, .xlsx or .json) into department drafts.
+
+    Keyword arguments are `Options` fields (department, number, region, credit_code, level, date).
+    Raises ImportError_ when the file is none of the known layouts or cannot be read.
+    """
+    path = Path(path)
+    opts = options or Options(**kw)
+    if path.suffix.lower() == ".json":
+        result = ImportResult(str(path), CATALOG_JSON)
+        _import_json(path, opts, result)
+        return result
+    try:
+        grids = load_grids(path)
+    except Exception as e:  # noqa: BLE001 - calamine's errors are many; the message says which
+        raise ImportError_(f"无法读取 {path.name}：{type(e).__name__}: {e}") from e
+    layout = detect_layout(grids)
+    if layout is None:
+        raise ImportError_(f"{path.name} 既不是按法律分表的裁量标准，也不是权责清单（找不到可识别的表头）")
+    result = ImportResult(str(path), layout)
+    (_import_discretion if layout is DISCRETION else _import_flat)(grids, path, opts, result)
+    return result
+
+
+def tally(d: DepartmentDraft) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in d.rows:
+        out[r.status] = out.get(r.status, 0) + 1
+    return out
+
+
+def report_lines(result: ImportResult) -> list[str]:
+    lines = [f"== {result.source}：{result.layout.title_zh} → {len(result.departments)} 个部门"]
+    lines.append("列对应 / columns:")
+    for c in result.columns:
+        lines.append(f"  {c.sheet}!{c.cell} {c.source} → {c.target}")
+    for n in result.notes:
+        lines.append(f"  注意：{n}")
+    for d in result.departments:
+        t = tally(d)
+        tiers = sum(1 for x in d.tiers if x.get("阶次"))
+        lines.append(f"部门 {d.name}：职权 {len(d.powers)} 项，裁量阶次 {tiers} 个（情节行 {len(d.tiers)} 行）；"
+                     f"源表 {len(d.rows)} 行：导入 {t.get('导入', 0)}，并入上一行 {t.get('并入', 0)}，"
+                     f"未导入 {t.get('未导入', 0)}")
+        for why, n in _reasons(d.rows).items():
+            lines.append(f"  未导入 {n} 行：{why}")
+        lines.append("  推断 / guessed:")
+        for gs in d.guesses:
+            lines.append(f"    - {gs}")
+    if result.rows:
+        lines.append(f"未归入任何部门的源行 {len(result.rows)} 行：")
+        for why, n in _reasons(result.rows).items():
+            lines.append(f"  未导入 {n} 行：{why}")
+    return lines
+
+
+def _reasons(rows: list[SourceRow]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in rows:
+        if r.status == "未导入":
+            why = r.note.split("：")[0]
+            out[why] = out.get(why, 0) + 1
+    return out
+
+
+# ---------------------------------------------------------------- writing
+
+STANDARD_FLOWS: dict[str, list[tuple]] = {
+    "行政许可": [("1", "受理", "窗口受理岗", 1, "材料齐全:2；材料不全:1a"), ("1a", "一次性告知补正", "窗口受理岗", 0, "已补正:2"),
+             ("2", "审查", "业务审查岗", 8, "3"), ("3", "决定", "分管负责人", 2, "4"), ("4", "送达", "窗口受理岗", 1, "结束")],
+    "行政处罚": [("1", "立案", "执法人员", 5, "2"), ("2", "调查取证", "执法人员", 30, "3"),
+             ("3", "告知", "执法人员", 5, "申请听证:3a；未申请听证:4"), ("3a", "听证", "听证主持人", 10, "4"),
+             ("4", "决定", "部门负责人", 7, "5"), ("5", "送达", "执法人员", 3, "结束")],
+    "行政强制": [("1", "审批", "部门负责人", 1, "2"), ("2", "实施", "执法人员", 1, "3"), ("3", "决定", "部门负责人", 28, "结束")],
+    "行政征收": [("1", "核定", "征收岗", 5, "2"), ("2", "通知缴纳", "征收岗", 2, "3"), ("3", "收缴入库", "财务岗", 5, "结束")],
+    "行政给付": [("1", "受理", "受理岗", 1, "2"), ("2", "审核", "审核岗", 10, "3"), ("3", "发放", "财务岗", 5, "结束")],
+    "行政检查": [("1", "制定计划", "业务科室", 5, "2"), ("2", "实施检查", "执法人员", 5, "3"), ("3", "结果公示", "信息公开岗", 5, "结束")],
+    "行政确认": [("1", "受理", "窗口受理岗", 1, "2"), ("2", "审核", "审核岗", 5, "3"), ("3", "确认", "分管负责人", 2, "结束")],
+    "行政奖励": [("1", "推荐申报", "业务科室", 10, "2"), ("2", "评审", "评审委员会", 10, "3"), ("3", "决定", "部门负责人", 3, "结束")],
+    "行政裁决": [("1", "受理", "法制科", 5, "2"), ("2", "调查", "承办人", 20, "3"), ("3", "裁决", "部门负责人", 10, "结束")],
+    "其他行政权力": [("1", "受理", "窗口受理岗", 1, "2"), ("2", "审核", "业务科室", 10, "3"), ("3", "决定", "分管负责人", 3, "结束")],
+}
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "未命名部门"
+
+
+def write_workbooks(result: ImportResult, outdir: str | Path) -> list[Path]:
+    """One template workbook per department (drop-downs kept), each with an 导入说明 sheet and a
+    JSON report beside it (DEPT.导入说明.json)."""
+    import openpyxl
+
+    from .template import write_template
+
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    written, names = [], set()
+    for d in result.departments:
+        stem = _safe_name(d.name)
+        while stem in names:
+            stem += "_"
+        names.add(stem)
+        path = outdir / f"{stem}.xlsx"
+        write_template(path)
+        wb = openpyxl.load_workbook(path)
+        _fill_info(wb["部门信息"], d.info)
+        _fill_table(wb["职权目录"], d.powers)
+        _fill_table(wb["裁量基准"], d.tiers)
+        flows = wb["流程"]
+        flows.delete_rows(2, flows.max_row)
+        for cat in d.categories:
+            for step in STANDARD_FLOWS[cat]:
+                flows.append([f"{cat}标准流程", *step])
+        _explain(wb.create_sheet("导入说明"), result, d)
+        wb.save(path)
+        report = {**result.to_json(), "departments": [x for x in result.to_json()["departments"] if x["name"] == d.name],
+                  "workbook": path.name}
+        path.with_name(f"{stem}.导入说明.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n",
+                                                         "utf-8")
+        written.append(path)
+    return written
+
+
+def _fill_info(ws, info: dict[str, str]) -> None:
+    for row in ws.iter_rows(min_row=2):
+        key = str(row[0].value or "").rstrip("*")
+        row[1].value = info.get(key) or None
+
+
+def _fill_table(ws, rows: list[dict]) -> None:
+    headers = [str(c.value or "").rstrip("*") for c in ws[1]]
+    ws.delete_rows(2, ws.max_row)
+    for r in rows:
+        ws.append([r.get(h) for h in headers])
+
+
+def _explain(ws, result: ImportResult, d: DepartmentDraft) -> None:
+    from openpyxl.styles import Font
+
+    ws.append(["导入说明", f"来源：{Path(result.source).name}（{result.layout.title_zh}）"])
+    ws["A1"].font = Font(size=14, bold=True)
+    ws.append([])
+    ws.append(["列对应", "源工作表", "源单元格", "源列名", "写入"])
+    for c in result.columns:
+        ws.append(["", c.sheet, c.cell, c.source, c.target])
+    ws.append([])
+    ws.append(["推断与待办"])
+    for g in d.guesses + result.notes:
+        ws.append(["", g])
+    ws.append([])
+    ws.append(["逐行去向", "源工作表", "源行", "去向", "写入位置", "说明"])
+    for r in d.rows + result.rows:
+        ws.append(["", r.sheet, r.row, r.status, r.target, r.note])
+    for col, w in zip("ABCDEF", (12, 18, 10, 40, 16, 60)):
+        ws.column_dimensions[col].width = w
