@@ -32,14 +32,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import normalize
+from .legal import continues_previous
 from .models import CATEGORIES
 from .read import COLUMNS, SheetGrid, load_grids
-
-try:  # the citation parser's own test, when it has one
-    from .legal import continues_previous as _continues_previous
-except ImportError:  # pragma: no cover - until powers.legal provides it
-    _continues_previous = None
-
 
 @dataclass(frozen=True)
 class Layout:
@@ -173,7 +168,11 @@ def _is_flat_sheet(g: SheetGrid) -> bool:
 
 
 def detect_layout(grids: list[SheetGrid]) -> Layout | None:
-    """Which published layout the sheets look like (None: not one we can import)."""
+    """Which published layout the sheets look like (None: not one we can import, or already ours)."""
+    from .read import _match_sheet
+
+    if "部门信息" in _match_sheet([g.name for g in grids]):
+        return None
     if any(_is_discretion_sheet(g) for g in grids):
         return DISCRETION
     if any(_is_flat_sheet(g) for g in grids):
@@ -214,14 +213,6 @@ def _one_line(value: object) -> str | None:
 
 def _long(value: object) -> str | None:
     return normalize.text(value, multiline=True)
-
-
-def continues_previous(text: str) -> bool:
-    """A basis cell that carries on the citation above: no level tag, no 《title》 near its start."""
-    if _continues_previous is not None:
-        return _continues_previous(text)
-    head = text.strip()[:30]
-    return not (re.search(r"[【\[《]", head) or re.match(r"\s*(?:\d+\s*[、.．]\s*)?中华人民共和国", head))
 
 
 _KIND_WORDS = (

@@ -1,0 +1,333 @@
+"""`powers import`: published layouts into the standard workbook, every source row accounted for."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from conftest import ROOT
+from powers import read_workbook, validate
+from powers.importers import (DISCRETION, FLAT, ImportError_, detect_layout, import_file, level_number,
+                              penalty_kinds, write_workbooks)
+from powers.read import load_grids
+from powers.rules.fields import credit_check_char
+
+DATA = ROOT / "tests" / "data"
+XLS = DATA / "jiangmen-eco-env-discretion-2020.xls"
+XLSX = DATA / "jiangmen-eco-env-discretion-2020.xlsx"
+CREDIT = "11440700MB2C12345" + credit_check_char("11440700MB2C12345")
+OPTS = dict(department="江门市生态环境局", number="07", region="440700", credit_code=CREDIT, level="3",
+            date="2020-03-01")
+
+
+def source_tiers(path: Path) -> tuple[int, set[tuple[str, int]]]:
+    """Counted with openpyxl, independently of the importer: a tier starts at every 类别 cell
+    (column D, below the header) that shows a value of its own, i.e. is not hidden inside a
+    merged range below its first row; also every non-empty row of every sheet."""
+    wb = openpyxl.load_workbook(path)
+    tiers, rows = 0, set()
+    for ws in wb.worksheets:
+        hidden = set()
+        for rng in ws.merged_cells.ranges:
+            for r in range(rng.min_row + 1, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    hidden.add((r, c))
+        for r in range(3, ws.max_row + 1):
+            if (r, 4) not in hidden and ws.cell(r, 4).value not in (None, ""):
+                tiers += 1
+        for r in range(1, ws.max_row + 1):
+            if any(ws.cell(r, c).value not in (None, "") for c in range(1, ws.max_column + 1)):
+                rows.add((ws.title, r))
+    return tiers, rows
+
+
+@pytest.fixture(scope="module")
+def real():
+    return import_file(XLSX, **OPTS)
+
+
+@pytest.fixture(scope="module")
+def written(real, tmp_path_factory):
+    return write_workbooks(real, tmp_path_factory.mktemp("jm"))
+
+
+def test_layouts_detected():
+    assert detect_layout(load_grids(XLS)) is DISCRETION
+    assert detect_layout(load_grids(ROOT / "inventories" / "06-统计局.xlsx")) is None
+
+
+@pytest.mark.parametrize("path", [XLS, XLSX], ids=["xls", "xlsx"])
+def test_every_tier_of_the_real_standard_is_read_with_its_basis(path):
+    result = import_file(path, **OPTS)
+    [d] = result.departments
+    expected, rows = source_tiers(XLSX)
+    assert expected == 671
+    assert sum(1 for t in d.tiers if t.get("阶次")) == expected
+    bases = {p["序号"]: p["实施依据"] for p in d.powers}
+    assert all(bases[t["职权序号"]] for t in d.tiers)  # every tier under a power with its basis
+    assert all(p["职权类别"] == "行政处罚" and p["承办机构"] == "江门市生态环境局" for p in d.powers)
+    # every non-empty source row is accounted for, once
+    seen = Counter((r.sheet, r.row) for r in d.rows)
+    assert set(seen) == rows and max(seen.values()) == 1
+    assert {r.note for r in d.rows if r.status == "未导入"} <= {"表头行"} | {
+        r.note for r in d.rows if r.note.startswith("标题行：")}
+    assert any("Sheet4" in n for n in result.notes) and any("Sheet5" in n for n in result.notes)
+
+
+def test_xls_and_xlsx_give_the_same_import():
+    a, b = import_file(XLS, **OPTS).departments[0], import_file(XLSX, **OPTS).departments[0]
+    assert a.powers == b.powers and a.tiers == b.tiers
+    assert [(r.sheet, r.row, r.status, r.target) for r in a.rows] == [(r.sheet, r.row, r.status, r.target)
+                                                                     for r in b.rows]
+    assert [g.filled() for g in load_grids(XLS)] == [g.filled() for g in load_grids(XLSX)]
+
+
+def power(d, name):
+    return next(p for p in d.powers if p["职权名称"] == name)
+
+
+def tiers_of(d, p):
+    return [t for t in d.tiers if t["职权序号"] == p["序号"]]
+
+
+def test_basis_continued_in_a_second_merged_range(real):
+    """水污染防治法 2-9: one 违法行为, basis 第八十四条第一款 over rows 57–61, then 逾期不拆除的…
+    over rows 62–67 with tiers from 1 again: joined to the basis above, its own power."""
+    [d] = real.departments
+    first = power(d, "在饮用水水源保护区内设置排污口的")
+    second = power(d, "在饮用水水源保护区内设置排污口的（逾期不拆除的）")
+    assert first["实施依据"].startswith("《中华人民共和国水污染防治法》（2017年修订）第八十四条第一款")
+    assert second["实施依据"].startswith(first["实施依据"] + "\n逾期不拆除的，强制拆除")
+    assert [t["阶次"] for t in tiers_of(d, first)] == [1, 2, 3, 4, 5]
+    assert [t["阶次"] for t in tiers_of(d, second)] == [1, 2, 3, 4, 5, None]
+    # noise 5-1: three basis ranges under one 违法行为 → three powers
+    assert len([p for p in d.powers if p["职权名称"].startswith("需配套的环境噪声污染防治设施未建成")]) == 3
+
+
+def test_same_offence_under_two_bases_is_two_powers(real):
+    """拒绝现场检查或者在接受检查时弄虚作假 is punished under the water law and the air law."""
+    [d] = real.departments
+    water = power(d, "拒绝现场检查或者在接受检查时弄虚作假")
+    air = power(d, "拒绝现场检查或者在接受检查时弄虚作假（依据中华人民共和国大气污染防治法第九十八条）")
+    assert "水污染防治法" in water["实施依据"] and "大气污染防治法" in air["实施依据"]
+    assert any("另列为职权" in g for g in d.guesses)
+
+
+def test_tier_rows_and_continuations(real):
+    [d] = real.departments
+    p = power(d, "拒绝现场检查或者在接受检查时弄虚作假")
+    ts = tiers_of(d, p)
+    assert [t["阶次"] for t in ts] == [1, 2, None, 3, 4, None, None, 5, None]
+    assert ts[2]["违法情节"].startswith("经提醒不改正") and ts[2].get("裁量标准") is None
+    assert ts[0]["处罚种类"] == "罚款" and ts[0]["裁量标准"] == "责令改正，处二万元以上五万元以下罚款"
+    # a repeated 类别 (土壤 6-13: 4, 4, 5) is numbered on, and the report says so
+    soil = next(x for x in d.powers if x["职权名称"].startswith("转运污染土壤"))
+    assert [t["阶次"] for t in tiers_of(d, soil) if t["阶次"]] == [1, 2, 3, 4, 5, 6]
+    assert any("第124行：类别 4 与上一阶次重复" in g for g in d.guesses)
+    # 备注 → 说明 on the tier where it is written
+    first = power(d, "未按照规定对所排放的水污染物自行监测，或者未保存原始监测记录的")
+    assert tiers_of(d, first)[0]["说明"] == "逾期不改正的，责令停产整治"
+
+
+@pytest.mark.parametrize("words,kinds", [
+    ("责令改正，处二万元以上五万元以下罚款", ["罚款"]),
+    ("给予警告", ["警告"]),
+    ("责令改正，没收违法所得，并处八万元以上十五万元以下的罚款", ["罚款", "没收违法所得"]),
+    ("报经有批准权的人民政府批准，责令停业", ["责令停产停业"]),
+    ("处所收费用五倍的罚款，禁止从事环境影响报告书、环境影响报告表编制工作", ["罚款", "限制从业"]),
+    ("责令限期拆除", ["其他"]),
+    (None, []),
+])
+def test_penalty_kinds_from_words(words, kinds):
+    assert penalty_kinds(words) == kinds
+
+
+@pytest.mark.parametrize("value,number", [("市级", "3"), ("3", "3"), ("乡镇级", "5"), ("省级、市级、县级", None),
+                                          (None, None)])
+def test_level_numbers(value, number):
+    assert level_number(value) == number
+
+
+def test_written_workbook_is_the_template_and_validates(real, written):
+    [path] = written
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["填报说明", "部门信息", "职权目录", "裁量基准", "流程", "导入说明"]
+    assert len(wb["职权目录"].data_validations.dataValidation) >= 5  # the drop-downs are kept
+    report = json.loads(path.with_name(f"{path.stem}.导入说明.json").read_text("utf-8"))
+    assert report["departments"][0]["tiers"] == 671 and report["layout"] == "discretion-per-law"
+    [d] = real.departments
+    r = validate([path])
+    [count] = r.counts.values()
+    flows = wb["流程"].max_row - 1
+    assert count.read == len(d.powers) + len(d.tiers) + flows  # every written row is read
+    assert count.read == count.accepted + count.rejected
+    by_rule = Counter(f.rule for f in r.findings)
+    # nothing the import wrote is malformed: what remains is about the standard's content
+    # (fine ranges against the statute, overlapping tiers, the law registry), never structure,
+    # fields, orphan tiers or flows
+    assert not {k for k in by_rule if k[0] in "SFPX" and k != "S010"}, by_rule
+    assert not {"D301", "D302", "D309", "D310", "F101"} & set(by_rule)
+
+
+def test_read_workbook_reads_xls_like_xlsx(monkeypatch, tmp_path):
+    """The .xls path (calamine grids, merged cells filled) gives the rows the .xlsx path gives."""
+    src = ROOT / "inventories" / "06-统计局.xlsx"
+    xls = tmp_path / "06-统计局.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0")
+    monkeypatch.setattr("powers.read.load_grids", lambda path: load_grids(src))
+    a, b = read_workbook(src), read_workbook(xls)
+    assert [f.rule for f in b.findings] == [f.rule for f in a.findings]
+    assert {k: c.text for k, c in b.info.items()} == {k: c.text for k, c in a.info.items()}
+    for sheet, rows in a.tables.items():
+        assert [(r.number, {k: c.text for k, c in r.cells.items()}) for r in b.tables[sheet]] == \
+               [(r.number, {k: c.text for k, c in r.cells.items()}) for r in rows]
+
+
+def test_broken_xls_is_s003(tmp_path):
+    bad = tmp_path / "old.xls"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    assert [f.rule for f in read_workbook(bad).findings] == ["S003"]
+
+
+# ---------------------------------------------------------------- flat 权责清单
+
+LICENCE = "【法律】《中华人民共和国行政许可法》第十二条第（一）项：直接涉及公共安全的特定活动，可以设定行政许可。"
+
+
+def flat_list(path: Path, title: str | None = "江门市生态环境局权责清单（2020年版）") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "权责清单"
+    if title:
+        ws.append([title])
+    ws.append(["序号", "事项名称", "子项", "事项类型", "设定依据", "实施主体", "责任事项", "追责情形", "备注"])
+    ws.append([1, "排污许可证核发", None, "行政许可", LICENCE, "江门市生态环境局", "受理、审查、决定责任", "依法追责", None])
+    ws.append([2, "建设项目环境影响评价文件审批", "报告书审批", "01", LICENCE, "江门市生态环境局", "审查责任", "依法追责", None])
+    ws.append([None, None, "报告表审批", "01", LICENCE, "江门市生态环境局", "审查责任", "依法追责", "子项"])
+    ws.append([3, "对排污单位的监督检查", None, "检查", "【法律】《中华人民共和国环境保护法》第二十四条：……可以进行现场检查。",
+               "江门市生态环境局", "检查责任", "依法追责", None])
+    ws.merge_cells(start_row=ws.max_row - 2, start_column=2, end_row=ws.max_row - 1, end_column=2)  # 事项名称
+    ws.merge_cells(start_row=ws.max_row - 2, start_column=1, end_row=ws.max_row - 1, end_column=1)  # 序号
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def test_flat_list_department_from_the_title_row(tmp_path):
+    result = import_file(flat_list(tmp_path / "list.xlsx"))
+    assert result.layout is FLAT
+    [d] = result.departments
+    assert d.name == "江门市生态环境局" and "标题行" in d.guesses[0]
+    names = [(p["职权名称"], p.get("子项名称"), p["职权类别"]) for p in d.powers]
+    assert names == [("排污许可证核发", None, "行政许可"), ("建设项目环境影响评价文件审批", "报告书审批", "行政许可"),
+                     ("建设项目环境影响评价文件审批", "报告表审批", "行政许可"), ("对排污单位的监督检查", None, "行政检查")]
+    assert [r.status for r in d.rows] == ["未导入", "未导入", "导入", "导入", "导入", "导入"]
+    assert {c.source: c.target for c in result.columns}["实施主体"].startswith("职权目录.承办机构")
+
+
+def test_flat_list_department_from_file_name_or_option(tmp_path):
+    path = flat_list(tmp_path / "江门市生态环境局权责清单.xlsx", title=None)
+    assert import_file(path).departments[0].name == "江门市生态环境局"
+    assert import_file(path, department="某某局").departments[0].name == "某某局"
+
+
+def test_flat_list_validates_after_import(tmp_path):
+    result = import_file(flat_list(tmp_path / "list.xlsx"), **{k: v for k, v in OPTS.items() if k != "department"})
+    [path] = write_workbooks(result, tmp_path / "out")
+    r = validate([path])
+    [count] = r.counts.values()
+    assert not r.errors, [(f.rule, f.message_zh) for f in r.errors]
+    assert count.accepted == count.read
+    assert {p.full_name for d in r.departments for p in d.all_powers()} >= {"建设项目环境影响评价文件审批（报告书审批）"}
+
+
+def test_flat_list_without_department_sheet_gets_the_import_hint(tmp_path):
+    path = flat_list(tmp_path / "list.xlsx")
+    [f] = validate([path]).findings
+    assert f.rule == "S011" and "powers import list.xlsx" in f.message_zh
+
+
+# ---------------------------------------------------------------- JSON catalog
+
+def catalog_json(path: Path, wrap: bool) -> Path:
+    items = [
+        {"授权部门": "江门市生态环境局", "职权编码": "440207001000", "事项名称": "对超标排放的行政处罚", "事项类型": "02",
+         "依据": "【法律】《中华人民共和国大气污染防治法》第九十九条", "实施层级": "市级"},
+        {"授权部门": "江门市生态环境局", "职权编码": "440107002000", "事项名称": "排污许可证核发", "事项类型": "行政许可",
+         "依据": LICENCE, "实施层级": "市级"},
+        {"授权部门": "江门市统计局", "职权编码": "440630001000", "事项名称": "对统计调查对象的检查", "事项类型": 6,
+         "依据": "【法律】《中华人民共和国统计法》第三十五条", "实施层级": "市级", "子项名称": "专项检查"},
+        {"授权部门": "江门市统计局", "事项类型": "06"},
+        "not an item",
+    ]
+    path.write_text(json.dumps({"data": items} if wrap else items, ensure_ascii=False), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("wrap", [True, False])
+def test_json_catalog_one_workbook_per_department(tmp_path, wrap):
+    result = import_file(catalog_json(tmp_path / "catalog.json", wrap))
+    assert [d.name for d in result.departments] == ["江门市生态环境局", "江门市统计局"]
+    env, stats = result.departments
+    assert [(p["基本编码"], p["职权类别"], p["行使层级"]) for p in env.powers] == [
+        ("440207001000", "行政处罚", "3"), ("440107002000", "行政许可", "3")]
+    assert env.info["部门编号"] == "07" and stats.info["部门编号"] == "30" and env.info["行使层级"] == "3"
+    assert stats.powers[0]["职权类别"] == "行政检查" and stats.powers[0]["子项名称"] == "专项检查"
+    # every item accounted for: 4 imported or named, the one without a name and the non-object
+    statuses = sorted((r.row, r.status) for r in result.all_rows())
+    assert statuses == [(1, "导入"), (2, "导入"), (3, "导入"), (4, "未导入"), (5, "未导入")]
+    paths = write_workbooks(result, tmp_path / "out")
+    assert [p.name for p in paths] == ["江门市生态环境局.xlsx", "江门市统计局.xlsx"]
+    wb = openpyxl.load_workbook(paths[0])
+    assert wb["职权目录"]["B2"].value == "440207001000"
+
+
+def test_json_catalog_validates_with_its_codes(tmp_path):
+    result = import_file(catalog_json(tmp_path / "c.json", True), region="440700", credit_code=CREDIT)
+    paths = write_workbooks(result, tmp_path / "out")
+    r = validate(paths)
+    codes = {p.basic_code for d in r.departments for p in d.all_powers()}
+    assert {"440107002000", "440630001000"} <= codes  # codes already assigned are kept
+    # the penalty has no discretion tiers in a catalog: the department adds them (D301)
+    assert [f.rule for f in r.errors] == ["D301"]
+
+
+def test_unknown_file_is_refused(tmp_path):
+    with pytest.raises(ImportError_):
+        import_file(ROOT / "inventories" / "06-统计局.xlsx")
+    bad = tmp_path / "x.json"
+    bad.write_text("{}", "utf-8")
+    with pytest.raises(ImportError_):
+        import_file(bad)
+
+
+# ---------------------------------------------------------------- validate hint and CLI
+
+def test_validate_names_the_import_in_one_finding():
+    r = validate([XLS])
+    assert [(f.rule, f.severity) for f in r.findings] == [("S011", "error")]
+    assert "powers import jiangmen-eco-env-discretion-2020.xls -o" in r.findings[0].message_zh
+    assert r.departments == []
+
+
+def test_cli_import_then_validate(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "jm"
+    res = runner.invoke(app, ["import", str(XLS), "-o", str(out), "--department", "江门市生态环境局", "--number", "07",
+                              "--region", "440700", "--credit-code", CREDIT, "--level", "市级", "--date", "2020-03-01"])
+    assert res.exit_code == 0, res.output
+    assert "裁量阶次 671 个" in res.output and "列对应" in res.output and "推断" in res.output
+    assert (out / "江门市生态环境局.xlsx").exists() and (out / "江门市生态环境局.导入说明.json").exists()
+    v = runner.invoke(app, ["validate", str(out)])
+    assert "S011" not in v.output and "读取 1050 行" in v.output
+    j = runner.invoke(app, ["import", str(XLSX), "-o", str(tmp_path / "j"), "--format", "json"])
+    assert j.exit_code == 0
+    assert json.loads(j.stdout)[0]["departments"][0]["tiers"] == 671
+    assert runner.invoke(app, ["import", str(ROOT / "inventories" / "06-统计局.xlsx"), "-o", str(tmp_path / "n")]
+                         ).exit_code == 2
+    assert runner.invoke(app, ["import", str(XLS), "-o", str(tmp_path / "n"), "--level", "七级"]).exit_code == 2
