@@ -35,8 +35,8 @@ _BARE_TITLE = re.compile(
     r"((?:中华人民共和国)?[\u4e00-\u9fff〈〉<>]{2,40}?"
     r"(?:法|条例|规定|办法|细则|决定|规则|实施意见|意见|通知))"
     rf"(?={_WS}(?:[（(]|第{_N}条|附件))")
-_NOT_TITLE = re.compile(r"本法|本条例|本办法|本规定|本细则|本决定|违反|依照|按照|根据|依据|有关|下列|前款|规定的|"
-                        r"处罚|罚款|应当|不得|可以|未经|责令")
+_NOT_TITLE = re.compile(r"^(?:符合|不符合|以|由|在|向|因|按|凡|将|从)|本法|本条例|本办法|本规定|本细则|本决定|违反|依照|按照|根据|依据|有关|下列|前款|规定的|"
+                        r"罚款|应当|不得|可以|未经|责令")
 _MISSING_OPEN = re.compile(r"([^《》\n，。；;：:、,（）()]{2,50}?)》")
 _PAREN = re.compile(rf"{_WS}[（(]([^（）()\n]{{1,60}})[)）]")
 _EDITION_WORDS = re.compile(r"修正|修订|修改|公布|施行|版|发布|颁布|通过|年")
@@ -74,6 +74,7 @@ class _Head:
     doc_number: str | None = None
     refs: list[_Ref] = field(default_factory=list)
     strong: bool = False  # introduced by a level tag or list numbering
+    bare: bool = False  # a title written without 《》
 
 
 def _refs(s: str, i: int) -> tuple[list[_Ref], int]:
@@ -164,6 +165,7 @@ def _head_at(s: str, i: int, *, first: bool) -> _Head | None:
             return h
         return None
     h.title, j = found
+    h.bare = s[found[1] - 1] != "》"
     while m := _PAREN.match(s, j):
         note = m.group(1).strip()
         if _DOC_WORDS.search(note) and re.search(r"号|令|公告", note):
@@ -185,11 +187,11 @@ def _head_at(s: str, i: int, *, first: bool) -> _Head | None:
 def _acceptable(s: str, h: _Head, *, first: bool) -> bool:
     """Inside quoted text only a citation that reads like one starts a new basis: introduced by a
     tag or numbering, or a title with its articles, followed by the quote or the end."""
-    if first or h.strong:
+    if first or h.strong and not h.bare:
         return True
     j = h.refs_end
-    if h.end == j and j < len(s) and s[j] not in "\n：:；;。，,、 \t\u3000【《":
-        return False  # 《XX法》第十条规定的… / 《XX法》另有规定的: the law's own text
+    if j < len(s) and s[j] not in "\n：:；;。，,、 \t\u3000【《" and not re.match(r"\s*(?:的|之)?规定\s*[：:]", s[j:]):
+        return False  # 《XX法》第十条规定的… / 《XX法》另有规定的 / 专利法第二十三条的规定为: the law's own text
     return bool(h.refs) or j >= len(s) or s[j] in "\n：:；;。"
 
 
