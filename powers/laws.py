@@ -204,6 +204,7 @@ class ParsedText:
     history: list[tuple[date, str]]
     articles: dict[str, list[str]]  # "12" / "12-1" → lines (first line: text after 第X条)
     effective: date | None = None  # 施行 date of this text
+    stated: date | None = None  # the date its 施行 article states (an amendment keeps the original's)
     kind: str = "制定"
     repeals: list[tuple[str, date | None]] = field(default_factory=list)  # (title, as of)
 
@@ -313,6 +314,7 @@ def _read_commencement(p: ParsedText) -> None:
             for t in re.findall(r"《([^《》]+)》", rm.group(1)):
                 p.repeals.append((re.sub(r"\s+", "", t), as_of))
         break
+    p.stated = effective
     hist_eff = [d for d, k in p.history if k == "施行"]
     if effective is None and hist_eff:
         effective = hist_eff[-1]
@@ -377,8 +379,12 @@ def laws_from_texts(texts: list[ParsedText]) -> tuple[list[dict], dict[str, dict
             versions.append({"date": p.date.isoformat() if p.date else None,
                              "effective": p.effective.isoformat() if p.effective else None,
                              "kind": p.kind, "ref": ref})
-        eff0 = ps[0].effective if ps[0].kind == "制定" else None
-        original = eff0 or (min(firsts) if firsts else None)
+        first = min(firsts) if firsts else None
+        hist_eff = [d for d, kind in history if kind == "施行"]
+        stated = [p.stated for p in ps if p.kind != "修订" and p.stated and (first is None or p.stated >= first)]
+        original = min(hist_eff) if hist_eff else (min(stated) if stated else first)
+        if first:  # a text dated after the law was first made is a revision, whatever its header says
+            changes += [p.date for p in ps if p.date and p.date > first]
         aliases = sorted({p.short for p in ps} - {latest.title})
         entries[k] = {"title": latest.title, "level": latest.level, "aliases": aliases,
                       "effective": original.isoformat() if original else None,
@@ -488,6 +494,8 @@ class LawRegistry:
         law = self._by_key.get(k)
         if law is None and k.endswith(")"):  # 《…条例》（2017年修订） typed inside the brackets
             law = self._by_key.get(re.sub(r"\([^()]*\)$", "", k))
+        if law is None and re.search(r"(法|条例|办法|规定)[一二三四五六七八九十\d]$", k):
+            law = self._by_key.get(k[:-1])  # a stray numeral typed after the title (…防治法五)
         return law
 
     def __len__(self) -> int:
