@@ -124,6 +124,12 @@ class Fine(Model):
     unit: Literal["元", "%", "倍"] = "元"
     base: str | None = None  # what a percentage or multiple applies to, e.g. 货值金额
     words: str | None = None
+    # when a text states several fines: the circumstance this one applies under (情节严重的,
+    # 逾期不改正的; None for the general one), whom it is for (单位 / 个人: the responsible
+    # persons; None: the offender), and the items (项) of the article it is limited to
+    condition: str | None = None
+    target: str | None = None
+    items: list[int] = []
 
 
 class DiscretionTier(Located):

@@ -279,56 +279,155 @@ def parse_date(value: object) -> date | None:
 
 
 # ---------------------------------------------------------------- amounts in words
-_MONEY = rf"({NUM})\s*(万元|元)"
-_RANGE_MONEY = re.compile(rf"{_MONEY}\s*以上\s*(?:({NUM})\s*(万元|元))\s*以下")
-_UPTO_MONEY = re.compile(rf"{_MONEY}\s*以下")
-_EXACT_MONEY = re.compile(rf"处\s*{_MONEY}\s*(?:的)?罚款")
-_PERCENT = re.compile(rf"([^，,。；;处并]*?)百分之({NUM})\s*以上\s*(?:百分之)?({NUM})\s*以下")
-_PERCENT_UPTO = re.compile(rf"([^，,。；;处并]*?)百分之({NUM})\s*以下")
-_TIMES = re.compile(rf"([^，,。；;处并]*?)({NUM})\s*倍\s*以上\s*({NUM})\s*倍\s*以下")
-_TIMES_UPTO = re.compile(rf"([^，,。；;处并]*?)({NUM})\s*倍\s*以下")
+# Amounts as laws and standards write them. The text is first put in one spelling (no spaces,
+# 百分之N → N%, 等值 → 一倍, ％ → %), then every amount expression is found, and those that are a
+# fine (followed by 罚款, or after 处 / 罚款) become a Fine with its condition and its target.
+_N = rf"(?:\d+(?:\.\d+)?[十百千万亿]*|[{CN_NUM}]+)"
+# (pattern, unit, kind): ranges before bounds before exact amounts (from: a lower bound only, 处一万元
+# 以上罚款, upper None); in a range the lower bound may omit its
+# unit (十二万以上十五万元以下, 35以上50%以下) and 以上 is sometimes misprinted 以下 (七万元以下九万元以下)
+_AMOUNTS = [
+    (re.compile(rf"(?P<a>{_N})元?(?:以上|以下)(?P<b>{_N})元以下"), "元", "range"),
+    (re.compile(rf"(?P<a>{_N})元?(?:至|到|～|~|－|-|—)(?P<b>{_N})元"), "元", "range"),
+    (re.compile(rf"(?P<a>{_N})%?以上(?P<b>{_N})%(?:以下)?|(?P<a2>{_N})%以上(?P<b2>{_N})以下"), "%", "range"),
+    (re.compile(rf"(?P<a>{_N})%?(?:至|到|～|~|－|-|—)(?P<b>{_N})%"), "%", "range"),
+    (re.compile(rf"(?P<a>{_N})倍?(?:以上|至|到|～|~|－|-|—)(?P<b>{_N})倍(?:以下)?"), "倍", "range"),
+    (re.compile(rf"(?:不超过|最高)?(?P<b>{_N})元以下|不超过(?P<b2>{_N})元"), "元", "upto"),
+    (re.compile(rf"(?P<b>{_N})%以下|不超过(?P<b2>{_N})%"), "%", "upto"),
+    (re.compile(rf"(?P<b>{_N})倍以下|不超过(?P<b2>{_N})倍"), "倍", "upto"),
+    (re.compile(rf"(?P<a>{_N})元以上"), "元", "from"),
+    (re.compile(rf"(?P<a>{_N})%以上"), "%", "from"),
+    (re.compile(rf"(?P<a>{_N})倍以上"), "倍", "from"),
+    (re.compile(rf"(?P<a>{_N})元"), "元", "exact"),
+    (re.compile(rf"(?P<a>{_N})%"), "%", "exact"),
+    (re.compile(rf"(?P<a>{_N})倍"), "倍", "exact"),
+]
+_FINE_AFTER = re.compile(r"(?:元)?(?:的)?(?:罚款|计算罚款|罚金)")
+# the word that introduces a fine amount (not 处置 / 处理 / 处分 / 处罚)
+_ANCHOR = re.compile(r"(?:可以并处|可以处以|可以处|并处以|并处|可处|处以|处(?![置理分罚于])|按照|依照|罚款(?:金额)?(?:为)?)")
+_PERSON = ("个人", "责任人", "主管人员", "法定代表人", "主要负责人", "直接责任人员", "负责人")
+_UNIT = ("单位", "企业", "机构", "公司", "经营者")
+_ITEMS_ONLY = re.compile(r"^有?(?:前款|本款|下列|上述|本条)[^，]*?(?:行为|情形)(?:之一)?的$")
+_ITEM_REF = re.compile(rf"第[（(]?({_N})[)）]?项")
+_AUTHORITY = re.compile(r"由.{0,40}?(?:部门|政府|机关|机构|局)")
 
 
-def _money(n: str, unit: str) -> float | None:
-    v = cn_number(n)
-    if v is None:
-        return None
-    return v * 10_000 if unit == "万元" else v
+def _spelling(words: str) -> str:
+    w = re.sub(r"[ \t\u3000]+", "", words).replace("％", "%").replace(",", "，")
+    w = re.sub(r"\s*\n\s*", "。", w.strip())  # a line break ends a sentence (a basis continued below)
+    w = w.replace("等值以上", "一倍以上")  # 货值金额等值以上三倍以下
+    w = re.sub(rf"百分之({_N})", r"\1%", w)
+    # 货值金额百分之五十以上三倍以下: a percentage lower bound of a multiple
+    return re.sub(rf"({_N})%以上({_N})倍", lambda m: f"{(cn_number(m[1]) or 0) / 100:g}倍以上{m[2]}倍", w)
 
 
-def _base(s: str) -> str | None:
-    s = re.sub(r"^(处以?|并处|可以并处|可以处|处)", "", s.strip())
-    s = s.rstrip("的")
-    return s or None
+def _clause_start(w: str, i: int, stops: str = "，；;。：:\n") -> int:
+    return max(w.rfind(c, 0, i) for c in stops) + 1
+
+
+def _target(region: str, own: str) -> str | None:
+    """单位 / 个人 from the words before a fine: the last 对… (one comma at most), or 个人处…"""
+    j = region.rfind("对")
+    who = region[j + 1:] if j >= 0 and region[j:].count("，") <= 1 and len(region) - j <= 80 else own
+    if any(x in who for x in _PERSON):
+        return "个人"
+    if any(x in who for x in _UNIT) and j >= 0 and who is not own:
+        return "单位"
+    return None
+
+
+def _condition(prefix: str) -> tuple[str | None, list[int]]:
+    """The circumstance a fine applies under: the last clause ending in 的 before it in its sentence
+    (情节严重的, 逾期不改正的 …), unless an authority follows it (then it describes the offence
+    itself); 有前款第一项、第二项…行为之一 narrows the fine to those items."""
+    clauses = prefix.split("，")[:-1]  # complete clauses only; the last one holds the fine
+    items = [cn_int(n) for n in _ITEM_REF.findall(prefix) if "前款" in prefix or "本款" in prefix]
+    for k in range(len(clauses) - 1, -1, -1):
+        c = clauses[k]
+        if not c.endswith("的"):
+            continue
+        if _AUTHORITY.search("，".join(clauses[k + 1:]) + "，" + prefix.split("，")[-1]):
+            return None, items
+        if _ITEMS_ONLY.match(c) or (c.startswith("有") and "前款" in c and "项" in c):
+            return None, items
+        return c, items
+    return None, items
+
+
+def fine_ranges(words: str | None) -> list[Fine]:
+    """Every fine a text states, in order, each with its condition and target:
+    处二万元以上二十万元以下的罚款；造成严重后果的，处二十万元以上二百万元以下的罚款 →
+    [Fine(20000, 200000), Fine(200000, 2000000, condition='造成严重后果的')];
+    对单位处…罚款，对直接负责的主管人员…处…罚款 → targets 单位 / 个人; 处所收费用三倍的罚款 →
+    Fine(3, 3, unit='倍', base='所收费用'); 百分之一以上百分之三以下, 20% → unit '%'."""
+    if not words:
+        return []
+    w = _spelling(words)
+    if not re.search(r"元|%|倍", w):
+        return []
+    taken: list[tuple[int, int, str, str, re.Match]] = []
+    for pattern, unit, kind in _AMOUNTS:
+        for m in pattern.finditer(w):
+            if any(m.start() < e and s < m.end() for s, e, *_ in taken):
+                continue
+            taken.append((m.start(), m.end(), unit, kind, m))
+    out: list[Fine] = []
+    prev_end = 0
+    bare = "罚款" not in w and "处" not in w  # an amount on its own: 五千以上一万元以下
+    for s, e, unit, kind, m in sorted(taken, key=lambda x: x[0]):
+        own_start = _clause_start(w, s)
+        own = w[own_start:s]
+        anchor = None
+        for a in _ANCHOR.finditer(own):
+            anchor = a
+            break
+        after_ok = bool(_FINE_AFTER.match(w, e))
+        base = own[anchor.end():] if anchor else own
+        base = base.strip("的以") or None
+        if not after_ok and not bare:
+            # 处二万元以上五万元以下 (no 罚款 after it) counts only right after the word 处 / 罚款
+            if anchor is None or (unit == "元" and base):
+                continue
+        if unit == "元":
+            if base and anchor is not None and not after_ok:
+                continue
+            base = None
+        g = {k: v for k, v in m.groupdict().items() if v is not None}
+        lo_s, hi_s = g.get("a") or g.get("a2"), g.get("b") or g.get("b2")
+        lo = cn_number(lo_s) if lo_s else None
+        hi = cn_number(hi_s) if hi_s else None
+        if kind == "upto":
+            lo = 0.0
+        elif kind == "exact":
+            hi = lo
+        if lo is None or (hi is None and kind != "from"):
+            continue
+        sentence = _clause_start(w, s, "；;。\n")
+        condition, items = _condition(w[sentence:s])
+        if sentence == 0 and not out:
+            condition = None  # the text's opening clause names the offence, not a circumstance
+        region = w[max(sentence, prev_end):s]
+        target = _target(region, w[own_start:s])
+        out.append(Fine(lower=lo, upper=hi, unit=unit, base=base if unit != "元" else None,
+                        words=w[own_start:e + (_FINE_AFTER.match(w, e).end() - e if after_ok else 0)],
+                        condition=condition, target=target, items=items))
+        prev_end = e
+    return out
+
+
+def main_fine(ranges: list[Fine]) -> Fine | None:
+    """The main range of several: the first general one for the offender, else the first."""
+    for f in ranges:
+        if f.condition is None and f.target != "个人":
+            return f
+    return ranges[0] if ranges else None
 
 
 def fine_from_words(words: str | None) -> Fine | None:
-    """处二万元以上五万元以下罚款 → Fine(20000, 50000); None when no fine is stated."""
-    if not words or "罚款" not in words and "元" not in words and "百分之" not in words:
-        return None
-    w = words.replace(" ", "").replace("等值以上", "一倍以上")  # 货值金额等值以上三倍以下
-    if m := _PERCENT.search(w):
-        return Fine(lower=cn_number(m.group(2)), upper=cn_number(m.group(3)), unit="%",
-                    base=_base(m.group(1)), words=words)
-    if m := _PERCENT_UPTO.search(w):
-        return Fine(lower=0, upper=cn_number(m.group(2)), unit="%", base=_base(m.group(1)),
-                    words=words)
-    if m := _TIMES.search(w):
-        return Fine(lower=cn_number(m.group(2)), upper=cn_number(m.group(3)), unit="倍",
-                    base=_base(m.group(1)), words=words)
-    if m := _TIMES_UPTO.search(w):
-        return Fine(lower=0, upper=cn_number(m.group(2)), unit="倍", base=_base(m.group(1)),
-                    words=words)
-    if m := _RANGE_MONEY.search(w):
-        lo, hi = _money(m.group(1), m.group(2)), _money(m.group(3), m.group(4))
-        if lo is not None and hi is not None:
-            return Fine(lower=lo, upper=hi, words=words)
-    if m := _EXACT_MONEY.search(w):
-        v = _money(m.group(1), m.group(2))
-        return Fine(lower=v, upper=v, words=words)
-    if m := _UPTO_MONEY.search(w):
-        return Fine(lower=0, upper=_money(m.group(1), m.group(2)), words=words)
-    return None
+    """处二万元以上五万元以下罚款 → Fine(20000, 50000); the main range when the text states several
+    (see `fine_ranges`); None when no fine is stated."""
+    f = main_fine(fine_ranges(words))
+    return f.model_copy(update={"words": words}) if f else None
 
 
 def yuan(v: float | None) -> str:
@@ -338,7 +437,7 @@ def yuan(v: float | None) -> str:
     if v >= 10_000 and v % 1000 == 0:
         w = v / 10_000
         return f"{w:g}万元"
-    return f"{v:g}元"
+    return f"{v:.12g}元"
 
 
 def fine_text(f: Fine | None) -> str:

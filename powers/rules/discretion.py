@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from .. import normalize
 from ..models import DiscretionTier, Fine, Finding, Power
@@ -32,8 +33,8 @@ TIER_DESCENDING = rule(
     "阶次应从轻到重排列，罚款幅度随阶次递增。")
 OUT_OF_RANGE = rule(
     "D306", "outside-statutory-range", "error",
-    "第 {tier} 阶次罚款幅度 {value} 超出法定幅度 {statutory}",
-    "Tier {tier} fine range {value} is outside the statutory range {statutory}",
+    "第 {tier} 阶次罚款幅度 {value} 超出法定幅度 {statutory}（{source}）",
+    "Tier {tier} fine range {value} is outside the statutory range {statutory} ({source_en})",
     "裁量幅度必须在法律规定的幅度以内。")
 RATIO = rule(
     "D307", "fine-ratio", "warning",
@@ -58,6 +59,12 @@ TIERS_NOT_PENALTY = rule(
     "D311", "tiers-on-non-penalty", "warning",
     "“{value}”不是行政处罚事项，却填写了裁量基准", "'{value}' is not a penalty but has discretion tiers",
     "核对职权类别；非处罚事项无需填写裁量基准。")
+RANGE_UNCLEAR = rule(
+    "D313", "statutory-range-unclear", "warning",
+    "第 {tier} 阶次罚款幅度 {value} 无法与法定幅度确切比对：{reason}",
+    "Tier {tier} fine range {value} cannot be checked against the statutory range for certain: {reason_en}",
+    "核对本阶次的罚款单位（元、倍、%）、处罚对象（单位或个人）和适用情形是否与所引条文一致；"
+    "必要时在“法定下限”“法定上限”列填写本阶次适用的法定幅度。")
 NO_DISCRETION_WITH_TIERS = rule(
     "D312", "no-discretion-with-tiers", "warning",
     "事项标注了“无裁量空间”却填写了 {n} 个裁量阶次", "Marked as having no discretion yet has {n} tiers",
@@ -80,12 +87,211 @@ def vague_term(circumstance: str) -> str | None:
     return None
 
 
-def statutory_from_bases(p: Power) -> Fine | None:
-    """The statute's fine range, read from the quoted text of the power's bases."""
+# ---------------------------------------------------------------- tiers against the statute
+@dataclass
+class Statutory:
+    """The fine ranges the law sets for a power, and where they were read (for messages)."""
+
+    ranges: list[Fine]
+    source: str
+    source_en: str
+    unparsed: bool = False  # the text states an amount the parser could not read
+
+
+_TYPED = Statutory([], "法定下限、法定上限列", "the 法定下限/法定上限 columns")
+_AMOUNT_WORDS = re.compile(r"罚款.{0,30}?(?:元|倍|%|％|百分之)|(?:元|倍|%|％)\S{0,6}罚款")
+
+
+def statutory_ranges(p: Power) -> Statutory | None:
+    """Every fine range the cited articles state: from the article text in the law registry
+    (b._law_text) when it states one, else from the text quoted in the basis cell (b.text). A
+    range limited to some items (有前款第一项、第二项…行为之一的) is kept only for a basis citing one
+    of them."""
+    ranges: list[Fine] = []
+    zh, en = [], []
+    unparsed = False
     for b in p.legal_bases:
-        if f := normalize.fine_from_words(b.text):
-            return f
-    return None
+        for words, where, where_en in ((b._law_text, "法规库条文", "registry text"),
+                                       (b.text, "引用条文", "quoted text")):
+            rs = normalize.fine_ranges(words)
+            if b.item and any(r.items for r in rs):
+                rs = [r for r in rs if not r.items or b.item in r.items] or rs
+            if rs:
+                ranges += rs
+                zh.append(f"{b.citation()}{where}")
+                en.append(f"{b.citation()} {where_en}")
+                break
+            if words and _AMOUNT_WORDS.search(words):
+                unparsed = True
+    if not ranges:
+        return Statutory([], "", "", unparsed=True) if unparsed else None
+    return Statutory(ranges, "、".join(dict.fromkeys(zh)), "; ".join(dict.fromkeys(en)))
+
+
+def statutory_from_bases(p: Power) -> Fine | None:
+    """The statute's main fine range (see `statutory_ranges` for all of them)."""
+    st = statutory_ranges(p)
+    return normalize.main_fine(st.ranges) if st else None
+
+
+# circumstance words of a tier → the conditions of the law they correspond to
+_CONDITION_WORDS = [
+    (("情节特别严重",), ("情节特别严重",)),
+    (("情节严重", "情节较重"), ("情节严重", "情节特别严重", "情节较重")),
+    (("严重后果", "后果严重"), ("严重后果", "后果严重", "后果特别严重")),
+    (("重大损失",), ("重大损失",)),
+    (("逾期不改正", "逾期未改正", "拒不改正", "逾期不拆除", "拒不停止", "逾期不补办", "逾期不采取", "拒不整改"),
+     ("逾期不改正", "逾期未改正", "拒不改正", "拒不整改", "逾期不整改", "逾期未整改", "逾期不拆除", "逾期未拆除",
+      "拒不拆除", "拒不停止", "逾期不补办", "逾期未补办", "逾期不采取", "逾期未采取")),
+]
+
+
+def condition_matches(condition: str, words: str) -> bool:
+    """Whether a tier's circumstances name the law's condition (情节严重的 ↔ “……情节严重的”),
+    not negated (未造成严重后果 does not match 造成严重后果的)."""
+    keys: tuple[str, ...] = ()
+    for says, means in _CONDITION_WORDS:
+        if any(k in condition for k in says):
+            keys = means
+            break
+    if not keys:
+        core = condition.removesuffix("的").lstrip("对有")
+        keys = (core,) if len(core) >= 4 else ()
+    for k in keys:
+        for m in re.finditer(re.escape(k), words):
+            clause = words[max(words.rfind(c, 0, m.start()) for c in "，,；;。 ") + 1:m.start()]
+            if not re.search(r"[未无没非]|不(?!改正|整改|拆除|停止|补办|采取)", clause):
+                return True
+    return False
+
+
+def _who(f: Fine) -> str:
+    return "个人" if f.target == "个人" else "单位"
+
+
+def _hi(f: Fine) -> float:
+    return float("inf") if f.upper is None else f.upper
+
+
+def _within(f: Fine, s: Fine) -> bool:
+    return (s.lower or 0) <= f.lower and _hi(f) <= _hi(s)
+
+
+def _covered(f: Fine, ranges: list[Fine]) -> bool:
+    """[lower, upper] lies inside the union of the ranges."""
+    at, hi = f.lower, _hi(f)
+    for s in sorted(ranges, key=lambda s: s.lower or 0):
+        if (s.lower or 0) <= at <= _hi(s):
+            at = max(at, _hi(s))
+            if at >= hi:
+                return True
+    return False
+
+
+def _same_base(a: Fine, b: Fine) -> bool:
+    if not a.base or not b.base:
+        return True
+    return any(a.base[i:i + 2] in b.base for i in range(len(a.base) - 1))
+
+
+def range_label(f: Fine) -> str:
+    """2万元～20万元（情节严重的）, 对个人 5万元～20万元."""
+    s = normalize.fine_text(f) if f.upper is not None else f"{_amount(f, f.lower)}以上"
+    if f.unit != "元" and f.base:
+        s = s if s.startswith(f.base) else f.base + s
+    if f.target == "个人":
+        s = "对个人 " + s
+    return s + (f"（{f.condition}）" if f.condition else "")
+
+
+@dataclass
+class RangeCheck:
+    """What `check_range` found: ok, outside (D306), unclear (D313) or none (nothing to compare)."""
+
+    status: str
+    used: list[Fine] = field(default_factory=list)
+    how: str = ""
+    how_en: str = ""
+    reason: str = ""
+    reason_en: str = ""
+
+
+def check_range(f: Fine, statutory: list[Fine], words: str = "") -> RangeCheck:
+    """A tier's fine against the statute's ranges: the range whose condition the tier's words
+    name (情节严重 …) when there is one, else the union of the ranges of the same unit and target.
+    Outside every such range → outside; a range the tool cannot compare (another unit or base,
+    only ranges for another target, a tier that matches a condition but lies in another range, a
+    tier spanning two ranges) → unclear, never outside."""
+    if f.lower is None or f.upper is None or not statutory:
+        return RangeCheck("none")
+    same_unit = [s for s in statutory if s.unit == f.unit and s.lower is not None and _same_base(f, s)]
+    if not same_unit:
+        units = "、".join(dict.fromkeys(range_label(s) for s in statutory))
+        return RangeCheck("unclear", statutory, reason=f"法定幅度为 {units}，单位或计算基数与本阶次不同",
+                          reason_en=f"the statute states {units}, in another unit or of another base")
+    same = [s for s in same_unit if _who(s) == _who(f)]
+    others = [s for s in same_unit if _who(s) != _who(f)]
+    if not same:
+        labels = "、".join(range_label(s) for s in others)
+        return RangeCheck("unclear", others, reason=f"法定幅度 {labels} 针对的处罚对象与本阶次不同",
+                          reason_en=f"the statutory range(s) {labels} are for another party")
+    union_how = ("各法定幅度之并集", "the union of the statutory ranges") if len(same) > 1 else ("", "")
+    applicable = [s for s in same if s.condition and condition_matches(s.condition, words)]
+    if applicable:
+        if any(_within(f, s) for s in applicable):
+            return RangeCheck("ok", applicable, "适用情形相符的幅度", "the range whose condition the tier names")
+        if _covered(f, same):
+            labels = "、".join(range_label(s) for s in applicable)
+            return RangeCheck("unclear", applicable, reason=f"违法情节与“{applicable[0].condition}”相符，"
+                              f"但幅度不在该情形的法定幅度 {labels} 内",
+                              reason_en=f"the circumstances match “{applicable[0].condition}” but the range is "
+                                        f"not within its statutory range {labels}")
+        return RangeCheck("outside", same, *union_how)
+    if any(_within(f, s) for s in same):
+        return RangeCheck("ok", same, *union_how)
+    if _covered(f, same):
+        labels = "、".join(range_label(s) for s in same)
+        return RangeCheck("unclear", same, reason=f"幅度跨越了法定幅度 {labels} 中的两档",
+                          reason_en=f"the range spans two of the statutory ranges {labels}")
+    if f.target is None and others and (any(_within(f, s) for s in others) or _covered(f, others)):
+        labels = "、".join(range_label(s) for s in others)
+        return RangeCheck("unclear", others, reason=f"幅度只落在针对其他处罚对象的法定幅度 {labels} 内，"
+                          "本阶次未写明处罚对象",
+                          reason_en=f"the range is only within {labels}, for another party, and the tier does "
+                                    "not say whom it fines")
+    return RangeCheck("outside", same, *union_how)
+
+
+def check_tier_ranges(t: DiscretionTier, statutory: Statutory | None) -> list[Finding]:
+    """D306 / D313 for one tier: its fine, and the fines its standard sets for other parties
+    (对直接负责的主管人员… 处…罚款), each against the statutory ranges."""
+    if t.statutory is not None and t.statutory.upper is not None:
+        statutory = Statutory([t.statutory], _TYPED.source, _TYPED.source_en)
+    if statutory is None or t.fine is None:
+        return []
+    at_fine = t.at("裁量标准")
+    fines = [t.fine] + [r for r in normalize.fine_ranges(t.standard) if _who(r) != _who(t.fine)][:1]
+    if statutory.unparsed and not statutory.ranges:
+        f = t.fine
+        if f.lower is None or f.upper is None:
+            return []
+        return [RANGE_UNCLEAR(at_fine, normalize.fine_text(f), tier=t.tier,
+                              reason="所引条文写明了罚款数额，但读不出法定幅度",
+                              reason_en="the cited article states an amount that could not be read")]
+    words = " ".join(t.circumstances)
+    out = []
+    for f in fines:
+        r = check_range(f, statutory.ranges, words)
+        value = range_label(f) if f is not t.fine else normalize.fine_text(f)
+        if r.status == "outside":
+            how, how_en = (f"；{r.how}" if r.how else ""), (f"; {r.how_en}" if r.how_en else "")
+            out.append(OUT_OF_RANGE(at_fine, value, tier=t.tier, statutory="、".join(range_label(s) for s in r.used),
+                                    source=statutory.source + how, source_en=statutory.source_en + how_en))
+        elif r.status == "unclear":
+            out.append(RANGE_UNCLEAR(at_fine, value, tier=t.tier,
+                                     reason=f"{r.reason}（{statutory.source}）",
+                                     reason_en=f"{r.reason_en} ({statutory.source_en})"))
+    return out
 
 
 def tier_fine(row: Row, lower_col: str, upper_col: str, words: str | None) -> Fine | None:
@@ -164,7 +370,7 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
     numbers = [t.tier for t in p.tiers]
     if sorted(numbers) != list(range(1, len(numbers) + 1)):
         out.append(TIER_SEQUENCE(p.tiers[0].provenance, "、".join(map(str, numbers)), n=len(numbers)))
-    statutory_default = statutory_from_bases(p)
+    statutory_default = statutory_ranges(p)
     convention = ("两端均含本数", "both ends inclusive") if inclusive else ("以上含本数、以下不含本数",
                                                                         "lower inclusive, upper exclusive")
     prev = None
@@ -184,14 +390,11 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
         if f.lower > f.upper:
             out.append(FINE_INVERTED(at_fine, rng, lower=_amount(f, f.lower), upper=_amount(f, f.upper)))
             continue
-        statutory = t.statutory if t.statutory and t.statutory.upper is not None else statutory_default
-        if statutory and statutory.unit == f.unit and statutory.upper is not None:
-            lo = statutory.lower or 0
-            if f.lower < lo or f.upper > statutory.upper:
-                out.append(OUT_OF_RANGE(at_fine, rng, tier=t.tier, statutory=normalize.fine_text(statutory)))
+        out += check_tier_ranges(t, statutory_default)
         if f.lower > 0 and f.upper > 10 * f.lower:
             out.append(RATIO(at_fine, rng, tier=t.tier, ratio=f"{f.upper / f.lower:g}"))
-        if prev is not None and prev.fine.unit == f.unit:
+        if prev is not None and prev.fine.unit == f.unit and _who(prev.fine) == _who(f) \
+                and _same_base(prev.fine, f):
             pr = normalize.fine_text(prev.fine)
             if f.lower < prev.fine.lower or f.upper < prev.fine.upper:
                 out.append(TIER_DESCENDING(at_fine, rng, tier=t.tier, prev=prev.tier, prev_range=pr))
