@@ -19,6 +19,10 @@ Decisions on the discretion layout (see tests/test_import.py):
   becomes two powers. A second range that continues the basis above (逾期不改正的，处…; 对直接负责的
   主管人员…) is joined to it, and the power is named after its first clause, e.g.
   “在饮用水水源保护区内设置排污口的（逾期不拆除的）”;
+- the same 违法行为 punished under another law (拒绝现场检查… in the water and the air law) is a
+  second power, not one power with both bases: each basis has its own tiers and fine ranges, and
+  the statutory-range checks need the one that applies. Its name says which basis:
+  “拒绝现场检查或者在接受检查时弄虚作假（依据中华人民共和国大气污染防治法第九十八条）”;
 - a 类别 cell merged over several rows, or an empty 类别 with an empty 裁量标准, continues the tier
   above (another 违法情节 row, written with an empty 阶次);
 - an empty 类别 with its own 裁量标准, or a 类别 that repeats or goes below the previous one,
@@ -165,6 +169,16 @@ def _is_flat_sheet(g: SheetGrid) -> bool:
     found = _header(g.rows, _FLAT_SYN, 3)
     return bool(found) and "职权名称" in found[1].values() and bool(
         {"职权类别", "实施依据"} & set(found[1].values()))
+
+
+def looks_like_catalog(path: str | Path) -> bool:
+    """A JSON file holding a list of items with a name and a department (the national shape)."""
+    try:
+        items = _json_items(json.loads(Path(path).read_text("utf-8-sig")))
+    except (ValueError, OSError):
+        return False
+    names, depts = _JSON_KEYS["职权名称"], _JSON_KEYS["部门名称"]
+    return any(isinstance(x, dict) and any(k in x for k in names) and any(k in x for k in depts) for x in items[:50])
 
 
 def detect_layout(grids: list[SheetGrid]) -> Layout | None:
@@ -316,6 +330,8 @@ def _import_discretion(grids: list[SheetGrid], path: Path, opts: Options, result
     mapped_once: set[tuple[str, str]] = set()
     for g in grids:
         _discretion_sheet(g, d, result, mapped_once)
+    headed = sum(1 for g in grids if _is_discretion_sheet(g))
+    result.notes.insert(0, f"{headed} 个工作表按同一表头读取（列对应只列出第一次出现的列）")
     for p in d.powers:
         p["承办机构"] = d.info.get("部门名称") or ""
     _finish(d)

@@ -261,6 +261,8 @@ def read_workbook(path: str | Path) -> RawWorkbook:
     """Read one department workbook; problems come back as findings, never as exceptions."""
     path = Path(path)
     out = RawWorkbook(path=str(path))
+    if path.suffix.lower() == ".json" and _foreign_layout(out, path, {}, None):
+        return out
     if problem := _sniff(path):
         out.findings.append(problem)
         return out
@@ -318,10 +320,10 @@ def _foreign_layout(out: RawWorkbook, path: Path, sheets: dict[str, str], grids)
     权责清单) gets one finding naming the import command instead of "sheet missing" errors."""
     if "部门信息" in sheets:
         return False
-    from .importers import detect_layout
+    from .importers import CATALOG_JSON, detect_layout, looks_like_catalog
 
     try:
-        layout = detect_layout(grids())
+        layout = (CATALOG_JSON if looks_like_catalog(path) else None) if grids is None else detect_layout(grids())
     except Exception:  # noqa: BLE001 - detection is a courtesy; the usual findings follow
         return False
     if layout is None:

@@ -297,6 +297,14 @@ def test_json_catalog_validates_with_its_codes(tmp_path):
     assert [f.rule for f in r.errors] == ["D301"]
 
 
+def test_validate_on_a_json_catalog_names_the_import(tmp_path):
+    [f] = validate([catalog_json(tmp_path / "c.json", False)]).findings
+    assert f.rule == "S011" and "powers import c.json" in f.message_zh and "JSON" in f.message_zh
+    other = tmp_path / "other.json"
+    other.write_text('{"a": 1}', "utf-8")
+    assert [f.rule for f in validate([other]).findings] == ["S004"]
+
+
 def test_unknown_file_is_refused(tmp_path):
     with pytest.raises(ImportError_):
         import_file(ROOT / "inventories" / "06-统计局.xlsx")
