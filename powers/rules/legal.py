@@ -57,8 +57,9 @@ QUOTE_STALE = rule(
     "按现行文本更新引用的条文内容，并核对处罚种类和幅度。")
 QUOTE_MISMATCH = rule(
     "L211", "quote-mismatch", "warning",
-    "《{title}》第{art}条的文字与表中引文不符：条文为“{law}”；表中为“{quote}”",
-    "The quoted text does not match '{title}' article {art_n}: the law says '{law}'; the cell says '{quote}'",
+    "《{title}》第{art}条（{version}）的文字与表中引文不符：条文为“{law}”；表中为“{quote}”",
+    "The quoted text does not match '{title}' article {art_n} ({version}): the law says '{law}'; "
+    "the cell says '{quote}'",
     "核对条款序号和引文，照录法律条文原文（可节录，用……表示省略）。")
 BASIS_NOT_FITTING = rule(
     "L212", "basis-not-fitting", "warning",
@@ -243,8 +244,9 @@ def check_text(b: LegalBasis, law: Law, laws: LawRegistry, day: date, where) -> 
                                        law=_excerpt(_diff_window(art.text, q_text)),
                                        quote=_excerpt(_diff_window(q_text, art.text)), **fmt))
             elif here < CLEARLY_OFF:
-                out.append(QUOTE_MISMATCH(where, b.raw, art=_cn(b.article), art_n=b.article,
-                                          law=_excerpt(art.text), quote=_excerpt(q_text), **fmt))
+                # the article at that number is not the one meant: its text (and fines) must not be used
+                return [QUOTE_MISMATCH(where, b.raw, art=_cn(b.article), art_n=b.article,
+                                       law=_excerpt(art.text), quote=_excerpt(q_text), **fmt)], None
     elif cited_art is not None:
         # no quote: the edition cited numbers its articles differently from the version in force
         cg = T.grams(cited_v, cited_art)
