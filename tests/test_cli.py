@@ -39,7 +39,7 @@ def test_validate_json_shape_and_counts(book, tmp_path):
 
 def test_validate_html_is_self_contained(book, tmp_path):
     book.powers[0]["职权名称"] = "<script>alert(1)</script>"
-    book.powers[0]["公开范围"] = "不公开"
+    book.powers[0]["公开范围"] = "半公开"
     r = invoke("validate", book.save(tmp_path / "a.xlsx"), "--format", "html", "--out", tmp_path / "rep")
     assert r.exit_code == 1
     html = (tmp_path / "rep" / "report.html").read_text("utf-8")
