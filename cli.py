@@ -228,7 +228,7 @@ def import_cmd(
         fail(f"行使层级应为 1–5 或 国家级/省级/市级/县级/乡镇级：{level}", f"--level must be 1-5 or a level name: {level}")
     opts = importers.Options(department=department, number=number, region=region, credit_code=credit_code,
                              level=lv, date=filled_date)
-    reports, failed = [], 0
+    reports, failed, taken = [], 0, set()
     for f in files:
         try:
             result = importers.import_file(f, opts)
@@ -236,7 +236,7 @@ def import_cmd(
             typer.echo(f"错误：{e}\nError: cannot import {f}", err=True)
             failed += 1
             continue
-        written = importers.write_workbooks(result, out)
+        written = importers.write_workbooks(result, out, taken)
         reports.append({**result.to_json(), "written": [str(p) for p in written]})
         if format == TextOrJson.text:
             typer.echo(result.report(), nl=False)

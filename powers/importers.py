@@ -277,8 +277,9 @@ def _new_department(name: str | None, how: str, opts: Options) -> DepartmentDraf
     info = {"部门名称": name or ""}
     guesses = [f"部门名称“{name}”取自{how}" if name else
                "部门名称未知：请在部门信息中填写，或导入时用 --department 指定"]
+    level = (level_number(opts.level) or opts.level) if opts.level else None
     for key, value in (("部门编号", opts.number), ("行政区划代码", opts.region),
-                       ("统一社会信用代码", opts.credit_code), ("行使层级", opts.level), ("填报日期", opts.date)):
+                       ("统一社会信用代码", opts.credit_code), ("行使层级", level), ("填报日期", opts.date)):
         if value:
             info[key] = str(value)
     d = DepartmentDraft(info=info, guesses=guesses)
@@ -396,7 +397,15 @@ def _discretion_sheet(g: SheetGrid, d: DepartmentDraft, result: ImportResult, ma
     segments: list[_Segment] = []
     block = basis = None
     seg: _Segment | None = None
+    header_keys = [normalize.header_key(v) for v in rows[hi]]
     for i in [i for i in nonempty if i > hi]:
+        if [normalize.header_key(v) for v in rows[i]] == header_keys:
+            d.rows.append(SourceRow(g.name, i + 1, "未导入", note="表头行（重复）"))
+            continue
+        if section := _section_title(rows[i], merged, i, col):
+            d.rows.append(SourceRow(g.name, i + 1, "未导入", note=f"标题行：{section}"))
+            block = basis = seg = None  # a new part of the standard starts
+            continue
         block_new = key(i, "违法行为", block)
         basis_new = key(i, "法律依据", basis)
         if block_new is None:
@@ -408,6 +417,22 @@ def _discretion_sheet(g: SheetGrid, d: DepartmentDraft, result: ImportResult, ma
         seg = _tier_row(g, d, filled, col, own, i, seg, segments)
     for s in segments:
         _emit_power(g, d, s)
+
+
+def _section_title(values: list, merged: dict, i: int, col: dict[str, int]) -> str | None:
+    """A title row inside the table (二、《…法》): one merged cell across the table, or text in the
+    first column only, with no 裁量情节 or 裁量标准."""
+    shown = [(j, v) for j, v in enumerate(values) if v is not None and str(v).strip()
+             and ((i, j) not in merged or merged[(i, j)][1] - 1 == i)]
+    if len(shown) != 1:
+        return None
+    j, v = shown[0]
+    rng = merged.get((i, j))
+    wide = rng is not None and rng[2] - rng[0] + 1 >= len(col)
+    if wide or (j == 0 and col.get("违法行为") != 0 and not any(
+            (i, c) in merged for c in (col.get("违法行为"), col.get("裁量情节")) if c is not None)):
+        return normalize.text(v)
+    return None
 
 
 def _start_segment(g, d, filled, col, i, block, basis_key, prev: _Segment | None, segments) -> _Segment:
@@ -790,20 +815,23 @@ def _safe_name(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "未命名部门"
 
 
-def write_workbooks(result: ImportResult, outdir: str | Path) -> list[Path]:
+def write_workbooks(result: ImportResult, outdir: str | Path, taken: set[str] | None = None) -> list[Path]:
     """One template workbook per department (drop-downs kept), each with an 导入说明 sheet and a
-    JSON report beside it (DEPT.导入说明.json)."""
+    JSON report beside it (DEPT.导入说明.json). `taken` holds the names already written in this
+    run, so that a second file of the same department does not overwrite the first (DEPT-2.xlsx)."""
     import openpyxl
 
     from .template import write_template
 
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    written, names = [], set()
+    written, names = [], taken if taken is not None else set()
     for d in result.departments:
-        stem = _safe_name(d.name)
+        base = stem = _safe_name(d.name)
+        n = 1
         while stem in names:
-            stem += "_"
+            n += 1
+            stem = f"{base}-{n}"
         names.add(stem)
         path = outdir / f"{stem}.xlsx"
         write_template(path)

@@ -194,6 +194,46 @@ def test_broken_xls_is_s003(tmp_path):
     assert [f.rule for f in read_workbook(bad).findings] == ["S003"]
 
 
+def test_one_sheet_standard_with_section_titles(tmp_path):
+    """All laws on one sheet: a section title row between the parts and a repeated header are
+    skipped (and said so), and do not become powers."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    head = ["序号", "违法行为", "法律依据", "类别", "裁量情节", "裁量标准", "备注"]
+    ws.append(["某市某局行政处罚裁量标准"])
+    ws.merge_cells("A1:G1")
+    ws.append(head)
+    ws.append(["一、《中华人民共和国大气污染防治法》"])
+    ws.merge_cells("A3:G3")
+    basis = "《中华人民共和国大气污染防治法》第一百一十七条：处一万元以上十万元以下的罚款"
+    ws.append(["1-1", "未密闭易产生扬尘的物料的", basis, 1, "两年内第1次", "责令改正，处一万元以上二万元以下罚款", None])
+    ws.append([None, None, None, 2, "两年内第2次", "责令改正，处二万元以上四万元以下罚款", None])
+    ws.append([None, None, None, None, "造成严重后果的", None, None])
+    ws.merge_cells("B4:B6")
+    ws.merge_cells("C4:C6")
+    ws.append(head)
+    ws.append(["二、《中华人民共和国水污染防治法》"])
+    ws.append(["2-1", "拒绝现场检查的", "《中华人民共和国水污染防治法》第八十一条：处二万元以上二十万元以下的罚款", 1,
+               "拖延30分钟以内的", "责令改正，处二万元以上五万元以下罚款", None])
+    path = tmp_path / "某市某局裁量标准.xlsx"
+    wb.save(path)
+    [d] = import_file(path).departments
+    assert d.name == "某市某局"  # from the file name
+    assert [p["职权名称"] for p in d.powers] == ["未密闭易产生扬尘的物料的", "拒绝现场检查的"]
+    assert [t["阶次"] for t in d.tiers] == [1, 2, None, 1]
+    notes = {r.row: (r.status, r.note) for r in d.rows}
+    assert notes[3] == ("未导入", "标题行：一、《中华人民共和国大气污染防治法》")
+    assert notes[7] == ("未导入", "表头行（重复）") and notes[8][1].startswith("标题行：二、")
+    assert len(notes) == 9
+
+
+def test_two_files_of_one_department_do_not_overwrite(tmp_path):
+    taken: set[str] = set()
+    a = write_workbooks(import_file(XLSX, department="江门市生态环境局"), tmp_path, taken)
+    b = write_workbooks(import_file(XLS, department="江门市生态环境局"), tmp_path, taken)
+    assert [p.name for p in a + b] == ["江门市生态环境局.xlsx", "江门市生态环境局-2.xlsx"]
+
+
 # ---------------------------------------------------------------- flat 权责清单
 
 LICENCE = "【法律】《中华人民共和国行政许可法》第十二条第（一）项：直接涉及公共安全的特定活动，可以设定行政许可。"
