@@ -262,15 +262,28 @@ def check_range(f: Fine, statutory: list[Fine], words: str = "") -> RangeCheck:
     return RangeCheck("outside", same, *union_how)
 
 
-def check_tier_ranges(t: DiscretionTier, statutory: Statutory | None) -> list[Finding]:
+_PERSONS_ITEM = re.compile(r"（[^（）]*(?:主管人员|责任人员|责任人|个人)[^（）]*）$")
+
+
+def persons_power(p: Power) -> bool:
+    """A power (or sub-item) whose name says it fines the responsible persons, as the importer
+    names the tiers of 对直接负责的主管人员… (……（对直接负责的主管人员和其他责任人员）)."""
+    return bool(_PERSONS_ITEM.search(p.full_name) or _PERSONS_ITEM.search(f"（{p.sub_item or ''}）"))
+
+
+def check_tier_ranges(t: DiscretionTier, statutory: Statutory | None, persons: bool = False) -> list[Finding]:
     """D306 / D313 for one tier: its fine, and the fines its standard sets for other parties
-    (对直接负责的主管人员… 处…罚款), each against the statutory ranges."""
+    (对直接负责的主管人员… 处…罚款), each against the statutory ranges. `persons`: the power is
+    the responsible persons' fine, so a tier that names no party fines them."""
     if t.statutory is not None and t.statutory.upper is not None:
         statutory = Statutory([t.statutory], _TYPED.source, _TYPED.source_en)
     if statutory is None or t.fine is None:
         return []
     at_fine = t.at("裁量标准")
-    fines = [t.fine] + [r for r in normalize.fine_ranges(t.standard) if _who(r) != _who(t.fine)][:1]
+    main = t.fine.model_copy(update={"target": "个人"}) if persons and t.fine.target is None else t.fine
+    same_as_main = lambda r: (r.lower, r.upper, r.unit) == (t.fine.lower, t.fine.upper, t.fine.unit)  # noqa: E731
+    fines = [main] + [r for r in normalize.fine_ranges(t.standard)
+                      if _who(r) != _who(main) and not same_as_main(r)][:1]
     if statutory.unparsed and not statutory.ranges:
         f = t.fine
         if f.lower is None or f.upper is None:
@@ -282,7 +295,7 @@ def check_tier_ranges(t: DiscretionTier, statutory: Statutory | None) -> list[Fi
     out = []
     for f in fines:
         r = check_range(f, statutory.ranges, words)
-        value = range_label(f) if f is not t.fine else normalize.fine_text(f)
+        value = range_label(f) if f is not main else normalize.fine_text(f)
         if r.status == "outside":
             how, how_en = (f"；{r.how}" if r.how else ""), (f"; {r.how_en}" if r.how_en else "")
             out.append(OUT_OF_RANGE(at_fine, value, tier=t.tier, statutory="、".join(range_label(s) for s in r.used),
@@ -371,6 +384,7 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
     if sorted(numbers) != list(range(1, len(numbers) + 1)):
         out.append(TIER_SEQUENCE(p.tiers[0].provenance, "、".join(map(str, numbers)), n=len(numbers)))
     statutory_default = statutory_ranges(p)
+    persons = persons_power(p)
     convention = ("两端均含本数", "both ends inclusive") if inclusive else ("以上含本数、以下不含本数",
                                                                         "lower inclusive, upper exclusive")
     prev = None
@@ -390,7 +404,7 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
         if f.lower > f.upper:
             out.append(FINE_INVERTED(at_fine, rng, lower=_amount(f, f.lower), upper=_amount(f, f.upper)))
             continue
-        out += check_tier_ranges(t, statutory_default)
+        out += check_tier_ranges(t, statutory_default, persons)
         if f.lower > 0 and f.upper > 10 * f.lower:
             out.append(RATIO(at_fine, rng, tier=t.tier, ratio=f"{f.upper / f.lower:g}"))
         if prev is not None and prev.fine.unit == f.unit and _who(prev.fine) == _who(f) \
