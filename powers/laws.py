@@ -366,8 +366,20 @@ def laws_from_texts(texts: list[ParsedText]) -> tuple[list[dict], dict[str, dict
         by_title.setdefault(_key(p.title), []).append(p)
     entries: dict[str, dict] = {}
     store: dict[str, dict[str, list[str]]] = {}
-    for k, ps in sorted(by_title.items()):
-        ps.sort(key=lambda p: (p.date or date.min))
+    for k, parts in sorted(by_title.items()):
+        # one law in several files of the same date (民法典 by 编): one version, its articles united
+        by_date: dict[date | None, ParsedText] = {}
+        for p in sorted(parts, key=lambda p: len(p.articles), reverse=True):
+            if p.date in by_date:
+                whole = by_date[p.date]
+                whole.articles.update({n: a for n, a in p.articles.items() if n not in whole.articles})
+                whole.history = sorted(set(whole.history) | set(p.history))
+                whole.repeals += p.repeals
+            else:
+                by_date[p.date] = p
+        ps = sorted(by_date.values(), key=lambda p: (p.date or date.min))
+        for p in ps:
+            p.articles = dict(sorted(p.articles.items(), key=lambda kv: [int(x) for x in kv[0].split("-")]))
         latest = ps[-1]
         history = sorted({h for p in ps for h in p.history})
         changes = [d for d, kind in history if kind in ("修正", "修订")]
