@@ -21,7 +21,7 @@ LEVELS = ("法律", "行政法规", "地方性法规", "规章", "规范性文�
           "司法解释", "自治条例", "单行条例")
 _N = rf"[{CN_NUM}\d]+"
 _WS = r"[ \t\u3000\xa0]*"
-_TAG = re.compile(r"[【\[〔]\s*(" + "|".join(sorted(LEVELS, key=len, reverse=True)) + r")\s*[】\]〕]")
+_TAG = re.compile(r"[【\[〔［]\s*(" + "|".join(sorted(LEVELS, key=len, reverse=True)) + r")\s*[】\]〕］]")
 _NUMBERING = re.compile(
     rf"{_WS}(?:\d{{1,3}}{_WS}[、.．]|[（(]{_WS}\d{{1,3}}{_WS}[)）]|[一二三四五六七八九十]{{1,3}}{_WS}、|\d{{1,3}}{_WS}[)）])"
     rf"{_WS}")
@@ -47,6 +47,9 @@ _R_ART_LIST = re.compile(rf"第{_WS}({_N}(?:{_WS}[、，,]{_WS}{_N})+){_WS}条")
 _R_ART_RANGE = re.compile(rf"第{_WS}({_N}){_WS}(?:条{_WS})?[至到~～—–\-]+{_WS}第?{_WS}({_N}){_WS}条")
 _R_ART = re.compile(rf"第{_WS}({_N}){_WS}条(?:{_WS}之{_WS}([一二三四五六七八九十]+))?")
 _R_PARA = re.compile(rf"第{_WS}({_N}){_WS}款")
+_I = rf"[（(]?{_WS}{_N}{_WS}[)）]?"
+_R_ITEM_LIST = re.compile(rf"第{_WS}{_I}(?:{_WS}[、，,]{_WS}{_I})+{_WS}项")  # 第（一）、（二）项
+_R_ITEM_RANGE = re.compile(rf"第{_WS}{_I}{_WS}(?:项{_WS})?[至到~～—–\-]+{_WS}第?{_WS}{_I}{_WS}项")  # 第（一）项至第（三）项
 _R_ITEM = re.compile(rf"第{_WS}[（(]?{_WS}({_N}){_WS}[)）]?{_WS}项|[（(]{_WS}({_N}){_WS}[)）](?:{_WS}项)?")
 _R_ANNEX = re.compile(rf"附件{_WS}(?:{_N}{_WS})?(?:第{_WS}{_N}{_WS}[项条个部分]+)?")
 _R_SEP = re.compile(rf"{_WS}(?:[、，,和及与；;]|以及){_WS}")
@@ -85,8 +88,9 @@ def _refs(s: str, i: int) -> tuple[list[_Ref], int]:
         k = j
         sep = False
         if out:
+            sep_text = ""
             if m := _R_SEP.match(s, j):
-                k, sep = m.end(), True
+                k, sep, sep_text = m.end(), True, m.group(0).strip()
             else:
                 k = j + len(re.match(_WS, s[j:]).group(0))
         if m := _R_ART_LIST.match(s, k):
@@ -104,7 +108,21 @@ def _refs(s: str, i: int) -> tuple[list[_Ref], int]:
                 out.append(_Ref(article=last.article, sub=last.sub, paragraph=cn_int(m.group(1))))
             else:
                 last.paragraph = cn_int(m.group(1))
-        elif (m := _R_ITEM.match(s, k)) and out and out[-1].article and (sep or m.group(1) or k == j):
+        elif (m := _R_ITEM_LIST.match(s, k) or _R_ITEM_RANGE.match(s, k)) and out and out[-1].article:
+            last = out[-1]
+            nums = [cn_int(n) for n in re.findall(_N, m.group(0))]
+            if m.re is _R_ITEM_RANGE:
+                if None in nums or not 0 <= nums[1] - nums[0] <= 30:
+                    break
+                nums = list(range(nums[0], nums[1] + 1))
+            base = dict(article=last.article, sub=last.sub, paragraph=last.paragraph)
+            if not sep and last.item is None:
+                last.item = nums.pop(0)
+            out += [_Ref(**base, item=n) for n in nums]
+        elif (m := _R_ITEM.match(s, k)) and out and out[-1].article and (
+                m.group(1) and sep_text not in ("；", ";")  # 第（二）项
+                or not sep and k == j  # （二） right after its article
+                or sep_text in ("、", "，", ",") and out[-1].item is not None):  # 第（一）项、（二）项
             last = out[-1]
             n = cn_int(m.group(1) or m.group(2))
             if sep or last.item:
@@ -191,12 +209,18 @@ def _acceptable(s: str, h: _Head, *, first: bool) -> bool:
         return True
     j = h.refs_end
     if j < len(s) and s[j] not in "\n：:；;。，,、 \t\u3000【《" and not re.match(r"\s*(?:的|之)?规定\s*[：:]", s[j:]):
-        return False  # 《XX法》第十条规定的… / 《XX法》另有规定的 / 专利法第二十三条的规定为: the law's own text
+        # 《XX法》第十条规定的… / 《XX法》另有规定的 / 专利法第二十三条的规定为: the law's own text;
+        # but 《XX法》第五条违反本法规定… on a line of its own is a citation whose quote has no colon
+        if h.bare or not h.refs or _LAW_TEXT_GOES_ON.match(s, j):
+            return False
     return bool(h.refs) or j >= len(s) or s[j] in "\n：:；;。"
 
 
-_BOUNDARY = re.compile(rf"\n|[；;。](?={_WS})|(?<=[ \t\u3000])(?={_NUMBERING.pattern}[【《])|(?=[【\[〔](?:"
-                       + "|".join(LEVELS) + r")[】\]〕])")
+_LAW_TEXT_GOES_ON = re.compile(r"(?:的|之)?规定|的|所|中|和|或|等|及其|以外|另有|有关|确定|适用|执行|处罚|予以|给予|办理|进行")
+
+
+_BOUNDARY = re.compile(rf"\n|[；;。](?={_WS})|(?<=[ \t\u3000])(?={_NUMBERING.pattern}[【《])|(?=[【\[〔［](?:"
+                       + "|".join(LEVELS) + r")[】\]〕］])")
 _LINE_ARTICLE = re.compile(rf"{_WS}(?:{_NUMBERING.pattern})?(?=第{_WS}{_N}{_WS}条)")
 
 
@@ -253,7 +277,7 @@ def _heads(s: str) -> list[tuple[list[_Head], int]]:
 
 
 def _clean(text: str) -> str:
-    text = re.sub(r"^[\s：:，,；;]+", "", text)
+    text = re.sub(r"^[\s：:，,；;。]+", "", text)
     text = re.sub(r"[\s；;]*(?:\d{1,2}\s*[、.．])?\s*$", "", text)  # trailing numbering debris
     return text.strip().strip("“”\"").strip()
 

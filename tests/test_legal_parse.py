@@ -96,6 +96,35 @@ def test_several_paragraphs_and_items_of_one_article():
     assert [a for _, a, _, _ in cites("《中华人民共和国行政处罚法》第十、十一条")] == [10, 11]
 
 
+def test_numbering_styles_and_full_width_tag():
+    assert cites("（1）《中华人民共和国公路法》第七十六条；（2）《公路安全保护条例》第六十二条") == [
+        ("中华人民共和国公路法", 76, None, None), ("公路安全保护条例", 62, None, None)]  # （2） is no item
+    assert cites("1.《中华人民共和国行政许可法》第十二条。2.《中华人民共和国行政许可法》第十四条。") == [
+        ("中华人民共和国行政许可法", 12, None, None), ("中华人民共和国行政许可法", 14, None, None)]
+    assert cites("一、《中华人民共和国公路法》第七十六条 二、《公路安全保护条例》第六十二条") == [
+        ("中华人民共和国公路法", 76, None, None), ("公路安全保护条例", 62, None, None)]
+    [b] = parse_bases("［行政法规］《公路安全保护条例》第六十二条")
+    assert (b.level, b.title, b.article) == ("行政法规", "公路安全保护条例", 62)
+
+
+@pytest.mark.parametrize("refs,items", [
+    ("第八十三条第（一）、（二）项", [1, 2]),
+    ("第八十三条第一、二项", [1, 2]),
+    ("第八十三条第（一）至（四）项", [1, 2, 3, 4]),
+    ("第八十三条第（一）项至第（三）项", [1, 2, 3]),
+    ("第八十三条第（一）项、（二）项", [1, 2]),
+])
+def test_item_lists_and_ranges(refs, items):
+    assert [i for _, _, _, i in cites(f"《中华人民共和国水污染防治法》{refs}")] == items
+
+
+def test_citation_on_its_own_line_without_colon():
+    cell = ("《中华人民共和国公路法》第七十六条违反本法规定的，由交通主管部门责令停止违法行为\n"
+            "《公路安全保护条例》第六十二条违反本条例的规定，……\n"
+            "《中华人民共和国行政处罚法》第十条规定的处罚种类……")  # the last line is quoted text
+    assert [(t, a) for t, a, _, _ in cites(cell)] == [("中华人民共和国公路法", 76), ("公路安全保护条例", 62)]
+
+
 # -- further articles on later lines ----------------------------------------------------------
 
 def test_article_on_its_own_line_belongs_to_the_law_above():
