@@ -120,6 +120,12 @@ def _tier_rows(t) -> list[int]:
     return [t.provenance.row, *t.more_rows]
 
 
+def _at_row(prov, row: int):
+    """The same column of another row of the sheet (a tier's further 违法情节 rows)."""
+    letters = re.sub(r"\d+$", "", prov.cell or "")
+    return prov.model_copy(update={"row": row, "cell": f"{letters}{row}" if letters else None})
+
+
 def _drop_rejected(dept: Department, rejected: set) -> list[Finding]:
     """Keep only accepted rows in the department; rows whose parent was rejected get a finding too."""
     def ok(prov) -> bool:
@@ -134,7 +140,7 @@ def _drop_rejected(dept: Department, rejected: set) -> list[Finding]:
                 rejected.add((prov.file, prov.sheet, prov.row))
 
     def tier_provs(p: Power) -> list:
-        return [t.provenance.model_copy(update={"row": r}) for t in p.tiers for r in _tier_rows(t)]
+        return [_at_row(t.provenance, r) for t in p.tiers for r in _tier_rows(t)]
 
     kept = []
     for p in dept.powers:
@@ -158,10 +164,7 @@ def _drop_rejected(dept: Department, rejected: set) -> list[Finding]:
                 kept_tiers.append(t)
                 continue
             # further 违法情节 rows of a rejected tier go with it, and say so
-            letters = re.sub(r"\d+$", "", t.provenance.cell or "")
-            drop_with_tier = [t.provenance.model_copy(update={"row": r, "cell": f"{letters}{r}" if letters else None})
-                              for r in t.more_rows]
-            for prov in drop_with_tier:
+            for prov in (_at_row(t.provenance, r) for r in t.more_rows):
                 if ok(prov):
                     cascaded.append(S.DROPPED_WITH_PARENT(prov, f"{p.full_name}（第 {t.tier} 阶次）",
                                                           parent_row=t.provenance.row))

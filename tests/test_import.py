@@ -172,6 +172,8 @@ def test_written_workbook_is_the_template_and_validates(real, written):
     # fields, orphan tiers or flows
     assert not {k for k in by_rule if k[0] in "SFPX" and k != "S010"}, by_rule
     assert not {"D301", "D302", "D309", "D310", "F101"} & set(by_rule)
+    # rows rejected with their tier or power point at their own cell
+    assert all(f.cell.endswith(str(f.row)) for f in r.findings if f.cell and f.row)
 
 
 def test_read_workbook_reads_xls_like_xlsx(monkeypatch, tmp_path):
