@@ -18,7 +18,7 @@ import json
 import re
 import tarfile
 import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -595,7 +595,3 @@ def _shipped() -> LawRegistry:
     source = io.BytesIO(text_zip.read_bytes()) if not isinstance(text_zip, Path) else text_zip
     store = TextStore(source, data.get("buckets", {}))
     return LawRegistry([law_from_json(e) for e in data["laws"]], store)
-
-
-def replace_law(law: Law, **kw) -> Law:
-    return replace(law, **kw)

@@ -1,9 +1,11 @@
 """Build the shipped law registry (powers/data/laws-index.json + laws-text.zip).
 
-    .venv/bin/python scripts/build_laws.py [EXPORT ...] [--local FILE ...] [--out DIR]
+    .venv/bin/python scripts/build_laws.py [EXPORT ...] [--local FILE ...] [--out DIR] [--update]
 
 EXPORT: a folder or .tar.xz of the Markdown export of the national law database (format in
-/work/shared/laws/README.md); several may be given, later ones (newer exports) win. The curated
+/work/shared/laws/README.md); several may be given, later ones (newer exports) win. With --update
+the registry already built in --out is the starting point, so a newer export (or only a few new
+Markdown files in the same layout) can be added without the original export. The curated
 powers/data/laws.json (laws with dates from public sources) and scripts/laws-local.json (local
 regulations that are not in the national export) are merged in; --local adds more such files.
 """
@@ -47,11 +49,26 @@ def law_to_json(law) -> dict:
     return e
 
 
-def build(exports: list[Path], local: list[Path], out: Path) -> dict:
+def shipped_texts(data: Path) -> tuple[list, dict[str, dict[str, list[str]]]]:
+    """The laws and every article text of an already built registry (to update it in place)."""
+    index = json.loads((data / "laws-index.json").read_text("utf-8"))
+    texts: dict[str, dict[str, list[str]]] = {}
+    with zipfile.ZipFile(data / "laws-text.zip") as z:
+        for name in z.namelist():
+            texts.update(json.loads(z.read(name).decode("utf-8")))
+    return [law_from_json(e) for e in index["laws"]], texts
+
+
+def build(exports: list[Path], local: list[Path], out: Path, update: bool = False) -> dict:
+    """Curated laws.json, then (with `update`) the registry already in `out`, then each export and
+    each local file, later ones winning; writes laws-index.json and laws-text.zip to `out`."""
     t0 = time.time()
     curated = json.loads((ROOT / "powers/data/laws.json").read_text("utf-8"))
     reg = LawRegistry([law_from_json(e) for e in curated["laws"]])
     texts: dict[str, dict[str, list[str]]] = {}
+    if update:
+        laws, texts = shipped_texts(out)
+        reg = reg.extend(laws)
     for export in exports:
         entries, store = laws_from_texts(read_export(export))
         reg = reg.extend([law_from_json(e) for e in entries])
@@ -104,10 +121,12 @@ def main(argv=None) -> int:
     ap.add_argument("exports", nargs="*", type=Path, help="export folder(s) or .tar.xz (default: the 2025-04 export)")
     ap.add_argument("--local", action="append", type=Path, default=[], help="JSON of local regulations to merge")
     ap.add_argument("--out", type=Path, default=ROOT / "powers/data")
+    ap.add_argument("--update", action="store_true",
+                    help="start from the registry already in --out (e.g. add a newer export without the old one)")
     a = ap.parse_args(argv)
-    exports = a.exports or [DEFAULT_EXPORT]
+    exports = a.exports or ([] if a.update else [DEFAULT_EXPORT])
     local = [ROOT / "scripts/laws-local.json", *a.local]
-    print(json.dumps(build(exports, local, a.out), ensure_ascii=False))
+    print(json.dumps(build(exports, local, a.out, update=a.update), ensure_ascii=False))
     return 0
 
 

@@ -265,7 +265,8 @@ def check_text(b: LegalBasis, law: Law, laws: LawRegistry, day: date, where) -> 
     # items of the first paragraph the second one punishes is how many lists write it)
     para = art.paragraph(b.paragraph) if b.paragraph else None
     if b.paragraph and para is None:
-        out.append(ARTICLE_MISSING(where, b.raw, part=f"第{_cn(b.article)}条第{_cn(b.paragraph)}款（该条共{_cn(len(art.paragraphs))}款）",
+        has = _cn(len(art.paragraphs))
+        out.append(ARTICLE_MISSING(where, b.raw, part=f"第{_cn(b.article)}条第{_cn(b.paragraph)}款（该条共{has}款）",
                                    part_en=f"article {b.article} paragraph {b.paragraph} "
                                            f"(it has {len(art.paragraphs)})", **fmt))
     elif b.item and art.item(b.item, b.paragraph) is None and art.item(b.item) is None \
