@@ -441,11 +441,14 @@ def yuan(v: float | None) -> str:
 
 
 def fine_text(f: Fine | None) -> str:
-    if f is None:
+    """Fine(20000, 50000) → '2万元～5万元'; 所收费用3倍; 建设项目总投资额1%～2%; 10万元以上."""
+    if f is None or f.lower is None and f.upper is None:
         return ""
-    if f.unit == "元":
-        if f.lower == f.upper:
-            return yuan(f.lower)
-        return f"{yuan(f.lower)}～{yuan(f.upper)}"
     suffix = "%" if f.unit == "%" else "倍"
-    return f"{f.base or ''}{f.lower:g}{suffix}～{f.upper:g}{suffix}"
+    one = yuan if f.unit == "元" else (lambda v: "—" if v is None else f"{v:g}{suffix}")
+    base = "" if f.unit == "元" else f.base or ""
+    if f.upper is None:
+        return f"{base}{one(f.lower)}以上"
+    if f.lower == f.upper:
+        return base + one(f.lower)
+    return f"{base}{one(f.lower)}～{one(f.upper)}"

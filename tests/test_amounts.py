@@ -123,3 +123,6 @@ def test_items_a_range_is_limited_to():
 def test_text_for_messages():
     assert yuan(1_000_010) == "1000010元" and yuan(20 * W) == "20万元"
     assert fine_text(fine_from_words("处所收费用一倍以上三倍以下的罚款")) == "所收费用1倍～3倍"
+    assert fine_text(fine_from_words("处所收费用三倍的罚款")) == "所收费用3倍"
+    assert fine_text(fine_from_words("处违法所得一倍以上的罚款")) == "违法所得1倍以上"
+    assert fine_text(fine_from_words("处一万元以上的罚款")) == "1万元以上"

@@ -176,6 +176,12 @@ def test_multiple_against_yuan_is_a_warning_not_an_error(book, tmp_path):
     assert {f.rule for f in findings} == {"D313"} and "倍" in findings[0].message_zh
 
 
+def test_statutory_amount_that_cannot_be_read_is_a_warning(book, tmp_path):
+    book.powers[1]["实施依据"] = "《测试市市容管理条例》第三十条：违反本条例的，责令改正，罚款标准为每平方米二百元。"
+    findings = rules(run(book, tmp_path), "D306", "D313")
+    assert {f.rule for f in findings} == {"D313"} and "读不出法定幅度" in findings[0].message_zh
+
+
 def test_persons_fine_checked_against_the_persons_range(book, tmp_path):
     book.powers[1]["实施依据"] = ("《中华人民共和国土壤污染防治法》第九十三条：被检查者拒不配合检查的，由地方人民政府生态环境主管部门"
                                "责令改正，处二万元以上二十万元以下的罚款；对直接负责的主管人员和其他直接责任人员处五千元以上二万元以下的罚款。")

@@ -196,9 +196,7 @@ def _same_base(a: Fine, b: Fine) -> bool:
 
 def range_label(f: Fine) -> str:
     """2万元～20万元（情节严重的）, 对个人 5万元～20万元."""
-    s = normalize.fine_text(f) if f.upper is not None else f"{_amount(f, f.lower)}以上"
-    if f.unit != "元" and f.base:
-        s = s if s.startswith(f.base) else f.base + s
+    s = normalize.fine_text(f)
     if f.target == "个人":
         s = "对个人 " + s
     return s + (f"（{f.condition}）" if f.condition else "")
