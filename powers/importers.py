@@ -385,18 +385,29 @@ def _discretion_sheet(g: SheetGrid, d: DepartmentDraft, result: ImportResult, ma
         v = rows[i][j] if j < len(rows[i]) else None
         return None if v is None or not str(v).strip() else v
 
-    def key(i: int, canon: str, prev):
-        """Identity of the (merged) cell: its range, a new row with a value, or the one before."""
+    def text_at(i: int, canon: str) -> str | None:
+        j = col.get(canon)
+        return normalize.text(filled[i][j]) if j is not None and j < len(filled[i]) else None
+
+    def key(i: int, canon: str, prev, prev_row: int | None):
+        """Identity of the (merged) cell: its range, a new row with a value, or the one before —
+        also when the value is written again on each row instead of merged (and no new 序号)."""
         j = col.get(canon)
         if j is None:
             return prev
         if (i, j) in merged:
             return merged[(i, j)]
-        return ("row", i) if own(i, canon) is not None else prev
+        if own(i, canon) is None:
+            return prev
+        if prev is not None and prev_row is not None and own(i, "序号") is None and \
+                text_at(i, canon) == text_at(prev_row, canon):
+            return prev
+        return ("row", i)
 
     segments: list[_Segment] = []
     block = basis = None
     seg: _Segment | None = None
+    last_row: int | None = None
     header_keys = [normalize.header_key(v) for v in rows[hi]]
     for i in [i for i in nonempty if i > hi]:
         if [normalize.header_key(v) for v in rows[i]] == header_keys:
@@ -404,16 +415,16 @@ def _discretion_sheet(g: SheetGrid, d: DepartmentDraft, result: ImportResult, ma
             continue
         if section := _section_title(rows[i], merged, i, col):
             d.rows.append(SourceRow(g.name, i + 1, "未导入", note=f"标题行：{section}"))
-            block = basis = seg = None  # a new part of the standard starts
+            block = basis = seg = last_row = None  # a new part of the standard starts
             continue
-        block_new = key(i, "违法行为", block)
-        basis_new = key(i, "法律依据", basis)
+        block_new = key(i, "违法行为", block, last_row)
+        basis_new = key(i, "法律依据", basis, last_row)
         if block_new is None:
             d.rows.append(SourceRow(g.name, i + 1, "未导入", note="本行之前没有违法行为"))
             continue
         if seg is None or block_new != block or basis_new != basis:
             seg = _start_segment(g, d, filled, col, i, block_new, basis_new, seg, segments)
-        block, basis = block_new, basis_new
+        block, basis, last_row = block_new, basis_new, i
         seg = _tier_row(g, d, filled, col, own, i, seg, segments)
     for s in segments:
         _emit_power(g, d, s)
@@ -458,16 +469,20 @@ def _tier_row(g, d, filled, col, own, i, seg: _Segment, segments) -> _Segment:
     circ = _long(own(i, "裁量情节"))
     standard_own = own(i, "裁量标准")
     raw_tier = own(i, "类别")
-    tier_merged_below = j_t is not None and raw_tier is None and filled[i][j_t] is not None and \
-        str(filled[i][j_t]).strip() != "" and own(i, "类别") is None and seg.tiers
+    tier_merged_below = bool(seg.tiers) and j_t is not None and raw_tier is None and \
+        normalize.text(_val(filled, i, j_t)) is not None
     note = _long(own(i, "备注"))
-    src = None
+    src, word = None, None
     if raw_tier is not None:
         try:
             src = int(float(str(raw_tier).strip()))
         except ValueError:
             src = normalize.cn_int(str(raw_tier).strip())
-    continuation = seg.tiers and (tier_merged_below or (raw_tier is None and standard_own is None))
+            word = None if src is not None else normalize.text(raw_tier)  # 从轻 / 一般 / 从重 …
+    last = next((t for t in reversed(seg.tiers) if t.get("阶次")), None)
+    repeated = last is not None and (src == seg.last_tier or (word and word == last.get("_word"))) and (
+        standard_own is None or _long(standard_own) == last.get("裁量标准"))
+    continuation = seg.tiers and (tier_merged_below or (raw_tier is None and standard_own is None) or repeated)
     if continuation:
         if circ is None and note is None:
             d.rows.append(SourceRow(g.name, i + 1, "并入", note="空的续行（合并单元格），并入上一阶次"))
@@ -481,6 +496,10 @@ def _tier_row(g, d, filled, col, own, i, seg: _Segment, segments) -> _Segment:
                              f"但有自己的裁量标准，照录在该行；校验按该阶次第一行的裁量标准")
         seg.tiers.append(row)
         return seg
+    if word:
+        number = seg.last_tier + 1
+        d.guesses.append(f"“{g.name}”第{i + 1}行：类别“{word}”不是数字，按顺序编为第 {number} 阶次（原类别写入说明）")
+        note = f"原类别：{word}" + (f"；{note}" if note else "")
     if src == 1 and seg.last_tier >= 1:  # tiers start again at 1 under the same basis: another power
         new = _Segment(seg.block, seg.basis_key, i, f"{seg.name}（{len(segments) + 1}）", seg.basis, seg.seq,
                        root=seg.root)
@@ -489,7 +508,9 @@ def _tier_row(g, d, filled, col, own, i, seg: _Segment, segments) -> _Segment:
         seg = new
     expected = seg.last_tier + 1
     number = src
-    if src is None:
+    if word:
+        number = expected
+    elif src is None:
         number = expected
         d.guesses.append(f"“{g.name}”第{i + 1}行：类别为空但有自己的裁量标准，按顺序编为第 {number} 阶次")
     elif src <= seg.last_tier:
@@ -497,7 +518,7 @@ def _tier_row(g, d, filled, col, own, i, seg: _Segment, segments) -> _Segment:
         d.guesses.append(f"“{g.name}”第{i + 1}行：类别 {src} 与上一阶次重复或倒序，按顺序编为第 {number} 阶次")
     standard = _long(_val(filled, i, j_s))
     seg.tiers.append({"阶次": number, "违法情节": circ, "处罚种类": "、".join(penalty_kinds(standard)),
-                      "裁量标准": standard, "说明": note, "_row": i})
+                      "裁量标准": standard, "说明": note, "_row": i, "_word": word})
     seg.last_tier = number
     return seg
 
@@ -524,6 +545,7 @@ def _emit_power(g: SheetGrid, d: DepartmentDraft, s: _Segment) -> None:
                      "备注": f"导入自工作表“{g.name}”第{s.first + 1}–{last}行" + (f"，原序号 {s.seq}" if s.seq else "")})
     for t in s.tiers:
         i = t.pop("_row")
+        t.pop("_word", None)
         t.update({"职权序号": seq, "职权名称": name})
         d.tiers.append(t)
         what = f"第 {t['阶次']} 阶次" if t.get("阶次") else "上一阶次的又一违法情节"

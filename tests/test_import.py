@@ -229,6 +229,31 @@ def test_one_sheet_standard_with_section_titles(tmp_path):
     assert len(notes) == 9
 
 
+def test_tiers_written_as_words_or_repeated_on_every_row(tmp_path):
+    """类别 as 从轻/一般/从重, and a number repeated on each row of a tier instead of merged."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "违法行为", "法律依据", "类别", "裁量情节", "裁量标准", "备注"])
+    basis = "《中华人民共和国大气污染防治法》第一百一十七条：处一万元以上十万元以下的罚款"
+    ws.append([1, "甲违法行为", basis, "从轻", "首次", "处一万元以上二万元以下罚款", None])
+    ws.append([None, None, None, "一般", "第2次", "处二万元以上五万元以下罚款", None])
+    ws.append([None, None, None, "一般", "持续3日以上", "处二万元以上五万元以下罚款", None])
+    ws.append([None, None, None, "从重", "第3次以上", "处五万元以上十万元以下罚款", None])
+    ws.merge_cells("B2:B5")
+    ws.merge_cells("C2:C5")
+    ws.append([2, "乙违法行为", basis, 1, "首次", "处一万元罚款", None])
+    ws.append([None, "乙违法行为", basis, 1, "初犯且已改正", None, None])
+    ws.append([None, "乙违法行为", basis, 2, "再犯", "处二万元以上十万元以下罚款", None])
+    path = tmp_path / "standard.xlsx"
+    wb.save(path)
+    [d] = import_file(path, department="某局").departments
+    assert [p["职权名称"] for p in d.powers] == ["甲违法行为", "乙违法行为"]
+    assert [(t["阶次"], t["违法情节"]) for t in d.tiers] == [
+        (1, "首次"), (2, "第2次"), (None, "持续3日以上"), (3, "第3次以上"), (1, "首次"), (None, "初犯且已改正"),
+        (2, "再犯")]
+    assert d.tiers[0]["说明"] == "原类别：从轻"
+
+
 def test_two_files_of_one_department_do_not_overwrite(tmp_path):
     taken: set[str] = set()
     a = write_workbooks(import_file(XLSX, department="江门市生态环境局"), tmp_path, taken)
