@@ -245,6 +245,24 @@ def _chain(s: str, h: _Head) -> list[_Head]:
         out.append(nxt)
 
 
+def _line_article(s: str, b: int, groups: list[tuple[list[_Head], int]]) -> _Head | None:
+    """A line starting with an article (第二十三条 …) continues the law of the citation above it,
+    unless it repeats an article already cited (then it is the heading of the quoted article)."""
+    m = _LINE_ARTICLE.match(s, b)
+    if not m or not groups:
+        return None
+    refs, end = _refs(s, m.end())
+    prev = groups[-1][0][-1]
+    cited = {r.article for g in groups for x in g[0] if x.title == prev.title for r in x.refs}
+    if not refs or refs[0].article in cited or end < len(s) and s[end] not in "\n：: \t\u3000":
+        return None
+    h = _Head(start=b, end=end, refs_end=end, level=prev.level, title=prev.title, issuer=prev.issuer,
+              edition=prev.edition, doc_number=prev.doc_number, refs=refs)
+    if m := _AFTER_REFS.match(s, end):
+        h.end = m.end()
+    return h
+
+
 def _heads(s: str) -> list[tuple[list[_Head], int]]:
     """Groups of citations (joined ones share one quote) with where their quoted text starts."""
     groups: list[tuple[list[_Head], int]] = []
@@ -255,20 +273,9 @@ def _heads(s: str) -> list[tuple[list[_Head], int]]:
             continue
         first = not groups and b == 0
         h = _head_at(s, b, first=first)
-        if h is None and groups and (s[b - 1:b] == "\n" or b == 0):
-            # a line starting with an article continues the law of the citation above it
-            if m := _LINE_ARTICLE.match(s, b):
-                refs, end = _refs(s, m.end())
-                prev = groups[-1][0][-1]
-                cited = {r.article for g in groups for x in g[0] if x.title == prev.title for r in x.refs}
-                if refs and refs[0].article not in cited and (end >= len(s) or s[end] in "\n：: \t\u3000"):
-                    h = _Head(start=b, end=end, refs_end=end, level=prev.level, title=prev.title, issuer=prev.issuer,
-                              edition=prev.edition, doc_number=prev.doc_number, refs=refs)
-                    if mm := _AFTER_REFS.match(s, end):
-                        h.end = mm.end()
-        if h is None or not (h.title or h.level):
-            continue
-        if not _acceptable(s, h, first=first):
+        if h is None and s[b - 1:b] == "\n":
+            h = _line_article(s, b, groups)
+        if h is None or not (h.title or h.level) or not _acceptable(s, h, first=first):
             continue
         chain = _chain(s, h)
         groups.append((chain, chain[-1].end))
@@ -282,45 +289,46 @@ def _clean(text: str) -> str:
     return text.strip().strip("“”\"").strip()
 
 
-def _bases(s: str) -> list[LegalBasis]:
+def _segments(s: str) -> list[tuple[_Head | None, str, str]]:
+    """(citation, its raw text, its quoted text) in order; a leading text with no citation of its
+    own comes first with None (it continues a basis above, or names no law)."""
     groups = _heads(s)
-    out: list[LegalBasis] = []
-    if not groups or groups[0][0][0].start > 0:
-        lead = s[:groups[0][0][0].start] if groups else s
-        if _clean(lead):
-            out.append(LegalBasis(raw=lead.strip(), text=_clean(lead)))
+    out: list[tuple[_Head | None, str, str]] = []
+    lead = s[:groups[0][0][0].start] if groups else s
+    if _clean(lead):
+        out.append((None, lead.strip(), _clean(lead)))
     for n, (chain, body_start) in enumerate(groups):
         body_end = groups[n + 1][0][0].start if n + 1 < len(groups) else len(s)
         text = _clean(s[body_start:body_end])
-        for h in chain:
-            raw = s[h.start:body_end].strip().rstrip("；;")
-            common = dict(raw=raw, level=h.level, title=h.title, edition=h.edition, issuer=h.issuer,
-                          doc_number=h.doc_number, text=text)
-            if not h.refs:
-                out.append(LegalBasis(**common))
-            for r in h.refs:
-                out.append(LegalBasis(**common, article=r.article, article_sub=r.sub, paragraph=r.paragraph,
-                                      item=r.item, annex=r.annex))
+        for h, nxt in zip(chain, chain[1:] + [None]):
+            raw = s[h.start:nxt.start if nxt else body_end].strip()
+            # the quote after 《A》第一条、《B》第二条：… is B's text; giving it to A too would
+            # compare A's article with B's words
+            out.append((h, re.sub(r"(?:[、，,和及与；;]|以及)$", "", raw).strip(), "" if nxt else text))
+    return out
+
+
+def _bases(s: str) -> list[LegalBasis]:
+    out: list[LegalBasis] = []
+    for h, raw, text in _segments(s):
+        if h is None:
+            out.append(LegalBasis(raw=raw, text=text))
+            continue
+        common = dict(raw=raw, level=h.level, title=h.title, edition=h.edition, issuer=h.issuer,
+                      doc_number=h.doc_number, text=text)
+        if not h.refs:
+            out.append(LegalBasis(**common))
+        for r in h.refs:
+            out.append(LegalBasis(**common, article=r.article, article_sub=r.sub, paragraph=r.paragraph,
+                                  item=r.item, annex=r.annex))
     return out
 
 
 def split_citations(cell: str) -> list[str]:
-    """The citations of a cell, each with its quoted text (joined citations stay together)."""
+    """The citations of a cell, each with its quoted text; joined citations (《A》第一条、《B》第二条)
+    are separate citations."""
     s = _normalize(cell or "")
-    if not s:
-        return []
-    groups = _heads(s)
-    parts = []
-    if not groups or groups[0][0][0].start > 0:
-        lead = (s[:groups[0][0][0].start] if groups else s).strip()
-        if lead:
-            parts.append(lead)
-    for n, (chain, _) in enumerate(groups):
-        end = groups[n + 1][0][0].start if n + 1 < len(groups) else len(s)
-        for h, nxt in zip(chain, chain[1:] + [None]):
-            part = s[h.start:nxt.start if nxt else end].strip()
-            parts.append(re.sub(r"(?:[、，,和及与；;]|以及)$", "", part).strip())
-    return [p for p in parts if p]
+    return [raw for _, raw, _ in _segments(s)] if s else []
 
 
 def parse_citation(raw: str) -> list[LegalBasis]:

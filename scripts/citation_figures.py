@@ -146,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(fig, ensure_ascii=False))
     else:
         pct = lambda n, d: f"{100 * n / d:.1f}%" if d else "-"  # noqa: E731
-        print(f"texts: {fig['texts']}   citations: {fig['citations']} ({fig['citations_with_article']} with an article)")
+        print(f"texts: {fig['texts']}   citations: {fig['citations']} "
+              f"({fig['citations_with_article']} with an article)")
         print(f"titles found:   {fig['titles_found']:4d}  {pct(fig['titles_found'], fig['citations'])}")
         print(f"articles found: {fig['articles_found']:4d}  "
               f"{pct(fig['articles_found'], fig['citations_with_article'])}"

@@ -53,6 +53,12 @@ def test_issuer_before_title_two_bases():
         ("国务院", "娱乐场所管理条例", 32), ("公安部", "娱乐场所治安管理办法", 26)]
 
 
+def test_quote_after_joined_citations_is_the_last_ones_text():
+    a, b = parse_bases("国务院《娱乐场所管理条例》第三十二条、公安部《娱乐场所治安管理办法》第二十六条：娱乐场所应当……")
+    assert a.text == "" and b.text == "娱乐场所应当……"
+    assert a.raw == "国务院《娱乐场所管理条例》第三十二条"
+
+
 def test_prefix_yiju():
     assert cites("依据：《中华人民共和国统计法》第三十七条") == [("中华人民共和国统计法", 37, None, None)]
 
