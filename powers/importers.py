@@ -282,8 +282,7 @@ def _new_department(name: str | None, how: str, opts: Options) -> DepartmentDraf
                        ("统一社会信用代码", opts.credit_code), ("行使层级", level), ("填报日期", opts.date)):
         if value:
             info[key] = str(value)
-    d = DepartmentDraft(info=info, guesses=guesses)
-    return d
+    return DepartmentDraft(info=info, guesses=guesses)
 
 
 def _finish(d: DepartmentDraft) -> None:
@@ -325,8 +324,6 @@ def _merge_index(g: SheetGrid) -> dict[tuple[int, int], tuple[int, int, int, int
 def _import_discretion(grids: list[SheetGrid], path: Path, opts: Options, result: ImportResult) -> None:
     name = opts.department or _department_from_name(path)
     d = _new_department(name, "--department 选项" if opts.department else "文件名", opts)
-    if not name:
-        d.info["部门名称"] = ""
     d.guesses.append("职权类别均为“行政处罚”，承办机构填写部门名称（原表没有承办机构）；流程使用“行政处罚标准流程”")
     mapped_once: set[tuple[str, str]] = set()
     for g in grids:
@@ -465,7 +462,7 @@ def _start_segment(g, d, filled, col, i, block, basis_key, prev: _Segment | None
 
 
 def _tier_row(g, d, filled, col, own, i, seg: _Segment, segments) -> _Segment:
-    j_c, j_t, j_s = col.get("裁量情节"), col.get("类别"), col.get("裁量标准")
+    j_t, j_s = col.get("类别"), col.get("裁量标准")
     circ = _long(own(i, "裁量情节"))
     standard_own = own(i, "裁量标准")
     raw_tier = own(i, "类别")
