@@ -281,6 +281,13 @@ def test_tolerant_quote_comparison(book, tmp_path, quote):
     assert not [f for f in r.findings if f.rule in ("L208", "L209", "L210", "L211")]
 
 
+def test_numbers_in_words_or_digits_are_the_same(book, tmp_path):
+    """The regulation writes 1万元以上5万元以下, the cell 一万元以上五万元以下."""
+    r = run(with_basis(book, "【行政法规】《烟花爆竹安全管理条例》第四十二条第一款：由公安部门责令停止燃放，"
+                             "对责任单位处一万元以上五万元以下的罚款"), tmp_path)
+    assert not [f for f in r.findings if f.rule in ("L208", "L209", "L210", "L211")]
+
+
 def test_basis_not_fitting_penalty(book, tmp_path):
     r = run(with_basis(book, "【法律】《中华人民共和国行政许可法》第一条"), tmp_path)
     f = hits(r, "L212")

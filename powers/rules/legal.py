@@ -79,8 +79,13 @@ PENALTY_WORDS = re.compile(
 LICENCE_WORDS = re.compile(r"许可|批准|审批|核准|登记|证|备案|准予|同意|审查|审核|资格|资质|申请|注册|认定|核发|许可")
 
 
+_DIGITS = re.compile(r"(?<![\d.])\d{1,8}(?![\d.])")
+
+
 def _norm(text: str) -> str:
+    """Only the characters that carry the words, numbers written as laws write them (2万元 = 二万元)."""
     t = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    t = _DIGITS.sub(lambda m: _cn(int(m.group())) if int(m.group()) else "零", t)
     return _NOT_TEXT.sub("", t)
 
 
