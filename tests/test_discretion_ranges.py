@@ -170,6 +170,12 @@ def test_typed_statutory_columns_come_first(book, tmp_path):
     assert f.rule == "D306" and "法定下限" in f.message_zh
 
 
+def test_typed_statutory_range_is_for_the_tiers_own_party(book, tmp_path):
+    soil(book, tier(1, "首次违法的", None, None, 裁量标准="对直接负责的主管人员处五千元以上八千元以下罚款",
+                    法定下限=5000, 法定上限=20000))
+    assert rules(run(book, tmp_path), "D306", "D313") == []
+
+
 def test_multiple_against_yuan_is_a_warning_not_an_error(book, tmp_path):
     book.powers[1]["实施依据"] = "《测试市市容管理条例》第三十条：处违法所得一倍以上三倍以下罚款。"
     findings = rules(run(book, tmp_path), "D306", "D313")

@@ -273,15 +273,20 @@ def check_tier_ranges(t: DiscretionTier, statutory: Statutory | None, persons: b
     """D306 / D313 for one tier: its fine, and the fines its standard sets for other parties
     (对直接负责的主管人员… 处…罚款), each against the statutory ranges. `persons`: the power is
     the responsible persons' fine, so a tier that names no party fines them."""
-    if t.statutory is not None and t.statutory.upper is not None:
-        statutory = Statutory([t.statutory], _TYPED.source, _TYPED.source_en)
-    if statutory is None or t.fine is None:
+    if t.fine is None:
         return []
     at_fine = t.at("裁量标准")
     main = t.fine.model_copy(update={"target": "个人"}) if persons and t.fine.target is None else t.fine
     same_as_main = lambda r: (r.lower, r.upper, r.unit) == (t.fine.lower, t.fine.upper, t.fine.unit)  # noqa: E731
     fines = [main] + [r for r in normalize.fine_ranges(t.standard)
                       if _who(r) != _who(main) and not same_as_main(r)][:1]
+    if t.statutory is not None and t.statutory.upper is not None:
+        # the typed 法定下限/法定上限 are the statute's range for this tier's own fine
+        statutory = Statutory([t.statutory.model_copy(update={"target": main.target})], _TYPED.source,
+                              _TYPED.source_en)
+        fines = [main]
+    if statutory is None:
+        return []
     if statutory.unparsed and not statutory.ranges:
         f = t.fine
         if f.lower is None or f.upper is None:
