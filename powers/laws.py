@@ -577,10 +577,14 @@ class LawRegistry:
                 raise ValueError("no law texts found in the export")
             return _shipped().extend(new.laws, new.texts._memory)
         data = json.loads(path.read_text("utf-8"))
-        laws = [law_from_json(e) for e in data["laws"]]
         if data.get("extends"):
-            return _shipped().extend(laws)
-        return cls(laws)
+            base = _shipped()
+            for e in data["laws"]:  # an entry that only adds dates or aliases keeps the shipped level
+                known = base.find(e["title"])
+                if known and not e.get("level"):
+                    e["level"] = known.level
+            return base.extend([law_from_json(e) for e in data["laws"]])
+        return cls([law_from_json(e) for e in data["laws"]])
 
 
 @lru_cache(maxsize=1)
