@@ -342,3 +342,23 @@ def test_rule_codes_registered():
         "L211": "quote-mismatch", "L212": "basis-not-fitting"}
     assert all(RULES[c].severity == "warning" for c in ("L208", "L209", "L210", "L211", "L212"))
     assert L.PENALTY_WORDS.search("依照本法第二十条的规定处罚")
+
+
+def test_wheel_carries_the_registry_and_its_texts(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+                   check=True, capture_output=True)
+    [wheel] = list(tmp_path.glob("powers-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert {"powers/data/laws-index.json", "powers/data/laws-text.zip", "powers/data/laws.json"} <= set(names)
+    unpacked = tmp_path / "site-packages"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from powers.laws import LawRegistry; import powers; "
+            "assert powers.__file__.startswith(sys.argv[1]); r = LawRegistry.load(); "
+            "print(len(r), r.article(r.find('水污染防治法'), 83).text[:80])")
+    out = subprocess.run([sys.executable, "-c", code, str(unpacked)], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout.split()[0]) > 1100 and "十万元以上一百万元以下" in out.stdout
