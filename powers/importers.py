@@ -292,6 +292,11 @@ def _finish(d: DepartmentDraft) -> None:
                          "--credit-code --level 指定）")
     d.categories = sorted({p["职权类别"] for p in d.powers if p.get("职权类别") in CATEGORIES},
                           key=list(CATEGORIES).index)
+    with_tiers = {t.get("职权序号") for t in d.tiers}
+    bare = [p for p in d.powers if p.get("职权类别") == "行政处罚" and p.get("序号") not in with_tiers]
+    if bare and len(bare) == sum(1 for p in d.powers if p.get("职权类别") == "行政处罚"):
+        d.guesses.append(f"{len(bare)} 项行政处罚没有裁量基准（原表没有）：请在“裁量基准”表中补充，"
+                         "或在职权目录“无裁量空间”列填“是”")
 
 
 # ---------------------------------------------------------------- discretion standard, one sheet per law

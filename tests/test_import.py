@@ -372,13 +372,35 @@ def test_validate_on_a_json_catalog_names_the_import(tmp_path):
     assert [f.rule for f in validate([other]).findings] == ["S004"]
 
 
+def test_json_catalog_penalties_are_said_to_need_tiers(tmp_path):
+    env = import_file(catalog_json(tmp_path / "c.json", True)).departments[0]
+    assert any("1 项行政处罚没有裁量基准" in g for g in env.guesses)
+
+
 def test_unknown_file_is_refused(tmp_path):
     with pytest.raises(ImportError_):
         import_file(ROOT / "inventories" / "06-统计局.xlsx")
-    bad = tmp_path / "x.json"
-    bad.write_text("{}", "utf-8")
-    with pytest.raises(ImportError_):
-        import_file(bad)
+    odd = {"x.json": "{}", "broken.json": "[1,", "broken.xls": "garbage", "empty.xlsx": None}
+    for name, text in odd.items():
+        path = tmp_path / name
+        if text is None:
+            openpyxl.Workbook().save(path)
+        else:
+            path.write_text(text, "utf-8")
+        with pytest.raises(ImportError_):
+            import_file(path)
+
+
+def test_header_only_and_nameless_rows(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["序号", "事项名称", "事项类型", "设定依据"])
+    wb.active.append([1, None, "许可", LICENCE])
+    wb.save(tmp_path / "flat.xlsx")
+    [d] = import_file(tmp_path / "flat.xlsx").departments
+    assert d.powers == [] and [(r.status, r.note) for r in d.rows] == [("未导入", "表头行"), ("未导入", "没有事项名称")]
+    assert d.name == "未命名部门" and "部门名称未知" in d.guesses[0]
+    [path] = write_workbooks(import_file(tmp_path / "flat.xlsx"), tmp_path / "out")
+    assert openpyxl.load_workbook(path)["职权目录"].max_row == 1
 
 
 # ---------------------------------------------------------------- validate hint and CLI
