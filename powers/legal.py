@@ -26,6 +26,7 @@ _NUMBERING = re.compile(
     rf"{_WS}(?:\d{{1,3}}{_WS}[、.．]|[（(]{_WS}\d{{1,3}}{_WS}[)）]|[一二三四五六七八九十]{{1,3}}{_WS}、|\d{{1,3}}{_WS}[)）])"
     rf"{_WS}")
 _COLON = re.compile(rf"{_WS}[：:]{_WS}")
+_LEVEL_COLON = re.compile(rf"{_WS}(" + "|".join(sorted(LEVELS, key=len, reverse=True)) + rf")(?={_WS}[：:]{_WS}(?:\d|《))")
 _PREFIX = re.compile(rf"{_WS}(?:(?:法律|设定|实施|执法|处罚)?依据{_WS}[：:]|依据(?=《)|根据(?=《)){_WS}")
 _ISSUER = re.compile(
     r"([\u4e00-\u9fff]{2,24}?(?:国务院|委员会|常委会|办公厅|办公室|总局|总署|部|委|局|厅|署|院|政府|行|会|办))"
@@ -78,6 +79,7 @@ class _Head:
     refs: list[_Ref] = field(default_factory=list)
     strong: bool = False  # introduced by a level tag or list numbering
     bare: bool = False  # a title written without 《》
+    continued: bool = False  # an article on its own line, of the law cited above
 
 
 def _refs(s: str, i: int) -> tuple[list[_Ref], int]:
@@ -167,7 +169,7 @@ def _head_at(s: str, i: int, *, first: bool) -> _Head | None:
     j = i
     if m := _NUMBERING.match(s, j):
         j, h.strong = m.end(), True
-    if m := _TAG.match(s, j + len(re.match(r"\s*", s[j:]).group(0))):
+    if m := _TAG.match(s, j + len(re.match(r"\s*", s[j:]).group(0))) or _LEVEL_COLON.match(s, j):
         h.level, j, h.strong = m.group(1), m.end(), True
         j = (_COLON.match(s, j) or _NUMBERING.match(s, j) or re.compile(_WS).match(s, j)).end()
         if m := _NUMBERING.match(s, j):
@@ -257,7 +259,7 @@ def _line_article(s: str, b: int, groups: list[tuple[list[_Head], int]]) -> _Hea
     if not refs or refs[0].article in cited or end < len(s) and s[end] not in "\n：: \t\u3000":
         return None
     h = _Head(start=b, end=end, refs_end=end, level=prev.level, title=prev.title, issuer=prev.issuer,
-              edition=prev.edition, doc_number=prev.doc_number, refs=refs)
+              edition=prev.edition, doc_number=prev.doc_number, refs=refs, continued=True)
     if m := _AFTER_REFS.match(s, end):
         h.end = m.end()
     return h
@@ -310,10 +312,14 @@ def _segments(s: str) -> list[tuple[_Head | None, str, str]]:
 
 def _bases(s: str) -> list[LegalBasis]:
     out: list[LegalBasis] = []
-    for h, raw, text in _segments(s):
+    segments = _segments(s)
+    for n, (h, raw, text) in enumerate(segments):
         if h is None:
             out.append(LegalBasis(raw=raw, text=text))
             continue
+        nxt = segments[n + 1][0] if n + 1 < len(segments) else None
+        if not h.refs and not text and nxt and nxt.continued:
+            continue  # 【法律】《…》 with its articles on the lines below: those are the bases
         common = dict(raw=raw, level=h.level, title=h.title, edition=h.edition, issuer=h.issuer,
                       doc_number=h.doc_number, text=text)
         if not h.refs:

@@ -144,6 +144,20 @@ def test_article_on_its_own_line_belongs_to_the_law_above():
     assert bases[1].text.startswith("不符合本条例第九条") and "第六十四条" not in bases[0].text
 
 
+def test_title_alone_with_its_articles_on_the_lines_below():
+    cell = ("【法律】《中华人民共和国消防法》\n第十五条 公众聚集场所投入使用、营业前，建设单位或者使用单位应当向场所所在地的"
+            "县级以上地方人民政府消防救援机构申请消防安全检查……\n第十六条 机关、团体、企业、事业等单位应当履行下列消防安全职责……")
+    bases = parse_bases(cell)
+    assert [(b.level, b.title, b.article) for b in bases] == [
+        ("法律", "中华人民共和国消防法", 15), ("法律", "中华人民共和国消防法", 16)]  # no article-less basis
+    assert bases[1].text.startswith("机关、团体")
+
+
+def test_level_written_with_a_colon():
+    [b] = parse_bases("法律：《中华人民共和国消防法》第十五条")
+    assert (b.level, b.title, b.article) == ("法律", "中华人民共和国消防法", 15)
+
+
 def test_quoted_article_heading_repeating_the_cited_article_is_text_real_jiangmen():
     cell = ("2、《广东省实施〈中华人民共和国环境噪声污染防治法〉办法》（2018年修订）第三十一条第（一）项：\n"
             "第三十一条\u3000违反本办法的规定，有下列情形之一者，由县级以上环境保护行政主管部门……责令其改正：\n"
