@@ -77,9 +77,10 @@ def real_powers(path: Path = REAL) -> list[Power]:
     for (sheet, seq, basis), rows in groups.items():
         cell = "\n".join(p for p in pieces[(sheet, seq)] if p)
         where = Provenance(file=path.name, sheet=sheet, row=rows[0]["row"])
-        # a later piece that fines the responsible persons names them, as the importer does
-        who = re.match(r"对([^，,]*?(?:人员|责任人))", basis or "") if basis != pieces[(sheet, seq)][0] else None
-        p = Power(seq=seq, name=f"{sheet} {seq}", sub_item=f"对{who.group(1)}" if who else None,
+        # a later piece names whom it fines or when, as the importer does (……（逾期不改正的）)
+        first = basis == pieces[(sheet, seq)][0]
+        who = None if first else re.match(r"对[^，,]*?(?:人员|责任人)|[^，,；;]*?的(?=[，,])", basis or "")
+        p = Power(seq=seq, name=f"{sheet} {seq}", sub_item=who.group(0) if who else None,
                   category="行政处罚", legal_bases=parse_bases(cell), legal_basis_text=cell, provenance=where)
         for t in rows:
             p.tiers.append(DiscretionTier(
@@ -157,6 +158,19 @@ def test_tier_naming_a_condition_but_in_another_range_is_a_warning(book, tmp_pat
     soil(book, tier(1, "排放量10吨以下的", 100000, 300000), tier(2, "情节严重的：排放量50吨以上的", 300000, 500000))
     [f] = rules(run(book, tmp_path), "D306", "D313")
     assert f.rule == "D313" and f.severity == "warning" and "情节严重的" in f.message_zh
+
+
+def test_condition_in_the_power_name(book, tmp_path):
+    """The importer names the tiers of a basis continued below after its condition."""
+    book.powers[1].update(职权名称="未依法开展环境影响后评价的（逾期不改正的）",
+                          实施依据="《建设项目环境保护管理条例》第二十二条第一款：违反本条例规定，建设单位未依法开展环境影响后评价的，"
+                                   "由建设项目所在地县级以上环境保护行政主管部门责令限期改正，处5万元以上20万元以下的罚款；"
+                                   "逾期不改正的，处20万元以上100万元以下的罚款。")
+    book.tiers = [tier(1, "应编制环境影响报告表项目", 200000, 400000), tier(2, "应编制环境影响报告书项目", 400000, 1000000)]
+    assert rules(run(book, tmp_path), "D306", "D313") == []
+    book.tiers = [tier(1, "应编制环境影响报告表项目", 50000, 100000)]
+    [f] = rules(run(book, tmp_path), "D306", "D313")
+    assert f.rule == "D313" and "逾期不改正的" in f.message_zh
 
 
 def test_spanning_two_ranges_is_a_warning(book, tmp_path):

@@ -261,6 +261,14 @@ def check_range(f: Fine, statutory: list[Fine], words: str = "") -> RangeCheck:
 
 
 _PERSONS_ITEM = re.compile(r"（[^（）]*(?:主管人员|责任人员|责任人|个人)[^（）]*）$")
+_CONDITION_ITEM = re.compile(r"（([^（）]*的)）$")
+
+
+def power_condition(p: Power) -> str:
+    """The circumstance a power's name ends with, as the importer names the tiers of a basis
+    continued below (……（逾期不改正的）); '' when none."""
+    m = _CONDITION_ITEM.search(p.full_name)
+    return m.group(1) if m and not _PERSONS_ITEM.search(p.full_name) else ""
 
 
 def persons_power(p: Power) -> bool:
@@ -269,10 +277,12 @@ def persons_power(p: Power) -> bool:
     return bool(_PERSONS_ITEM.search(p.full_name) or _PERSONS_ITEM.search(f"（{p.sub_item or ''}）"))
 
 
-def check_tier_ranges(t: DiscretionTier, statutory: Statutory | None, persons: bool = False) -> list[Finding]:
+def check_tier_ranges(t: DiscretionTier, statutory: Statutory | None, persons: bool = False,
+                      condition: str = "") -> list[Finding]:
     """D306 / D313 for one tier: its fine, and the fines its standard sets for other parties
     (对直接负责的主管人员… 处…罚款), each against the statutory ranges. `persons`: the power is
-    the responsible persons' fine, so a tier that names no party fines them."""
+    the responsible persons' fine, so a tier that names no party fines them; `condition`: the
+    circumstance the whole power is under (from its name), read with the tier's own."""
     if t.fine is None:
         return []
     at_fine = t.at("裁量标准")
@@ -294,7 +304,7 @@ def check_tier_ranges(t: DiscretionTier, statutory: Statutory | None, persons: b
         return [RANGE_UNCLEAR(at_fine, normalize.fine_text(f), tier=t.tier,
                               reason="所引条文写明了罚款数额，但读不出法定幅度",
                               reason_en="the cited article states an amount that could not be read")]
-    words = " ".join(t.circumstances)
+    words = " ".join([*t.circumstances, condition])
     out = []
     for f in fines:
         r = check_range(f, statutory.ranges, words)
@@ -387,7 +397,7 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
     if sorted(numbers) != list(range(1, len(numbers) + 1)):
         out.append(TIER_SEQUENCE(p.tiers[0].provenance, "、".join(map(str, numbers)), n=len(numbers)))
     statutory_default = statutory_ranges(p)
-    persons = persons_power(p)
+    persons, condition = persons_power(p), power_condition(p)
     convention = ("两端均含本数", "both ends inclusive") if inclusive else ("以上含本数、以下不含本数",
                                                                         "lower inclusive, upper exclusive")
     prev = None
@@ -407,7 +417,7 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
         if f.lower > f.upper:
             out.append(FINE_INVERTED(at_fine, rng, lower=_amount(f, f.lower), upper=_amount(f, f.upper)))
             continue
-        out += check_tier_ranges(t, statutory_default, persons)
+        out += check_tier_ranges(t, statutory_default, persons, condition)
         if f.lower > 0 and f.upper > 10 * f.lower:
             out.append(RATIO(at_fine, rng, tier=t.tier, ratio=f"{f.upper / f.lower:g}"))
         if prev is not None and prev.fine.unit == f.unit and _who(prev.fine) == _who(f) \
