@@ -252,8 +252,11 @@ def parse_markdown(text: str, folder: str, filename: str) -> ParsedText | None:
     if vdate is None and changes:
         vdate = max(changes)
     kinds = {d: k for d, k in history}
-    kind = kinds.get(vdate, "制定") if vdate else "制定"
-    if kind == "通过":
+    made = [d for d, k in history if k == "通过"]
+    kind = kinds.get(vdate) if vdate else None
+    if kind is None:  # a date the header does not give: a later amendment if after the law was made
+        kind = "修正" if vdate and made and vdate > max(made) else "制定"
+    if kind in ("通过", "施行"):
         kind = "制定"
     level = LEVEL_BY_FOLDER.get(folder) or ("法律" if folder in LAW_FOLDERS else "其他")
 
@@ -395,8 +398,9 @@ def laws_from_texts(texts: list[ParsedText]) -> tuple[list[dict], dict[str, dict
         hist_eff = [d for d, kind in history if kind == "施行"]
         stated = [p.stated for p in ps if p.kind != "修订" and p.stated and (first is None or p.stated >= first)]
         original = min(hist_eff) if hist_eff else (min(stated) if stated else first)
-        if first:  # a text dated after the law was first made is a revision, whatever its header says
-            changes += [p.date for p in ps if p.date and p.date > first]
+        if first:  # a text dated after the law was made, on no date of its making, is a revision
+            made = set(firsts)
+            changes += [p.date for p in ps if p.date and p.date > first and p.date not in made]
         aliases = sorted({p.short for p in ps} - {latest.title})
         entries[k] = {"title": latest.title, "level": latest.level, "aliases": aliases,
                       "effective": original.isoformat() if original else None,
