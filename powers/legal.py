@@ -48,6 +48,7 @@ _R_ART_LIST = re.compile(rf"第{_WS}({_N}(?:{_WS}[、，,]{_WS}{_N})+){_WS}条")
 _R_ART_RANGE = re.compile(rf"第{_WS}({_N}){_WS}(?:条{_WS})?[至到~～—–\-]+{_WS}第?{_WS}({_N}){_WS}条")
 _R_ART = re.compile(rf"第{_WS}({_N}){_WS}条(?:{_WS}之{_WS}([一二三四五六七八九十]+))?")
 _R_PARA = re.compile(rf"第{_WS}({_N}){_WS}款")
+_R_PARA_LIST = re.compile(rf"第{_WS}({_N}(?:{_WS}[、，,]{_WS}{_N})+){_WS}款")  # 第二、三款
 _I = rf"[（(]?{_WS}{_N}{_WS}[)）]?"
 _R_ITEM_LIST = re.compile(rf"第{_WS}{_I}(?:{_WS}[、，,]{_WS}{_I})+{_WS}项")  # 第（一）、（二）项
 _R_ITEM_RANGE = re.compile(rf"第{_WS}{_I}{_WS}(?:项{_WS})?[至到~～—–\-]+{_WS}第?{_WS}{_I}{_WS}项")  # 第（一）项至第（三）项
@@ -104,6 +105,12 @@ def _refs(s: str, i: int) -> tuple[list[_Ref], int]:
             out += [_Ref(article=n) for n in range(a, b + 1)]
         elif m := _R_ART.match(s, k):
             out.append(_Ref(article=cn_int(m.group(1)), sub=cn_int(m.group(2))))
+        elif (m := _R_PARA_LIST.match(s, k)) and out and out[-1].article:
+            last = out[-1]
+            nums = [cn_int(n) for n in re.findall(_N, m.group(1))]
+            if not sep and last.paragraph is None and last.item is None:
+                last.paragraph = nums.pop(0)
+            out += [_Ref(article=last.article, sub=last.sub, paragraph=n) for n in nums]
         elif (m := _R_PARA.match(s, k)) and out and out[-1].article:
             last = out[-1]
             if sep or last.paragraph or last.item:
@@ -227,7 +234,7 @@ _LINE_ARTICLE = re.compile(rf"{_WS}(?:{_NUMBERING.pattern})?(?=第{_WS}{_N}{_WS}
 
 
 def _normalize(cell: str) -> str:
-    s = cell.replace("\r\n", "\n").replace("\r", "\n")
+    s = cell.replace("\r\n", "\n").replace("\r", "\n").replace("<<", "《").replace(">>", "》")
     s = re.sub(r"[ \t\u3000\xa0]{2,}", "\n", s)  # runs of spaces stand for line breaks in many cells
     return s.strip()
 

@@ -124,6 +124,11 @@ def test_item_lists_and_ranges(refs, items):
     assert [i for _, _, _, i in cites(f"《中华人民共和国水污染防治法》{refs}")] == items
 
 
+def test_paragraph_list_and_ascii_brackets():
+    assert cites("<<中华人民共和国水污染防治法>>第八十四条第一、二款") == [
+        ("中华人民共和国水污染防治法", 84, 1, None), ("中华人民共和国水污染防治法", 84, 2, None)]
+
+
 def test_citation_on_its_own_line_without_colon():
     cell = ("《中华人民共和国公路法》第七十六条违反本法规定的，由交通主管部门责令停止违法行为\n"
             "《公路安全保护条例》第六十二条违反本条例的规定，……\n"
