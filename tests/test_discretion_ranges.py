@@ -268,3 +268,18 @@ def test_check_range_says_which_range():
     assert r.status == "ok" and r.how == "各法定幅度之并集"
     assert discretion.check_range(fine_from_words("处五万元罚款"), law).status == "outside"
     assert discretion.check_range(fine_from_words("处货值金额一倍罚款"), law).status == "unclear"
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="real standard not present")
+def test_real_standard_through_import_and_validate(tmp_path):
+    """The done-means path: `powers import` then `powers validate`, the law registry included."""
+    from powers.importers import import_file, write_workbooks
+    from powers.rules.fields import credit_check_char
+
+    credit = "11440700MB2C12345" + credit_check_char("11440700MB2C12345")
+    result = import_file(REAL, department="江门市生态环境局", number="07", region="440700", credit_code=credit,
+                         level="3", date="2020-03-01")
+    r = validate(write_workbooks(result, tmp_path))
+    assert sum(c.read for c in r.counts.values()) > 1000
+    assert [f.rule for f in r.findings if f.rule.startswith("D3")].count("D304") == 8  # real overlaps
+    assert not [f for f in r.findings if f.rule in ("D306", "D309", "D313")]
