@@ -269,6 +269,18 @@ def test_quote_mismatch(book, tmp_path):
     assert f and "机动车驾驶人违反道路交通安全法律" in f[0].message_zh and "乡村客运" in f[0].message_zh
 
 
+def test_quote_with_a_fine_the_law_does_not_state(book, tmp_path):
+    """The words are the article's, the sums are not (民用爆炸物品安全管理条例 第五十条 says 2万元以上10万元以下)."""
+    r = run(with_basis(book, "【行政法规】《民用爆炸物品安全管理条例》第五十条第（二）项：民用爆炸物品丢失、被盗、被抢，"
+                             "未按照规定向当地公安机关报告或者故意隐瞒不报的，由公安机关处5万元以上20万元以下的罚款"), tmp_path)
+    f = hits(r, "L211")
+    assert f and "2万元以上10万元以下" in f[0].message_zh and "5万元以上20万元以下" in f[0].message_zh
+    assert "2万元以上10万元以下" in basis_of(r)._law_text  # the law's range, for the discretion checks
+    r = run(with_basis(Book(), "【行政法规】《民用爆炸物品安全管理条例》第五十条第（二）项：民用爆炸物品丢失、被盗、被抢，"
+                               "未按照规定向当地公安机关报告或者故意隐瞒不报的，由公安机关处二万元以上十万元以下的罚款"), tmp_path)
+    assert not hits(r, "L211")
+
+
 @pytest.mark.parametrize("quote", [
     # punctuation, spaces and an ellipsis
     "机动车驾驶人违反道路交通安全法律、法规关于道路通行规定的……处警告或者二十元以上二百元以下罚款",

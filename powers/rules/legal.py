@@ -103,6 +103,32 @@ def _quote(b: LegalBasis) -> str:
     return q.strip("：:，, 　“”\"")
 
 
+_AMOUNT = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+元")
+
+
+def _amounts(text: str) -> set[str]:
+    """The sums of money a text states (二万元, 一千元), numbers written as laws write them."""
+    return {a.replace("两", "二").replace("〇", "零") for a in _AMOUNT.findall(_norm(text))}
+
+
+def _sentences(text: str) -> list[str]:
+    return [x for x in re.split(r"(?<=[；。;\n])", text) if x.strip()]
+
+
+def _sentence_with(text: str, amounts: set[str]) -> str:
+    """The sentence of `text` that states one of `amounts`."""
+    for sent in _sentences(text):
+        if _amounts(sent) & amounts:
+            return sent
+    return text
+
+
+def _closest_sentence(text: str, sentence: str) -> str:
+    """The sentence of `text` most like `sentence` (where the law states the sum the cell misquotes)."""
+    g = _grams(sentence)
+    return max(_sentences(text), key=lambda x: _coverage(g, _grams(x)) + (0.5 if _amounts(x) else 0), default=text)
+
+
 def _coverage(quote_grams: set[str], text_grams: set[str]) -> float:
     return len(quote_grams & text_grams) / len(quote_grams) if quote_grams else 1.0
 
@@ -252,6 +278,14 @@ def check_text(b: LegalBasis, law: Law, laws: LawRegistry, day: date, where) -> 
                 # the article at that number is not the one meant: its text (and fines) must not be used
                 return [QUOTE_MISMATCH(where, b.raw, art=_cn(b.article), art_n=b.article,
                                        law=_excerpt(art.text), quote=_excerpt(q_text), **fmt)], None
+        if here >= MATCH and not out:
+            # the words match but a sum of money does not: a fine the law does not (or no longer) state
+            wrong = _amounts(q_text) - _amounts(art.text)
+            if wrong:
+                q_sent = _sentence_with(q_text, wrong)
+                out.append(QUOTE_MISMATCH(where, b.raw, art=_cn(b.article), art_n=b.article,
+                                          law=_excerpt(_closest_sentence(art.text, q_sent), 60),
+                                          quote=_excerpt(q_sent, 60), **fmt))
     elif cited_art is not None:
         # no quote: the edition cited numbers its articles differently from the version in force
         cg = T.grams(cited_v, cited_art)
@@ -261,7 +295,6 @@ def check_text(b: LegalBasis, law: Law, laws: LawRegistry, day: date, where) -> 
                 b._law_text = arts[n].text
                 return [moved(n, f"所引版本（{_vname(cited_v)}）的该条即现行第{_cn(n)}条",
                               f"that article of the edition cited ({_vname(cited_v)}) is now article {n}")], None
-
     if any(f.rule == "L210" for f in out):
         b._law_text = art.text  # the old text is cited: its 款 and 项 numbers need not fit the new one
         return out, art
