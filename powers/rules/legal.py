@@ -85,6 +85,7 @@ _DIGITS = re.compile(r"(?<![\d.])\d{1,8}(?![\d.])")
 def _norm(text: str) -> str:
     """Only the characters that carry the words, numbers written as laws write them (2万元 = 二万元)."""
     t = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    t = re.sub(r"(?<=\d)[,，](?=\d{3})", "", t)  # 10,000元
     t = _DIGITS.sub(lambda m: _cn(int(m.group())) if int(m.group()) else "零", t)
     return _NOT_TEXT.sub("", t)
 
@@ -106,9 +107,15 @@ def _quote(b: LegalBasis) -> str:
 _AMOUNT = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+元")
 
 
-def _amounts(text: str) -> set[str]:
-    """The sums of money a text states (二万元, 一千元), numbers written as laws write them."""
-    return {a.replace("两", "二").replace("〇", "零") for a in _AMOUNT.findall(_norm(text))}
+def _amounts(text: str, quoted: bool = False) -> set[str]:
+    """The sums of money a text states (二万元, 一千元), numbers written as laws write them. In a quote,
+    a sum right at the start of a fragment may be cut (…00元以下) and is left out."""
+    out = set()
+    for frag in _ELLIPSIS.split(text) if quoted else [text]:
+        for m in _AMOUNT.finditer(_norm(frag)):
+            if not (quoted and m.start() == 0):
+                out.add(m.group().replace("两", "二").replace("〇", "零"))
+    return out
 
 
 def _sentences(text: str) -> list[str]:
@@ -280,7 +287,7 @@ def check_text(b: LegalBasis, law: Law, laws: LawRegistry, day: date, where) -> 
                                        law=_excerpt(art.text), quote=_excerpt(q_text), **fmt)], None
         if here >= MATCH and not out:
             # the words match but a sum of money does not: a fine the law does not (or no longer) state
-            wrong = _amounts(q_text) - _amounts(art.text)
+            wrong = _amounts(q_text, quoted=True) - _amounts(art.text)
             if wrong:
                 q_sent = _sentence_with(q_text, wrong)
                 out.append(QUOTE_MISMATCH(where, b.raw, art=_cn(b.article), art_n=b.article,
