@@ -246,6 +246,8 @@ def parse_markdown(text: str, folder: str, filename: str) -> ParsedText | None:
             history.append((d, kind))
     stem = filename.removesuffix(".md")
     m = re.match(r"^(.*?)\((\d{4}-\d{2}-\d{2})\)$", stem)
+    if not history and not m:
+        return None  # no dates at all: not a law (a guide, an index page)
     short = m.group(1) if m else stem
     vdate = date.fromisoformat(m.group(2)) if m else None
     changes = [d for d, k in history if k in ("通过", "修正", "修订")]
@@ -328,13 +330,21 @@ def _read_commencement(p: ParsedText) -> None:
     p.repeals = [(t, d or p.effective) for t, d in p.repeals]
 
 
+def _folder(parts: tuple[str, ...]) -> str:
+    """The branch-of-law folder of a file (部门规章/公安部/x.md → 部门规章), wherever the export is rooted."""
+    for part in parts[:-1]:
+        if part in LEVEL_BY_FOLDER or part in LAW_FOLDERS:
+            return part
+    return parts[-2] if len(parts) > 1 else ""
+
+
 def read_export(path: str | Path) -> list[ParsedText]:
     """Every law text of an export: a folder of folders of Markdown files, or a .tar.xz of one."""
     path = Path(path)
     out: list[ParsedText] = []
     if path.is_dir():
         for f in sorted(path.rglob("*.md")):
-            p = parse_markdown(f.read_text("utf-8"), f.parent.name, f.name)
+            p = parse_markdown(f.read_text("utf-8"), _folder(f.relative_to(path).parts), f.name)
             if p:
                 out.append(p)
         return out
@@ -345,7 +355,7 @@ def read_export(path: str | Path) -> list[ParsedText]:
                 continue
             parts = Path(m.name).parts
             text = tar.extractfile(m).read().decode("utf-8")
-            found.append((m.name, text, parts[-2] if len(parts) > 1 else "", parts[-1]))
+            found.append((m.name, text, _folder(parts), parts[-1]))
     for _, text, folder, name in sorted(found):
         p = parse_markdown(text, folder, name)
         if p:
