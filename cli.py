@@ -50,7 +50,9 @@ def existing(paths: list[Path]) -> list[Path]:
 
 
 Paths = Annotated[list[Path], typer.Argument(help="Workbooks (.xlsx) or folders of workbooks.")]
-LawsOpt = Annotated[Optional[Path], typer.Option("--laws", help="Law registry JSON (default: the shipped one).")]
+LawsOpt = Annotated[Optional[Path], typer.Option(
+    "--laws", help="Extra or replacement law registry: an export folder or .tar.xz, a JSON of local "
+                   "regulations (\"extends\": true), or a registry JSON (default: the shipped national one).")]
 InclusiveOpt = Annotated[bool, typer.Option("--inclusive-ends", help="Tier end points both inclusive "
                                             "(default: 以上含本数、以下不含本数).")]
 
