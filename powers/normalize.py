@@ -328,7 +328,11 @@ def _clause_start(w: str, i: int, stops: str = "，；;。：:\n") -> int:
 def _target(region: str, own: str) -> str | None:
     """单位 / 个人 from the words before a fine: the last 对… (one comma at most), or 个人处…"""
     j = region.rfind("对")
-    who = region[j + 1:] if j >= 0 and region[j:].count("，") <= 1 and len(region) - j <= 80 else own
+    # 对直接负责的主管人员…给予警告，暂停…资格，并处…: clauses that are only further sanctions (no
+    # 的-condition, no 由 authority) do not end the 对 phrase, however many commas they take
+    between = region[j:].split("，")[1:-1] if j >= 0 else []
+    sanctions_only = not any(c.endswith("的") or "由" in c or "对" in c for c in between)
+    who = region[j + 1:] if j >= 0 and sanctions_only and len(region) - j <= 80 else own
     if any(x in who for x in _PERSON):
         return "个人"
     if any(x in who for x in _UNIT) and j >= 0 and who is not own:
