@@ -281,6 +281,35 @@ def test_quote_with_a_fine_the_law_does_not_state(book, tmp_path):
     assert not hits(r, "L211")
 
 
+MEDICAL_28 = "医疗机构不得使用非卫生技术人员从事医疗卫生技术工作。"
+MEDICAL_48 = ("违反本条例第二十八条规定，使用非卫生技术人员从事医疗卫生技术工作的，由县级以上人民政府卫生行政部门责令其限期改正，"
+              "并可以处以5000元以下的罚款；情节严重的，吊销其《医疗机构执业许可证》。")
+
+
+@pytest.mark.parametrize("quote", [
+    MEDICAL_48,  # the penalty article's text only
+    f"第四十八条 {MEDICAL_48}",
+    MEDICAL_28 + MEDICAL_48,
+    f"第二十八条 {MEDICAL_28}\n第四十八条 {MEDICAL_48}",
+])
+def test_one_quote_for_two_articles_cited_together(book, tmp_path, quote):
+    """医疗机构管理条例 第二十八条、第四十八条：<the text of one or both>: the quote is theirs together,
+    not a sign that 第二十八条 should read 第四十八条."""
+    r = run(with_basis(book, f"【行政法规】《医疗机构管理条例》第二十八条、第四十八条：{quote}"), tmp_path)
+    assert not [f for f in r.findings if f.rule in ("L208", "L209", "L210", "L211")]
+
+
+def test_one_quote_for_two_articles_still_checked(book, tmp_path):
+    # neither article is the one quoted
+    r = run(with_basis(book, f"【行政法规】《医疗机构管理条例》第二十七条、第四十七条：{MEDICAL_28}{MEDICAL_48}"), tmp_path)
+    assert hits(r, "L209") and hits(r, "L211")
+    # a sum the law does not state
+    r = run(with_basis(Book(), "【行政法规】《医疗机构管理条例》第二十八条、第四十八条："
+                               + MEDICAL_28 + MEDICAL_48.replace("5000元", "8000元")), tmp_path)
+    f = hits(r, "L211")
+    assert len(f) == 1 and "第四十八条" in f[0].message_zh and "8000" in f[0].message_zh
+
+
 @pytest.mark.parametrize("quote", [
     # punctuation, spaces and an ellipsis
     "机动车驾驶人违反道路交通安全法律、法规关于道路通行规定的……处警告或者二十元以上二百元以下罚款",

@@ -216,8 +216,16 @@ def _diff_window(text: str, other: str, n: int = 40) -> str:
     return text
 
 
-def check_text(b: LegalBasis, law: Law, laws: LawRegistry, day: date, where) -> tuple[list[Finding], Article | None]:
+def _sum_excerpts(law_sent: str, q_sent: str) -> dict:
+    """The two sentences from a little before where they differ: a sum far into a long sentence
+    would otherwise be cut off, and the two excerpts would read the same."""
+    return dict(law=_excerpt(_diff_window(law_sent, q_sent), 60), quote=_excerpt(_diff_window(q_sent, law_sent), 60))
+
+
+def check_text(b: LegalBasis, law: Law, laws: LawRegistry, day: date, where,
+               siblings: tuple[int, ...] = ()) -> tuple[list[Finding], Article | None]:
     """Check one basis against the text of the law in force on `day`; sets ``b._law_text``.
+    `siblings`: the other articles of the same law cited with the same quote (第二十八条、第四十八条：…).
     Returns the findings and the cited article (None when the registry cannot tell)."""
     v = law.version_on(day)
     if not b.article or not _in_force(v, day):
@@ -255,6 +263,19 @@ def check_text(b: LegalBasis, law: Law, laws: LawRegistry, day: date, where) -> 
         return [ARTICLE_MISSING(where, b.raw, part=f"第{_cn(b.article)}条（共{_cn(last)}条）",
                                 part_en=f"article {b.article} (it has {last})", **fmt)], None
 
+    if q and siblings and _coverage(q, T.grams(v, art)) < 0.97:
+        # 第二十八条、第四十八条：<the text of one or both>: one quote for the articles cited together;
+        # when it is theirs, it is checked against them together (its sums only on an article stating sums)
+        group = set(T.grams(v, art)).union(*(T.grams(v, arts[n]) for n in siblings if n in arts))
+        if _coverage(q, group) >= STRONG:
+            together = "\n".join(arts[n].text for n in (b.article, *siblings) if n in arts)
+            wrong = _amounts(q_text, quoted=True) - _amounts(together) if _amounts(art.text) else set()
+            if wrong:
+                q_sent = _sentence_with(q_text, wrong)
+                out.append(QUOTE_MISMATCH(where, b.raw, art=_cn(b.article), art_n=b.article,
+                                          **_sum_excerpts(_closest_sentence(art.text, q_sent), q_sent), **fmt))
+            q = set()
+
     # the quoted text against the article: a wrong number (moved), an old version's text, or another text
     if q:
         here = _coverage(q, T.grams(v, art))
@@ -291,8 +312,7 @@ def check_text(b: LegalBasis, law: Law, laws: LawRegistry, day: date, where) -> 
             if wrong:
                 q_sent = _sentence_with(q_text, wrong)
                 out.append(QUOTE_MISMATCH(where, b.raw, art=_cn(b.article), art_n=b.article,
-                                          law=_excerpt(_closest_sentence(art.text, q_sent), 60),
-                                          quote=_excerpt(q_sent, 60), **fmt))
+                                          **_sum_excerpts(_closest_sentence(art.text, q_sent), q_sent), **fmt))
     elif cited_art is not None:
         # no quote: the edition cited numbers its articles differently from the version in force
         cg = T.grams(cited_v, cited_art)
@@ -366,7 +386,9 @@ def check_power(p: Power, dept: Department, laws: LawRegistry, today: date) -> l
                 check_text(b, law, laws, day, where)
             articles.append(None)
             continue
-        found, art = check_text(b, law, laws, day, where)
+        siblings = tuple(x.article for x in p.legal_bases if x is not b and x.text and x.text == b.text
+                         and x.article and x.article != b.article and laws.find(x.title) is law)
+        found, art = check_text(b, law, laws, day, where, siblings)
         out += found
         articles.append((b, art))
         if law.amended and dept.filled_date and law.amended > dept.filled_date:
