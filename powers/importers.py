@@ -93,6 +93,11 @@ class DepartmentDraft:
     categories: list[str] = field(default_factory=list)
     guesses: list[str] = field(default_factory=list)
     rows: list[SourceRow] = field(default_factory=list)
+    # (what, as written, taken as) → where: one guess line per distinct value, not one per row
+    mapped: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+
+    def map_value(self, what: str, raw: str, taken: str, where: str) -> None:
+        self.mapped.setdefault((what, raw, taken), []).append(where)
 
     @property
     def name(self) -> str:
@@ -146,29 +151,79 @@ _FLAT_SYN = {normalize.header_key(s): canon for canon, syns in COLUMNS["职权�
 _FLAT_SYN.update({normalize.header_key(k): v for k, v in _FLAT_EXTRA.items()})
 
 
-def _header(rows: list[list], syn: dict[str, str], need: int) -> tuple[int, dict[int, str]] | None:
-    """The first row among the first 15 with at least `need` known headers, and its column map."""
-    for i, values in enumerate(rows[:15]):
-        cols: dict[int, str] = {}
-        for j, v in enumerate(values):
-            k = normalize.header_key(v)
-            if k in syn and syn[k] not in cols.values():
-                cols[j] = syn[k]
-        if len(cols) >= need:
-            return i, cols
+@dataclass
+class _Head:
+    """The header of a published table: one row, or two (a group header such as 权力事项 merged
+    over 事项名称 | 子项, the other headers merged down over both rows)."""
+
+    first: int  # 0-based index of the first header row
+    last: int  # of the last one: data starts below it
+    cols: dict[int, str]  # column index → canonical name
+    labels: dict[int, str]  # column index → the header as published (二级表头: 权力事项/事项名称)
+    where: dict[int, str]  # column index → the cell holding the header (A2)
+
+
+def _known(value, syn: dict[str, str]) -> str | None:
+    return syn.get(normalize.header_key(value))
+
+
+def _head(g: SheetGrid, syn: dict[str, str], need: int) -> _Head | None:
+    """The first header among the first 15 rows with at least `need` known columns. A row right
+    below it whose own (not merged-down) cells are mostly known headers is a second header row:
+    each column takes the lower header when it is known, else the upper one."""
+    rows, filled = g.rows, g.filled()
+    for i, top in enumerate(filled[:15]):
+        top_cols = {j: _known(v, syn) for j, v in enumerate(top) if _known(v, syn)}
+        two = None
+        top_own = [v for v in rows[i] if normalize.text(v)]
+        if i + 1 < len(filled) and top_cols and len(top_own) >= 2:  # not a title row
+            raw = rows[i + 1]
+            own = [normalize.text(v) for v in raw if normalize.text(v)]
+            known = [v for v in own if _known(v, syn)]
+            if known and len(known) * 2 >= len(own):
+                two = filled[i + 1]
+        if two is not None:
+            values, labels, where = {}, {}, {}
+            for j in range(max(len(top), len(two))):
+                t = normalize.text(top[j]) if j < len(top) else None
+                b = normalize.text(two[j]) if j < len(two) else None
+                own_b = bool(j < len(rows[i + 1]) and normalize.text(rows[i + 1][j]))
+                if _known(b, syn):
+                    values[j] = b
+                    labels[j] = f"{t}/{b}" if own_b and t and t != b else b
+                    where[j] = _cell(j, i + 1 if own_b else i)
+                elif t:
+                    values[j], labels[j], where[j] = t, t, _cell(j, i)
+            cols = _column_map(values, syn)
+            if len(cols) >= need:
+                return _Head(i, i + 1, cols, labels, where)
+        if len(top_cols) >= need:
+            return _Head(i, i, _column_map(dict(enumerate(top)), syn),
+                         {j: normalize.text(v) for j, v in enumerate(top) if normalize.text(v)},
+                         {j: _cell(j, i) for j, v in enumerate(top) if normalize.text(v)})
     return None
 
 
+def _column_map(values: dict[int, object], syn: dict[str, str]) -> dict[int, str]:
+    """Column index → canonical name; a name already taken by a column to the left is not reused."""
+    cols: dict[int, str] = {}
+    for j in sorted(values):
+        canon = _known(values[j], syn)
+        if canon and canon not in cols.values():
+            cols[j] = canon
+    return cols
+
+
 def _is_discretion_sheet(g: SheetGrid) -> bool:
-    found = _header(g.rows, _DISC_SYN, 3)
-    return bool(found) and {"违法行为", "裁量标准"} <= set(found[1].values()) or bool(
-        found and {"违法行为", "裁量情节"} <= set(found[1].values()))
+    found = _head(g, _DISC_SYN, 3)
+    names = set(found.cols.values()) if found else set()
+    return {"违法行为", "裁量标准"} <= names or {"违法行为", "裁量情节"} <= names
 
 
 def _is_flat_sheet(g: SheetGrid) -> bool:
-    found = _header(g.rows, _FLAT_SYN, 3)
-    return bool(found) and "职权名称" in found[1].values() and bool(
-        {"职权类别", "实施依据"} & set(found[1].values()))
+    found = _head(g, _FLAT_SYN, 3)
+    return bool(found) and "职权名称" in found.cols.values() and bool(
+        {"职权类别", "实施依据"} & set(found.cols.values()))
 
 
 def looks_like_catalog(path: str | Path) -> bool:
@@ -286,12 +341,16 @@ def _new_department(name: str | None, how: str, opts: Options) -> DepartmentDraf
 
 
 def _finish(d: DepartmentDraft) -> None:
+    for (what, raw, taken), places in d.mapped.items():
+        at = "、".join(places[:3]) + (f"等 {len(places)} 处" if len(places) > 3 else "")
+        d.guesses.append(f"{what}“{raw}”{taken}（{at}）")
+    d.mapped.clear()
     missing = [k for k in ("部门名称", "部门编号", "行政区划代码", "统一社会信用代码", "行使层级") if not d.info.get(k)]
     if missing:
         d.guesses.append("部门信息待填写：" + "、".join(missing) + "（或导入时用 --department --number --region "
                          "--credit-code --level 指定）")
-    d.categories = sorted({p["职权类别"] for p in d.powers if p.get("职权类别") in CATEGORIES},
-                          key=list(CATEGORIES).index)
+    cats = {normalize.category(str(p.get("职权类别") or "")) for p in d.powers}  # 20 / 99 → 其他行政权力
+    d.categories = sorted(cats & set(CATEGORIES), key=list(CATEGORIES).index)
     with_tiers = {t.get("职权序号") for t in d.tiers}
     bare = [p for p in d.powers if p.get("职权类别") == "行政处罚" and p.get("序号") not in with_tiers]
     if bare and len(bare) == sum(1 for p in d.powers if p.get("职权类别") == "行政处罚"):
@@ -352,26 +411,26 @@ def _discretion_sheet(g: SheetGrid, d: DepartmentDraft, result: ImportResult, ma
     if not nonempty:
         result.notes.append(f"工作表“{g.name}”为空，没有数据")
         return
-    found = _header(rows, _DISC_SYN, 3)
+    found = _head(g, _DISC_SYN, 3)
     if found is None or not _is_discretion_sheet(g):
         for i in nonempty:
             d.rows.append(SourceRow(g.name, i + 1, "未导入", note="工作表中找不到裁量标准表头（违法行为、裁量情节、裁量标准）"))
         return
-    hi, cols = found
+    hi, cols = found.last, found.cols
     col = {canon: j for j, canon in cols.items()}
     for j, canon in sorted(cols.items()):
-        key = (canon, normalize.header_key(rows[hi][j]))
+        key = (canon, normalize.header_key(found.labels[j]))
         if key not in mapped_once:
             mapped_once.add(key)
-            result.columns.append(ColumnMap(g.name, str(rows[hi][j]).strip(), _cell(j, hi), _TARGET[canon]))
-    for j, v in enumerate(rows[hi]):
-        if j not in cols and normalize.text(v):
-            result.columns.append(ColumnMap(g.name, str(v).strip(), _cell(j, hi), "未使用（不认识的列）"))
+            result.columns.append(ColumnMap(g.name, found.labels[j], found.where[j], _TARGET[canon]))
+    for j, label in sorted(found.labels.items()):
+        if j not in cols:
+            result.columns.append(ColumnMap(g.name, label, found.where[j], "未使用（不认识的列）"))
     for i in nonempty:
-        if i < hi:
+        if i < found.first:
             title = normalize.text(next((v for v in rows[i] if v is not None and str(v).strip()), ""))
             d.rows.append(SourceRow(g.name, i + 1, "未导入", note=f"标题行：{title}"))
-        elif i == hi:
+        elif i <= hi:
             d.rows.append(SourceRow(g.name, i + 1, "未导入", note="表头行"))
     merged = _merge_index(g)
     filled = g.filled()
@@ -568,20 +627,22 @@ def _import_flat(grids: list[SheetGrid], path: Path, opts: Options, result: Impo
         if not nonempty:
             result.notes.append(f"工作表“{g.name}”为空，没有数据")
             continue
-        found = _header(rows, _FLAT_SYN, 3) if _is_flat_sheet(g) else None
+        found = _head(g, _FLAT_SYN, 3) if _is_flat_sheet(g) else None
         if found is None:
             for i in nonempty:
                 result.rows.append(SourceRow(g.name, i + 1, "未导入", note="工作表中找不到权责清单表头"))
             continue
-        hi, cols = found
+        hi, cols = found.last, found.cols
         titles = [normalize.text(next(v for v in rows[i] if v is not None and str(v).strip()))
-                  for i in nonempty if i < hi]
+                  for i in nonempty if i < found.first]
         name, how = opts.department, "--department 选项"
         if not name:
             name, how = next((n for n in map(_department_from_title, titles) if n), None), "标题行"
         if not name:
             name, how = _department_from_name(path), "文件名"
         filled = g.filled()
+        merged = _merge_index(g)
+        state: dict = {}
         j_body = next((j for j, c in cols.items() if c == "实施主体"), None)
         bodies = {normalize.text(r[j_body]) for r in filled[hi + 1:] if j_body is not None and j_body < len(r)} - {None}
         if not name and len(bodies) == 1:
@@ -591,18 +652,23 @@ def _import_flat(grids: list[SheetGrid], path: Path, opts: Options, result: Impo
             d = _new_department(name, how, opts)
             drafts.append(d)
         for j, canon in sorted(cols.items()):
-            result.columns.append(ColumnMap(g.name, str(rows[hi][j]).strip(), _cell(j, hi),
+            result.columns.append(ColumnMap(g.name, found.labels[j], found.where[j],
                                             _FLAT_TARGET.get(canon, f"职权目录.{canon}")))
-        for j, v in enumerate(rows[hi]):
-            if j not in cols and normalize.text(v):
-                result.columns.append(ColumnMap(g.name, str(v).strip(), _cell(j, hi), "未使用（不认识的列）"))
+        for j, label in sorted(found.labels.items()):
+            if j not in cols:
+                result.columns.append(ColumnMap(g.name, label, found.where[j],
+                                                "职权目录.备注（模板没有此列，照录为“列名：值”）"))
         for i in nonempty:
-            if i < hi:
+            if i < found.first:
                 d.rows.append(SourceRow(g.name, i + 1, "未导入", note=f"标题行：{titles[nonempty.index(i)]}"))
-            elif i == hi:
+            elif i <= hi:
                 d.rows.append(SourceRow(g.name, i + 1, "未导入", note="表头行"))
+            elif note := _row_note(g, rows[i], merged, i, cols):
+                d.rows.append(SourceRow(g.name, i + 1, "未导入", note=note))
+                if note.startswith("标题行"):
+                    state["section"] = _section_category(note)
             else:
-                _flat_row(g, d, filled[i], cols, i)
+                _flat_row(g, d, filled[i], cols, i, found.labels, state)
     for d in drafts:
         if any(not p.get("承办机构") for p in d.powers):
             d.guesses.append("原表没有承办机构的事项，承办机构填写部门名称")
@@ -615,8 +681,70 @@ def _import_flat(grids: list[SheetGrid], path: Path, opts: Options, result: Impo
 _LONG_COLS = {"实施依据", "办理条件", "申请材料", "责任事项", "追责情形", "备注", "收费依据及标准", "数量限制"}
 
 
-def _flat_row(g: SheetGrid, d: DepartmentDraft, values: list, cols: dict[int, str], i: int) -> None:
+_CLOSED = ("公开范围", "状态", "事项来源")
+_FOOTNOTE = re.compile(r"^(?:注|备注|说明|附注|填表说明|注释)\s*[:：0-9一二三四五六七八九十、.．1-9]")
+# a section row of a list grouped by category: 一、行政许可（共5项）
+_SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d+[、.．])?\s*(.{2,12}?)"
+                      r"\s*(?:[（(][^（）()]*[)）])?$")
+
+
+def _closed_value(d: DepartmentDraft, canon: str, t: str, where: str) -> str:
+    """公开范围 / 状态 / 事项来源 as written → the template's value; an unreadable 公开范围 is kept
+    as written (the validator reports it and treats the item as 内部)."""
+    from .rules.fields import closed_word
+
+    word = closed_word(canon, t)
+    if word is None:
+        d.map_value(canon, t, "无法识别，照录" + ("；校验时按“内部”处理" if canon == "公开范围" else ""), where)
+        return t
+    if word != t:
+        d.map_value(canon, t, f"写作“{word}”", where)
+    return word
+
+
+def _category_value(d: DepartmentDraft, t: str, where: str) -> str:
+    """A category as written → canonical; 20 / 99 (公共服务, 其他: not one of the ten powers) are
+    kept as written so that validation says what they are and the code's type digits still match."""
+    cat = normalize.category(t)
+    if cat not in CATEGORIES:
+        d.map_value("职权类别", t, "无法识别，照录；请改为十类行政权力之一", where)
+        return t
+    if outside := normalize.category_note(t):
+        d.map_value("职权类别", t, f"是“{outside}”，不属于十类行政权力，照录；校验时暂按“{cat}”收录并提示", where)
+        return t
+    if cat != t:
+        d.map_value("职权类别", t, f"写作“{cat}”", where)
+    return cat
+
+
+def _row_note(g: SheetGrid, raw: list, merged: dict, i: int, cols: dict[int, str]) -> str | None:
+    """A row that is not an item: a note under the table (注：…), or a section title (一、行政许可),
+    i.e. one value alone on its row, merged across the table or outside the name columns."""
+    own = [(j, v) for j, v in enumerate(raw) if normalize.text(v)]
+    if len(own) != 1:
+        return None
+    j, v = own[0]
+    t = normalize.text(v)
+    rng = merged.get((i, j))
+    wide = rng is not None and rng[2] - rng[0] + 1 >= 3
+    if _FOOTNOTE.match(t):
+        return f"表注：{t}"
+    if wide or cols.get(j) not in ("职权名称", "子项名称") and not any(
+            (i, c) in merged and merged[(i, c)][1] - 1 < i for c in cols):
+        return f"标题行：{t}"
+    return None
+
+
+def _section_category(note: str) -> str | None:
+    m = _SECTION.match(note.split("：", 1)[1])
+    cat = normalize.category(m.group(1)) if m else None
+    return cat if cat in CATEGORIES else None
+
+
+def _flat_row(g: SheetGrid, d: DepartmentDraft, values: list, cols: dict[int, str], i: int,
+              labels: dict[int, str], state: dict) -> None:
     p: dict[str, object] = {}
+    where = f"“{g.name}”第{i + 1}行"
     for j, canon in cols.items():
         v = values[j] if j < len(values) else None
         t = _long(v) if canon in _LONG_COLS else normalize.text(v)
@@ -627,18 +755,32 @@ def _flat_row(g: SheetGrid, d: DepartmentDraft, values: list, cols: dict[int, st
         elif canon == "职权名称":
             p["职权名称"] = _one_line(v)
         elif canon == "职权类别":
-            cat = normalize.category(t)
-            p["职权类别"] = cat if cat in CATEGORIES else t
-            if cat in CATEGORIES and cat != t:
-                d.guesses.append(f"“{g.name}”第{i + 1}行：职权类别“{t}”写作“{cat}”")
+            p["职权类别"] = _category_value(d, t, where)
         elif canon == "行使层级":
             p["行使层级"] = level_number(t) or t
+        elif canon in _CLOSED:
+            p[canon] = _closed_value(d, canon, t, where)
         else:
             p[canon] = t
+    extra = [f"{labels[j]}：{t}" for j in sorted(labels) if j not in cols and j < len(values)
+             and (t := _long(values[j]))]
+    if extra:  # what the department typed in columns the template does not have is kept
+        p["备注"] = "\n".join(x for x in (p.get("备注"), *extra) if x)
+    if not p.get("职权名称") and p.get("子项名称") and state.get("last"):
+        last = state["last"]
+        for k in ("职权名称", "序号", "职权类别", "实施依据", "承办机构", "行使层级", "公开范围"):
+            if not p.get(k) and last.get(k):
+                p[k] = last[k]
+        d.guesses.append(f"{where}：只有子项名称，作为上方事项“{last['职权名称']}”的子项（事项名称等取自上方）")
     if not p.get("职权名称"):
-        d.rows.append(SourceRow(g.name, i + 1, "未导入", note="没有事项名称"))
+        text = "；".join(normalize.text(v) for v in values if normalize.text(v))
+        d.rows.append(SourceRow(g.name, i + 1, "未导入", note=f"没有事项名称：{text[:60]}" if text else "没有事项名称"))
         return
+    if not p.get("职权类别") and state.get("section"):
+        p["职权类别"] = state["section"]
+        d.guesses.append(f"{where}：没有职权类别，取所在分类标题“{state['section']}”")
     d.powers.append(p)
+    state["last"] = p
     d.rows.append(SourceRow(g.name, i + 1, "导入", f"职权目录!{len(d.powers) + 1}",
                             "子项" if p.get("子项名称") else ""))
 
@@ -654,6 +796,16 @@ _JSON_KEYS = {
     "实施依据": ("依据", "设定依据", "实施依据", "法律依据"),
     "行使层级": ("实施层级", "行使层级", "层级"),
     "承办机构": ("承办机构", "实施机构", "承办科室", "内设机构"),
+    "公开范围": ("公开范围", "公开属性", "是否公开", "公开方式", "公开类型", "isPublic", "scope"),
+    "状态": ("状态", "事项状态", "职权状态", "status"),
+    "事项来源": ("事项来源", "来源"),
+    "法定时限": ("法定时限", "法定办结时限"),
+    "承诺时限": ("承诺时限", "承诺办结时限"),
+    "收费依据及标准": ("收费依据及标准", "收费标准", "是否收费"),
+    "办理条件": ("办理条件", "受理条件"),
+    "申请材料": ("申请材料",),
+    "责任事项": ("责任事项",),
+    "追责情形": ("追责情形",),
     "备注": ("备注",),
 }
 
@@ -680,12 +832,13 @@ def _import_json(path: Path, opts: Options, result: ImportResult) -> None:
         if not isinstance(item, dict):
             result.rows.append(SourceRow("data", n, "未导入", note="不是对象"))
             continue
-        values = {}
+        values, used = {}, set()
         for canon, keys in _JSON_KEYS.items():
             k = next((k for k in keys if item.get(k) not in (None, "")), None)
             if k is not None:
                 values[canon] = item[k]
                 seen_keys.setdefault(k, canon)
+            used.update(k for k in keys if k in item)
         for k in item:
             if k not in seen_keys:
                 seen_keys[k] = ""
@@ -702,18 +855,30 @@ def _import_json(path: Path, opts: Options, result: ImportResult) -> None:
         if code:
             p["基本编码"] = code
         cat_raw = values.get("职权类别")
-        cat_text = f"{cat_raw:02d}" if isinstance(cat_raw, int) else normalize.text(cat_raw)
-        cat = normalize.category(cat_text) if cat_text else None
-        if cat is None and re.fullmatch(r"\d{12}", code):
-            cat = normalize.category(code[2:4])
-            if cat in CATEGORIES:
-                d.guesses.append(f"第 {n} 项：没有事项类型，按编码类型位 {code[2:4]} 取“{cat}”")
-        p["职权类别"] = cat if cat in CATEGORIES else (cat_text or "")
-        if cat in CATEGORIES and cat_text and cat_text != cat:
-            d.guesses.append(f"第 {n} 项：事项类型“{cat_text}”写作“{cat}”")
-        for canon in ("子项名称", "承办机构", "备注"):
+        cat_text = f"{cat_raw:02d}" if isinstance(cat_raw, int) and not isinstance(cat_raw, bool) \
+            else normalize.text(cat_raw)
+        if cat_text:
+            p["职权类别"] = _category_value(d, cat_text, f"第 {n} 项")
+        elif re.fullmatch(r"\d{12}", code):
+            p["职权类别"] = _category_value(d, code[2:4], f"第 {n} 项")
+            d.guesses.append(f"第 {n} 项：没有事项类型，按编码类型位 {code[2:4]} 取")
+        else:
+            p["职权类别"] = ""
+        for canon in ("子项名称", "承办机构", "备注", "法定时限", "承诺时限"):
             if values.get(canon) not in (None, ""):
                 p[canon] = normalize.text(values[canon])
+        for canon in ("收费依据及标准", "办理条件", "申请材料", "责任事项", "追责情形"):
+            if values.get(canon) not in (None, ""):
+                v = values[canon]
+                p[canon] = _long("\n".join(map(str, v)) if isinstance(v, list) else v)
+        for canon in _CLOSED:
+            v = values.get(canon)
+            if v not in (None, ""):
+                t = {True: "是", False: "否"}.get(v, v) if isinstance(v, bool) else v
+                p[canon] = _closed_value(d, canon, normalize.text(t) or "", f"第 {n} 项")
+        extra = [f"{k}：{_json_text(v)}" for k, v in item.items() if k not in used and _json_text(v)]
+        if extra:  # keys the template has no column for are kept, not lost
+            p["备注"] = "\n".join(x for x in (p.get("备注"), *extra) if x)
         if values.get("实施依据"):
             basis = values["实施依据"]
             p["实施依据"] = _long("\n".join(map(str, basis)) if isinstance(basis, list) else basis)
@@ -724,7 +889,8 @@ def _import_json(path: Path, opts: Options, result: ImportResult) -> None:
         d.rows.append(SourceRow("data", n, "导入", f"职权目录!{len(d.powers) + 1}", f"部门 {d.name}"))
     for k, canon in seen_keys.items():
         result.columns.append(ColumnMap("data", k, k, f"职权目录.{canon}" if canon and canon != "部门名称"
-                                        else ("部门信息.部门名称（按部门分成多个工作簿）" if canon else "未使用（不认识的键）")))
+                                        else ("部门信息.部门名称（按部门分成多个工作簿）" if canon
+                                              else "职权目录.备注（模板没有此列，照录为“键：值”）")))
     for d in by_dept.values():
         _guess_from_codes(d)
         if any(not p.get("承办机构") for p in d.powers):
@@ -733,6 +899,12 @@ def _import_json(path: Path, opts: Options, result: ImportResult) -> None:
                 p["承办机构"] = p.get("承办机构") or d.info.get("部门名称") or ""
         _finish(d)
         result.departments.append(d)
+
+
+def _json_text(v) -> str | None:
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False) if v else None
+    return _long(v)
 
 
 def _guess_from_codes(d: DepartmentDraft) -> None:

@@ -114,3 +114,36 @@ def test_order_to_correct_is_not_a_penalty_kind_but_no_error(book, tmp_path):
     tiers = r.departments[0].powers[1].tiers
     assert tiers[0].kinds == ["警告", "罚款"] and tiers[1].kinds == ["吊销许可证件"]
     assert [f.value for f in r.findings if f.rule == "F116"] == ["责令改正"]
+
+
+@pytest.mark.parametrize("value,expected", [("是", "社会"), ("否", "内部"), ("涉密", "内部"), ("非公开", "内部"),
+                                            ("不对外公开", "内部"), ("公开", "社会")])
+def test_scope_as_written_in_a_yes_no_column_or_with_secrecy(value, expected, book, tmp_path):
+    book.powers[0]["公开范围"] = value
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    assert not r.errors and r.departments[0].powers[0].scope == expected
+
+
+def test_unreadable_scope_is_an_error_and_never_public(book, tmp_path):
+    book.powers[0]["公开范围"] = "部分"
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    assert [f.rule for f in r.errors] == ["F102"]
+    # the row is sent back; were it kept, it would be internal: when in doubt, off the public site
+    assert all(p.scope == "内部" for p in r.departments[0].all_powers() if p.name == book.powers[0]["职权名称"])
+    from powers.rules.fields import closed
+    from powers.read import Row, Cell
+    from powers.models import Provenance
+    row = Row("f", "职权目录", 2, cells={"公开范围": Cell("部分", "部分", Provenance(file="f", sheet="s", row=2))})
+    assert closed(row, "公开范围", ("社会", "内部"), [], "社会", unknown="内部") == "内部"
+
+
+@pytest.mark.parametrize("category,code,ok", [("20", "372007001000", True), ("99", "379907001000", True),
+                                             ("20", "371007001000", True), ("20", "370107001000", False)])
+def test_code_with_type_digits_20_or_99_matches_its_typed_category(category, code, ok, book, tmp_path):
+    """A 公共服务 item coded 20 and typed 20 is consistent: no F112 (only the F116 note);
+    a code whose type digits are those of another power is still an error."""
+    book.info.update(行政区划代码="370200")
+    book.powers[0].update(职权类别=category, 基本编码=code, 流程="行政许可标准流程")
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    assert [f.rule for f in r.errors] == ([] if ok else ["F112"])
+    assert "F116" in [f.rule for f in r.findings]

@@ -319,6 +319,110 @@ def test_flat_list_without_department_sheet_gets_the_import_hint(tmp_path):
     assert f.rule == "S011" and "powers import list.xlsx" in f.message_zh
 
 
+def province_list(path: Path) -> Path:
+    """A flat 权责清单 as provinces publish it: a title row, a two-row header (权力事项 merged over
+    事项名称 | 子项, the other headers merged down), columns in another order, categories and levels
+    as written, 事项名称 merged over its sub-item rows, a blank separator row, a column the
+    template does not have, trailing spaces, full-width digits and a note under the table."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "权责清单"
+    ws.append(["佛山市市场监督管理局权责清单（2023年版）"])
+    ws.merge_cells("A1:K1")
+    ws.append(["序号", "权力类型", "权力事项", None, "实施主体", "设定依据", "行使层级", "责任事项", "公开属性",
+               "办理时限说明", "备注"])
+    ws.append([None, None, "事项名称", "子项", None, None, None, None, None, None, None])
+    for c in "ABEFGHIJK":
+        ws.merge_cells(f"{c}2:{c}3")
+    ws.merge_cells("C2:D2")
+    law = "《中华人民共和国特种设备安全法》第三十三条"
+    ws.append(["１", "行政许可类", "食品经营许可", None, "佛山市市场监督管理局 ",
+               "1.《中华人民共和国食品安全法》第三十五条第一款\n2.《食品经营许可管理办法》第四条", "市级", "审查",
+               "公开", "20个工作日", None])
+    ws.append(["2", "许可", "特种设备使用登记", "锅炉使用登记", "佛山市市场监督管理局", law, "市本级", "审查", "公开",
+               None, None])
+    ws.append([None, None, None, "电梯使用登记", "佛山市市场监督管理局", law, "市本级", "审查", "公开", None, None])
+    ws.merge_cells("A5:A6")
+    ws.merge_cells("B5:B6")
+    ws.merge_cells("C5:C6")
+    ws.append([None] * 11)
+    ws.append(["3", "02", "对生产经营不符合食品安全标准的食品的处罚", None, "佛山市市场监督管理局",
+               "《中华人民共和国食品安全法》第一百二十四条第一款", "省、市、县", "处罚", "公开", None, None])
+    ws.append(["4", "其他权力", "食品安全信息公布", None, "佛山市市场监督管理局",
+               "《中华人民共和国食品安全法》第一百一十八条", "市级", "公布", "公开", None, None])
+    ws.append(["5", "20", "消费者投诉举报处理", None, "佛山市市场监督管理局",
+               "《中华人民共和国消费者权益保护法》第三十二条", "市级", "处理", "公开", None, None])
+    ws.append(["6", "行政检查", "对食品生产经营者的监督检查", None, "佛山市市场监督管理局",
+               "《中华人民共和国食品安全法》第一百一十条", "市级", "检查", "不公开", None, None])
+    ws.append(["7", "行政强制", "查封扣押涉案食品", None, "佛山市市场监督管理局",
+               "《中华人民共和国食品安全法》第一百一十条", "市级", "强制", "内部", None, None])
+    ws.append(["注：公开属性为“不公开”的事项不对外公布。"])
+    ws.merge_cells(f"A{ws.max_row}:K{ws.max_row}")
+    wb.save(path)
+    return path
+
+
+def test_flat_list_with_a_two_row_header_as_provinces_publish_it(tmp_path):
+    path = province_list(tmp_path / "list.xlsx")
+    [f] = validate([path]).findings
+    assert f.rule == "S011"
+    result = import_file(path, number="07", region="440600", credit_code=CREDIT, level="市级", date="2023-03-01")
+    assert result.layout is FLAT
+    [d] = result.departments
+    assert d.name == "佛山市市场监督管理局"
+    cols = {c.source: (c.cell, c.target) for c in result.columns}
+    assert cols["权力事项/事项名称"] == ("C3", "职权目录.职权名称") and cols["权力事项/子项"][1] == "职权目录.子项名称"
+    assert cols["权力类型"] == ("B2", "职权目录.职权类别") and cols["办理时限说明"][1].startswith("职权目录.备注")
+    got = [(p["序号"], p["职权名称"], p.get("子项名称"), p["职权类别"], p.get("行使层级"), p["公开范围"]) for p in d.powers]
+    assert got == [
+        ("1", "食品经营许可", None, "行政许可", "3", "社会"),
+        ("2", "特种设备使用登记", "锅炉使用登记", "行政许可", "3", "社会"),
+        ("2", "特种设备使用登记", "电梯使用登记", "行政许可", "3", "社会"),
+        ("3", "对生产经营不符合食品安全标准的食品的处罚", None, "行政处罚", "省、市、县", "社会"),
+        ("4", "食品安全信息公布", None, "其他行政权力", "3", "社会"),
+        ("5", "消费者投诉举报处理", None, "20", "3", "社会"),  # kept: validation says it is 公共服务
+        ("6", "对食品生产经营者的监督检查", None, "行政检查", "3", "内部"),
+        ("7", "查封扣押涉案食品", None, "行政强制", "3", "内部")]
+    assert d.powers[0]["备注"] == "办理时限说明：20个工作日" and d.powers[0]["承办机构"] == "佛山市市场监督管理局"
+    assert "\n2.《食品经营许可管理办法》" in d.powers[0]["实施依据"]
+    # every non-empty source row accounted for
+    assert [(r.row, r.status, r.note.split("：")[0]) for r in d.rows if r.status == "未导入"] == [
+        (1, "未导入", "标题行"), (2, "未导入", "表头行"), (3, "未导入", "表头行"), (13, "未导入", "表注")]
+    assert sorted(r.row for r in d.rows) == [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13]
+    assert any(g.startswith("公开范围“公开”写作“社会”") and "等 6 处" in g for g in d.guesses)
+    [out] = write_workbooks(result, tmp_path / "out")
+    ws = openpyxl.load_workbook(out)["职权目录"]
+    head = [str(c.value).rstrip("*") for c in ws[1]]
+    scope = {r[head.index("职权名称")]: r[head.index("公开范围")] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert scope["查封扣押涉案食品"] == scope["对食品生产经营者的监督检查"] == "内部"
+    r = validate([out])
+    assert [f.rule for f in r.errors] == ["D301"]  # the penalty has no discretion tiers: true, and said
+    assert [f.value for f in r.findings if f.rule == "F116"] == ["20"]
+    public = {p.full_name for dep in r.departments for p in dep.all_powers() if p.scope == "社会"}
+    assert "查封扣押涉案食品" not in public and "特种设备使用登记（电梯使用登记）" in public
+
+
+def test_flat_list_sections_and_sub_items_without_a_name(tmp_path):
+    """Lists grouped under section rows (一、行政许可) with sub-item rows that leave 事项名称 empty."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "事项名称", "子项名称", "事项类型", "设定依据", "公开范围"])
+    ws.append(["一、行政许可（共2项）"])
+    ws.append([1, "特种设备使用登记", None, None, LICENCE, "内部"])
+    ws.append([None, None, "锅炉使用登记", None, None, None])
+    ws.append([2, "食品经营许可", None, None, LICENCE, None])
+    ws.append(["二、行政检查"])
+    ws.append([3, "食品安全监督检查", None, None, "《中华人民共和国食品安全法》第一百一十条", None])
+    ws.append(["说明：本表由法制科汇总。"])
+    wb.save(tmp_path / "某某市市场监督管理局权责清单.xlsx")
+    [d] = import_file(tmp_path / "某某市市场监督管理局权责清单.xlsx").departments
+    got = [(p["职权名称"], p.get("子项名称"), p["职权类别"], p.get("公开范围")) for p in d.powers]
+    assert got == [("特种设备使用登记", None, "行政许可", "内部"), ("特种设备使用登记", "锅炉使用登记", "行政许可", "内部"),
+                   ("食品经营许可", None, "行政许可", None), ("食品安全监督检查", None, "行政检查", None)]
+    assert [(r.row, r.note.split("：")[0]) for r in d.rows if r.status == "未导入"] == [
+        (1, "表头行"), (2, "标题行"), (6, "标题行"), (8, "表注")]
+
+
 # ---------------------------------------------------------------- JSON catalog
 
 def catalog_json(path: Path, wrap: bool) -> Path:
@@ -377,6 +481,34 @@ def test_json_catalog_penalties_are_said_to_need_tiers(tmp_path):
     assert any("1 项行政处罚没有裁量基准" in g for g in env.guesses)
 
 
+def test_json_catalog_keeps_internal_scope_and_every_key(tmp_path):
+    """内部 in any of the keys catalogs use (公开范围, 公开属性, 是否公开: false) stays 内部 in the
+    workbook; a key the template has no column for is kept in 备注; a 公共服务 item coded 20
+    validates (F116 note, no F112)."""
+    law = "【法律】《中华人民共和国统计法》第三十五条"
+    items = [{"授权部门": "江门市统计局/法规科", "职权编码": "440630001000", "事项名称": "统计检查", "事项类型": 6,
+              "依据": law, "实施层级": "市级", "公开范围": "内部"},
+             {"授权部门": "江门市统计局/法规科", "职权编码": "440630002000", "事项名称": "统计执法检查", "事项类型": "06",
+              "依据": law, "实施层级": "市级", "公开属性": "不公开", "办件类型": "承诺件"},
+             {"授权部门": "江门市统计局/法规科", "职权编码": "440630003000", "事项名称": "统计专项检查",
+              "事项类型": "行政检查", "依据": law, "实施层级": "市级", "是否公开": False},
+             {"授权部门": "江门市统计局/法规科", "职权编码": "442030004000", "事项名称": "统计咨询", "事项类型": "20",
+              "依据": law, "实施层级": "市级"}]
+    (tmp_path / "c.json").write_text(json.dumps(items, ensure_ascii=False), "utf-8")
+    result = import_file(tmp_path / "c.json", region="440700", credit_code=CREDIT, date="2023-03-01")
+    [d] = result.departments
+    assert [p.get("公开范围") for p in d.powers] == ["内部", "内部", "内部", None]
+    assert d.powers[1]["备注"] == "办件类型：承诺件" and d.powers[3]["职权类别"] == "20"
+    assert "未使用" not in " ".join(c.target for c in result.columns)
+    [path] = write_workbooks(result, tmp_path / "out")
+    assert path.name == "江门市统计局_法规科.xlsx"
+    r = validate([path])
+    assert not [f for f in r.errors if f.rule != "L205"], [(f.rule, f.message_zh) for f in r.errors]
+    assert [f.value for f in r.findings if f.rule == "F116"] == ["20"]
+    assert {p.name: p.scope for dep in r.departments for p in dep.all_powers()} == {
+        "统计检查": "内部", "统计执法检查": "内部", "统计专项检查": "内部", "统计咨询": "社会"}
+
+
 def test_unknown_file_is_refused(tmp_path):
     with pytest.raises(ImportError_):
         import_file(ROOT / "inventories" / "06-统计局.xlsx")
@@ -397,7 +529,9 @@ def test_header_only_and_nameless_rows(tmp_path):
     wb.active.append([1, None, "许可", LICENCE])
     wb.save(tmp_path / "flat.xlsx")
     [d] = import_file(tmp_path / "flat.xlsx").departments
-    assert d.powers == [] and [(r.status, r.note) for r in d.rows] == [("未导入", "表头行"), ("未导入", "没有事项名称")]
+    assert d.powers == [] and [(r.status, r.note.split("：")[0]) for r in d.rows] == [("未导入", "表头行"),
+                                                                                     ("未导入", "没有事项名称")]
+    assert "许可；【法律】" in d.rows[1].note  # what the row held is in the report
     assert d.name == "未命名部门" and "部门名称未知" in d.guesses[0]
     [path] = write_workbooks(import_file(tmp_path / "flat.xlsx"), tmp_path / "out")
     assert openpyxl.load_workbook(path)["职权目录"].max_row == 1

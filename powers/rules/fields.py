@@ -86,7 +86,8 @@ INTERPRETED = rule(
 # Closed values as departments write them → the canonical value. Anything naming 内部 or 不公开 is
 # internal: when in doubt an item stays off the public site.
 SCOPE_WORDS = {"社会": "社会", "公开": "社会", "社会公开": "社会", "向社会公开": "社会", "主动公开": "社会",
-               "对外公开": "社会", "全文公开": "社会", "依申请公开": "社会", "内部": "内部", "不公开": "内部",
+               "对外公开": "社会", "全文公开": "社会", "依申请公开": "社会", "是": "社会", "否": "内部",
+               "内部": "内部", "不公开": "内部",
                "不予公开": "内部", "非公开": "内部", "内部公开": "内部", "内部使用": "内部", "仅内部": "内部"}
 STATUS_WORDS = {"在用": "在用", "有效": "在用", "正常": "在用", "保留": "在用", "启用": "在用", "实施": "在用",
                 "正在实施": "在用", "现行有效": "在用", "暂停": "暂停", "暂停实施": "暂停", "暂停使用": "暂停",
@@ -130,18 +131,36 @@ def credit_code_problem(code: str) -> tuple[str, str] | None:
     return None
 
 
-def closed(row: Row, column: str, allowed, findings: list[Finding], default=None):
+_INTERNAL_WORDS = ("内部", "不公开", "不予公开", "非公开", "涉密", "保密", "不对外")
+
+
+def closed_word(column: str, value: str | None) -> str | None:
+    """A closed value as departments write it → the canonical value (公开属性“不公开” → 内部,
+    是否公开“否” → 内部, 状态“有效” → 在用 …); None when the value is not recognisable. Anything
+    that names 内部, 不公开 or 涉密 is internal: when in doubt an item stays off the public site."""
+    if value is None:
+        return None
+    key = re.sub(r"\s", "", normalize.text(value) or "")
+    words = CLOSED_WORDS.get(column, {})
+    if key in words:
+        return words[key]
+    if column == "公开范围" and any(w in key for w in _INTERNAL_WORDS):
+        return "内部"
+    return None
+
+
+def closed(row: Row, column: str, allowed, findings: list[Finding], default=None, unknown=None):
+    """The canonical value of a closed column; an unrecognisable value is an F102 error and gives
+    `unknown` (default: `default`): an unreadable 公开范围 is taken as 内部, never as public."""
     value = row.get(column)
     if value is None:
         return default
-    words = CLOSED_WORDS.get(column, {})
-    key = re.sub(r"\s", "", value)
-    if key not in allowed and (key in words or (column == "公开范围" and ("内部" in key or "不公开" in key))):
-        return words.get(key, "内部")
-    if value not in allowed:
-        findings.append(CLOSED_VALUE(row.at(column), value, column=column, allowed="、".join(allowed)))
-        return default
-    return value
+    if value in allowed:
+        return value
+    if (word := closed_word(column, value)) is not None:
+        return word
+    findings.append(CLOSED_VALUE(row.at(column), value, column=column, allowed="、".join(allowed)))
+    return default if unknown is None else unknown
 
 
 def department(raw: RawWorkbook, findings: list[Finding]) -> Department | None:
@@ -241,7 +260,10 @@ def check_code(row: Row, category: str, dept: Department, findings: list[Finding
         findings.append(CODE_STRUCTURE(row.at("基本编码"), code, province=province))
         return None
     expected = CATEGORIES.get(category)
-    if expected and code[2:4] != expected:
+    # a 公共服务 (20) or 其他 (99) item filed as 其他行政权力 keeps the type digits it was coded with
+    outside = normalize.category_note(row.get("职权类别"))
+    typed = {k for k, v in normalize.OUTSIDE_TYPES.items() if k.isdigit() and v == outside} if outside else set()
+    if expected and code[2:4] != expected and code[2:4] not in typed:
         findings.append(CODE_TYPE(row.at("基本编码"), code, digits=code[2:4], category=category,
                                   expected=expected))
         return None
@@ -295,7 +317,7 @@ def power(row: Row, dept: Department, findings: list[Finding]) -> Power | None:
         promised_limit=row.get("承诺时限"), promised_days=promised, fee=row.get("收费依据及标准"),
         conditions=row.get("办理条件"), materials=row.get("申请材料"), quantity_limit=row.get("数量限制"),
         responsibilities=row.get("责任事项"), accountability=row.get("追责情形"),
-        scope=closed(row, "公开范围", SCOPES, findings, "社会"),
+        scope=closed(row, "公开范围", SCOPES, findings, "社会", unknown="内部"),
         status=closed(row, "状态", STATUSES, findings, "在用"), flow=row.get("流程"),
         no_discretion=bool(no_disc), note=row.get("备注"), provenance=row.at())
     p._row = row
