@@ -141,7 +141,9 @@ _DISCRETION_HEAD = {"违法行为": ("违法行为", "违法行为名称", "违�
                     "裁量情节": ("裁量情节", "违法情节", "情节", "违法情形", "适用情形"),
                     "裁量标准": ("裁量标准", "处罚标准", "处罚裁量标准", "裁量基准"),
                     "备注": ("备注", "说明"),
-                    "序号": ("序号", "编号")}
+                    "序号": ("序号", "编号"),
+                    "违法依据": ("违法依据", "违法条款", "违反条款", "违反的规定"),
+                    "处罚种类": ("处罚种类", "处罚类型", "处罚种类及幅度")}
 _DISC_SYN = {normalize.header_key(s): canon for canon, syns in _DISCRETION_HEAD.items() for s in syns}
 
 # a flat list: our 职权目录 columns, and what 权责清单 call them
@@ -319,8 +321,19 @@ def _department_from_title(title: str | None) -> str | None:
     t = re.sub(r"[（(][^（）()]*[)）]", "", normalize.text(title) or "")
     t = re.sub(r"\d{4}\s*年?(版|度)?", "", t).strip()
     m = re.match(r"^(.{2,40}?(?:局|委员会|委|办公室|办|厅|署|院|中心|支队|大队|队|所|站|馆|会|部|政府))"
-                 r"(?:行政)?(?:权责清单|权力清单|责任清单|职权目录|事项清单|事项目录|清单|目录)", t)
+                 r"(?:(?:行政)?(?:许可|处罚|强制|征收|给付|检查|确认|奖励|裁决|其他)?(?:权力|权责|职权|责任|事项|服务)*"
+                 r"(?:清单|目录)|(?:行政)?(?:处罚)?(?:自由)?裁量(?:权)?(?:基准|标准|细化标准|适用标准))", t)
     return m.group(1) if m else None
+
+
+def _titles(grids: list[SheetGrid], syn: dict[str, str]) -> list[str]:
+    """The text of the rows above each sheet's header (its title rows), in order."""
+    out = []
+    for g in grids:
+        found = _head(g, syn, 3)
+        for r in g.rows[:found.first] if found else []:
+            out.extend(t for v in r if (t := normalize.text(v)))
+    return out
 
 
 def _department_from_name(path: Path) -> str | None:
@@ -340,7 +353,28 @@ def _new_department(name: str | None, how: str, opts: Options) -> DepartmentDraf
     return DepartmentDraft(info=info, guesses=guesses)
 
 
+def _renumber(d: DepartmentDraft) -> None:
+    """Several sheets each numbered from 1 (行政许可 1–3, 行政处罚 1–2): the same 序号 on different
+    items would make 职权序号 in 裁量基准 ambiguous, so items are numbered again in order (sub-items
+    keep their item's number) and the published number is kept in 备注."""
+    names: dict[str, set] = {}
+    for p in d.powers:
+        if p.get("序号"):
+            names.setdefault(str(p["序号"]), set()).add(p.get("职权名称"))
+    if not any(len(v) > 1 for v in names.values()) or d.tiers:
+        return
+    seq: dict[tuple, str] = {}
+    for p in d.powers:
+        key = (p.get("职权名称"), p.get("职权类别"))
+        new = seq.setdefault(key, str(len(seq) + 1))
+        if p.get("序号") and str(p["序号"]) != new:
+            p["备注"] = "\n".join(x for x in (p.get("备注"), f"原序号：{p['序号']}") if x)
+        p["序号"] = new
+    d.guesses.append("各工作表分别从 1 编号，序号重复：职权目录按顺序重新编号，原序号写入备注")
+
+
 def _finish(d: DepartmentDraft) -> None:
+    _renumber(d)
     for (what, raw, taken), places in d.mapped.items():
         at = "、".join(places[:3]) + (f"等 {len(places)} 处" if len(places) > 3 else "")
         d.guesses.append(f"{what}“{raw}”{taken}（{at}）")
@@ -371,6 +405,7 @@ class _Segment:
     basis: str | None
     seq: str | None
     root: str | None = None  # the titled basis this 违法行为 started with
+    violation: str | None = None  # 违法依据 (the rule broken), kept in the power's 备注
     tiers: list[dict] = field(default_factory=list)
     last_tier: int = 0
 
@@ -386,8 +421,12 @@ def _merge_index(g: SheetGrid) -> dict[tuple[int, int], tuple[int, int, int, int
 
 
 def _import_discretion(grids: list[SheetGrid], path: Path, opts: Options, result: ImportResult) -> None:
-    name = opts.department or _department_from_name(path)
-    d = _new_department(name, "--department 选项" if opts.department else "文件名", opts)
+    name, how = opts.department, "--department 选项"
+    if not name:
+        name, how = next((n for n in map(_department_from_title, _titles(grids, _DISC_SYN)) if n), None), "标题行"
+    if not name:
+        name, how = _department_from_name(path), "文件名"
+    d = _new_department(name, how, opts)
     d.guesses.append("职权类别均为“行政处罚”，承办机构填写部门名称（原表没有承办机构）；流程使用“行政处罚标准流程”")
     mapped_once: set[tuple[str, str]] = set()
     for g in grids:
@@ -402,7 +441,7 @@ def _import_discretion(grids: list[SheetGrid], path: Path, opts: Options, result
 
 _TARGET = {"序号": "职权目录.备注（原序号）", "违法行为": "职权目录.职权名称", "法律依据": "职权目录.实施依据",
            "类别": "裁量基准.阶次", "裁量情节": "裁量基准.违法情节", "裁量标准": "裁量基准.裁量标准（处罚种类由此推断）",
-           "备注": "裁量基准.说明"}
+           "备注": "裁量基准.说明", "违法依据": "职权目录.备注（违法依据）", "处罚种类": "裁量基准.处罚种类"}
 
 
 def _discretion_sheet(g: SheetGrid, d: DepartmentDraft, result: ImportResult, mapped_once: set) -> None:
@@ -425,7 +464,7 @@ def _discretion_sheet(g: SheetGrid, d: DepartmentDraft, result: ImportResult, ma
             result.columns.append(ColumnMap(g.name, found.labels[j], found.where[j], _TARGET[canon]))
     for j, label in sorted(found.labels.items()):
         if j not in cols:
-            result.columns.append(ColumnMap(g.name, label, found.where[j], "未使用（不认识的列）"))
+            result.columns.append(ColumnMap(g.name, label, found.where[j], "裁量基准.说明（模板没有此列，照录为“列名：值”）"))
     for i in nonempty:
         if i < found.first:
             title = normalize.text(next((v for v in rows[i] if v is not None and str(v).strip()), ""))
@@ -486,7 +525,9 @@ def _discretion_sheet(g: SheetGrid, d: DepartmentDraft, result: ImportResult, ma
         if seg is None or block_new != block or basis_new != basis:
             seg = _start_segment(g, d, filled, col, i, block_new, basis_new, seg, segments)
         block, basis, last_row = block_new, basis_new, i
-        seg = _tier_row(g, d, filled, col, own, i, seg, segments)
+        extra = [f"{found.labels[j]}：{t}" for j in sorted(found.labels) if j not in cols and j < len(rows[i])
+                 and (t := _long(rows[i][j])) and (merged.get((i, j)) is None or merged[(i, j)][1] - 1 == i)]
+        seg = _tier_row(g, d, filled, col, own, i, seg, segments, extra)
     for s in segments:
         _emit_power(g, d, s)
 
@@ -512,7 +553,8 @@ def _start_segment(g, d, filled, col, i, block, basis_key, prev: _Segment | None
     basis = _long(filled[i][j_b]) if j_b is not None and j_b < len(filled[i]) else None
     name = _one_line(filled[i][j_v]) if j_v is not None else None
     seq = normalize.text(filled[i][j_s]) if j_s is not None and j_s < len(filled[i]) else None
-    seg = _Segment(block, basis_key, i, name, basis, seq, root=basis)
+    seg = _Segment(block, basis_key, i, name, basis, seq, root=basis,
+                   violation=_long(_val(filled, i, col.get("违法依据"))))
     if prev is not None and prev.block == block:  # the same 违法行为 under a further basis range
         if basis and continues_previous(basis) and prev.root:
             seg.root = prev.root
@@ -525,14 +567,14 @@ def _start_segment(g, d, filled, col, i, block, basis_key, prev: _Segment | None
     return seg
 
 
-def _tier_row(g, d, filled, col, own, i, seg: _Segment, segments) -> _Segment:
+def _tier_row(g, d, filled, col, own, i, seg: _Segment, segments, extra: list[str] = ()) -> _Segment:
     j_t, j_s = col.get("类别"), col.get("裁量标准")
     circ = _long(own(i, "裁量情节"))
     standard_own = own(i, "裁量标准")
     raw_tier = own(i, "类别")
     tier_merged_below = bool(seg.tiers) and j_t is not None and raw_tier is None and \
         normalize.text(_val(filled, i, j_t)) is not None
-    note = _long(own(i, "备注"))
+    note = "\n".join(x for x in (_long(own(i, "备注")), *extra) if x) or None
     src, word = None, None
     if raw_tier is not None:
         try:
@@ -578,10 +620,33 @@ def _tier_row(g, d, filled, col, own, i, seg: _Segment, segments) -> _Segment:
         number = expected
         d.guesses.append(f"“{g.name}”第{i + 1}行：类别 {src} 与上一阶次重复或倒序，按顺序编为第 {number} 阶次")
     standard = _long(_val(filled, i, j_s))
-    seg.tiers.append({"阶次": number, "违法情节": circ, "处罚种类": "、".join(penalty_kinds(standard)),
+    kinds = penalty_kinds(standard)
+    if (typed := normalize.text(_val(filled, i, col.get("处罚种类")))) is not None:
+        known = _typed_kinds(typed)
+        if known:
+            kinds = known
+        else:
+            note = "\n".join(x for x in (note, f"处罚种类：{typed}") if x)
+    seg.tiers.append({"阶次": number, "违法情节": circ, "处罚种类": "、".join(kinds),
                       "裁量标准": standard, "说明": note, "_row": i, "_word": word})
     seg.last_tier = number
     return seg
+
+
+def _typed_kinds(typed: str) -> list[str] | None:
+    """A 处罚种类 cell as published → the template's kinds; None when a part is not recognisable
+    (the words of 裁量标准 decide then, and the cell is kept in 说明). 责令改正 is not a penalty."""
+    from .models import PENALTY_KINDS
+    from .rules.fields import NOT_PENALTIES, PENALTY_WORDS
+
+    kinds = []
+    for k in (k for k in re.split(r"[、,，;；/\s]+|和|或者|或|并处", typed) if k):
+        k = PENALTY_WORDS.get(k, k)
+        if k in PENALTY_KINDS:
+            kinds.append(k)
+        elif k not in NOT_PENALTIES:
+            return None
+    return list(dict.fromkeys(kinds)) or None
 
 
 def _val(grid, i, j):
@@ -603,7 +668,8 @@ def _emit_power(g: SheetGrid, d: DepartmentDraft, s: _Segment) -> None:
     last = max(t["_row"] for t in s.tiers) + 1
     power_row = len(d.powers) + 2
     d.powers.append({"序号": seq, "职权名称": name, "职权类别": "行政处罚", "实施依据": s.basis,
-                     "备注": f"导入自工作表“{g.name}”第{s.first + 1}–{last}行" + (f"，原序号 {s.seq}" if s.seq else "")})
+                     "备注": f"导入自工作表“{g.name}”第{s.first + 1}–{last}行" + (f"，原序号 {s.seq}" if s.seq else "")
+                     + (f"\n违法依据：{s.violation}" if s.violation else "")})
     for t in s.tiers:
         i = t.pop("_row")
         t.pop("_word", None)
@@ -638,11 +704,18 @@ def _import_flat(grids: list[SheetGrid], path: Path, opts: Options, result: Impo
         name, how = opts.department, "--department 选项"
         if not name:
             name, how = next((n for n in map(_department_from_title, titles) if n), None), "标题行"
+        if not name and drafts:  # a further sheet of the same list (行政许可, 行政处罚 …)
+            name, how = drafts[-1].info.get("部门名称"), "同一文件的前一工作表"
         if not name:
             name, how = _department_from_name(path), "文件名"
         filled = g.filled()
         merged = _merge_index(g)
-        state: dict = {}
+        state: dict = {"header": [normalize.header_key(v) for v in filled[hi]]}
+        if "职权类别" not in cols.values():  # one sheet per category: 职权类别 from its name or title
+            state["section"] = _category_named(g.name) or next(filter(None, map(_category_named, titles)), None)
+            if state["section"]:
+                result.notes.append(f"工作表“{g.name}”没有职权类别列，各事项的职权类别取“{state['section']}”"
+                                    f"（工作表名称或标题）")
         j_body = next((j for j, c in cols.items() if c == "实施主体"), None)
         bodies = {normalize.text(r[j_body]) for r in filled[hi + 1:] if j_body is not None and j_body < len(r)} - {None}
         if not name and len(bodies) == 1:
@@ -663,10 +736,16 @@ def _import_flat(grids: list[SheetGrid], path: Path, opts: Options, result: Impo
                 d.rows.append(SourceRow(g.name, i + 1, "未导入", note=f"标题行：{titles[nonempty.index(i)]}"))
             elif i <= hi:
                 d.rows.append(SourceRow(g.name, i + 1, "未导入", note="表头行"))
+            elif [normalize.header_key(v) for v in filled[i]] == state["header"]:
+                d.rows.append(SourceRow(g.name, i + 1, "未导入", note="表头行（重复）"))
+            elif sign := _signature(rows[i]):
+                _keep_signature(d, g, i, sign)
             elif note := _row_note(g, rows[i], merged, i, cols):
                 d.rows.append(SourceRow(g.name, i + 1, "未导入", note=note))
                 if note.startswith("标题行"):
-                    state["section"] = _section_category(note)
+                    state["section"] = _section_category(note) or state.get("section")
+            elif _continues_name(g, rows, merged, i, cols) and state.get("last"):
+                _join_row(g, d, filled[i], rows[i], cols, i, found.labels, state)
             else:
                 _flat_row(g, d, filled[i], cols, i, found.labels, state)
     for d in drafts:
@@ -721,6 +800,9 @@ def _row_note(g: SheetGrid, raw: list, merged: dict, i: int, cols: dict[int, str
     """A row that is not an item: a note under the table (注：…), or a section title (一、行政许可),
     i.e. one value alone on its row, merged across the table or outside the name columns."""
     own = [(j, v) for j, v in enumerate(raw) if normalize.text(v)]
+    if own and re.fullmatch(r"(?:注|备注|说明|附注|注释)[:：]?", normalize.text(own[0][1]) or "") and \
+            cols.get(own[0][0]) not in ("职权名称", "子项名称"):
+        return "表注：" + "".join(normalize.text(v) for _, v in own)
     if len(own) != 1:
         return None
     j, v = own[0]
@@ -733,6 +815,93 @@ def _row_note(g: SheetGrid, raw: list, merged: dict, i: int, cols: dict[int, str
             (i, c) in merged and merged[(i, c)][1] - 1 < i for c in cols):
         return f"标题行：{t}"
     return None
+
+
+def _category_named(text: str | None) -> str | None:
+    """The one category a sheet name or title names: 行政处罚 / 许可 / 韶关市…行政许可事项清单."""
+    if not text:
+        return None
+    t = normalize.text(text) or ""
+    cat = normalize.category(re.sub(r"[（(][^（）()]*[)）]|事项|清单|目录|类|\s", "", t))
+    if cat in CATEGORIES:
+        return cat
+    found = {c for c in CATEGORIES if c in t} | {c for c in CATEGORIES if c != "其他行政权力" and
+                                                 re.search(rf"(?<![\u4e00-\u9fff]){c[2:]}(?:事项|清单|类)", t)}
+    return found.pop() if len(found) == 1 else None
+
+
+_SIGN_KEYS = {"填报单位": None, "填报单位（盖章）": None, "单位（盖章）": None, "填报人": "填报人", "填表人": "填报人",
+              "制表人": "填报人", "经办人": "填报人", "审核人": "审核人", "审核": "审核人", "负责人": "审核人",
+              "联系电话": "联系电话", "电话": "联系电话", "联系人": "填报人", "填报日期": "填报日期", "填表日期": "填报日期",
+              "制表日期": "填报日期", "日期": "填报日期", "盖章": None}
+
+
+def _signature(raw: list) -> list[tuple[str, str]] | None:
+    """A sign-off row under the table (填报单位：… 填报人：… 联系电话：… 填报日期：…): every value
+    on it is 'key：value' with a known key (or a key alone)."""
+    pairs = []
+    for v in raw:
+        t = normalize.text(v)
+        if not t:
+            continue
+        for part in re.split(r"\s{2,}|(?<=[^：:\s])\s+(?=[^\s：:]{2,8}[：:])", t):
+            m = re.match(r"^([^：:]{1,10})[：:]\s*(.*)$", part.strip())
+            key = re.sub(r"\s", "", m.group(1)) if m else re.sub(r"\s", "", part)
+            if key not in _SIGN_KEYS:
+                return None
+            pairs.append((key, m.group(2).strip() if m else ""))
+    return pairs or None
+
+
+def _keep_signature(d: DepartmentDraft, g: SheetGrid, i: int, pairs: list[tuple[str, str]]) -> None:
+    kept = []
+    for key, value in pairs:
+        target = _SIGN_KEYS[key]
+        if target == "填报日期" and value:
+            m = re.match(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})", normalize.text(value) or "")
+            value = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else value
+        if target and value and not d.info.get(target):
+            d.info[target] = value
+            kept.append(f"{target}“{value}”")
+    text = "；".join(f"{k}：{v}" if v else k for k, v in pairs)
+    d.rows.append(SourceRow(g.name, i + 1, "未导入", note=f"表尾签署行：{text}"))
+    if kept:
+        d.guesses.append(f"“{g.name}”第{i + 1}行（表尾签署）：{'、'.join(kept)} 写入部门信息")
+
+
+def _continues_name(g: SheetGrid, rows: list, merged: dict, i: int, cols: dict[int, str]) -> bool:
+    """A row under the merged 事项名称 of the row above with no 子项 of its own: more of that item
+    (another basis, another 责任事项 …), not a new item."""
+    j_name = next((j for j, c in cols.items() if c == "职权名称"), None)
+    j_sub = next((j for j, c in cols.items() if c == "子项名称"), None)
+    rng = merged.get((i, j_name)) if j_name is not None else None
+    if rng is None or rng[1] - 1 == i:
+        return False
+    return j_sub is None or not (j_sub < len(rows[i]) and normalize.text(rows[i][j_sub]))
+
+
+def _join_row(g: SheetGrid, d: DepartmentDraft, values: list, raw: list, cols: dict[int, str], i: int,
+              labels: dict[int, str], state: dict) -> None:
+    """Join a continuation row's own values to the item above: long texts as further lines, a
+    different short value into 备注 (nothing typed is lost)."""
+    last = state["last"]
+    notes = []
+    for j, v in enumerate(raw):
+        t = _long(v)
+        if not t:
+            continue
+        canon = cols.get(j)
+        key = "承办机构" if canon == "实施主体" else canon
+        if key in _LONG_COLS and key != "备注":
+            last[key] = f"{last[key]}\n{t}" if last.get(key) else t
+        elif key and not last.get(key) and key not in ("职权名称", "序号"):
+            last[key] = _closed_value(d, key, t, f"“{g.name}”第{i + 1}行") if key in _CLOSED else t
+        elif not key or str(last.get(key)) != t:
+            notes.append(f"{labels.get(j, '')}：{t}")
+    if notes:
+        last["备注"] = "\n".join(x for x in (last.get("备注"), *notes) if x)
+    d.rows.append(SourceRow(g.name, i + 1, "并入", f"职权目录!{d.powers.index(last) + 2}",
+                            "事项名称为合并单元格，本行内容并入上一事项"))
 
 
 def _section_category(note: str) -> str | None:
@@ -778,7 +947,7 @@ def _flat_row(g: SheetGrid, d: DepartmentDraft, values: list, cols: dict[int, st
         return
     if not p.get("职权类别") and state.get("section"):
         p["职权类别"] = state["section"]
-        d.guesses.append(f"{where}：没有职权类别，取所在分类标题“{state['section']}”")
+        d.map_value("职权类别", "（空）", f"取所在分类标题或工作表名称“{state['section']}”", where)
     d.powers.append(p)
     state["last"] = p
     d.rows.append(SourceRow(g.name, i + 1, "导入", f"职权目录!{len(d.powers) + 1}",

@@ -423,6 +423,82 @@ def test_flat_list_sections_and_sub_items_without_a_name(tmp_path):
         (1, "表头行"), (2, "标题行"), (6, "标题行"), (8, "表注")]
 
 
+def test_flat_list_one_sheet_per_category_with_sign_off_and_repeated_header(tmp_path):
+    """Sheets named after the category (no 职权类别 column), 是否公开 否, the name merged over a
+    second basis row, a header repeated at a page break, a sign-off row and a 注 row."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "行政许可"
+    head = ["序号", "权力名称", "设定依据", "承办机构", "是否公开", "备注"]
+    ws.append(["韶关市公安局交通警察支队行政许可事项清单"])
+    ws.merge_cells("A1:F1")
+    ws.append(head)
+    ws.append([1, "机动车登记", "《中华人民共和国道路交通安全法》第八条", "车管所", "是", None])
+    ws.append([2, "机动车驾驶证核发", "《中华人民共和国道路交通安全法》第十九条", "车管所", "否", None])
+    ws.append([None, None, "《机动车驾驶证申领和使用规定》第五条", None, None, "另一依据"])
+    for c in "ABDE":
+        ws.merge_cells(f"{c}4:{c}5")
+    ws.append(head)
+    ws.append([3, "校车驾驶资格许可", "《校车安全管理条例》第二十三条", "车管所", "是", None])
+    ws.append(["填报单位（盖章）：韶关市公安局交通警察支队", "填报人：张三", None, "联系电话：0751-1234567", None,
+               "填报日期：2023年3月1日"])
+    ws2 = wb.create_sheet("行政处罚")
+    ws2.append(head)
+    ws2.append([1, "对饮酒后驾驶机动车的处罚", "《中华人民共和国道路交通安全法》第九十一条", "秩序科", "公开", None])
+    ws2.append(["注", "本表处罚事项的裁量基准另行公布。", None, None, None, None])
+    wb.save(tmp_path / "list.xlsx")
+    result = import_file(tmp_path / "list.xlsx", number="07", region="440200", credit_code=CREDIT, level="3")
+    [d] = result.departments
+    assert d.name == "韶关市公安局交通警察支队"
+    assert d.info["填报人"] == "张三" and d.info["联系电话"] == "0751-1234567" and d.info["填报日期"] == "2023-03-01"
+    got = [(p["序号"], p["职权名称"], p["职权类别"], p["公开范围"]) for p in d.powers]
+    assert got == [("1", "机动车登记", "行政许可", "社会"), ("2", "机动车驾驶证核发", "行政许可", "内部"),
+                   ("3", "校车驾驶资格许可", "行政许可", "社会"), ("4", "对饮酒后驾驶机动车的处罚", "行政处罚", "社会")]
+    assert d.powers[1]["实施依据"].endswith("第十九条\n《机动车驾驶证申领和使用规定》第五条")
+    assert d.powers[1]["备注"] == "另一依据" and "原序号：1" in d.powers[3]["备注"]
+    notes = {(r.sheet, r.row): (r.status, r.note.split("：")[0]) for r in d.rows}
+    assert notes[("行政许可", 5)] == ("并入", "事项名称为合并单元格，本行内容并入上一事项")
+    assert notes[("行政许可", 6)] == ("未导入", "表头行（重复）")
+    assert notes[("行政许可", 8)] == ("未导入", "表尾签署行")
+    assert notes[("行政处罚", 3)] == ("未导入", "表注")
+    assert len(d.rows) == 11
+    [out] = write_workbooks(result, tmp_path / "out")
+    r = validate([out])
+    assert [f.rule for f in r.errors] == ["D301"]
+    assert {p.name: p.scope for dep in r.departments for p in dep.all_powers()}["机动车驾驶证核发"] == "内部"
+
+
+def test_discretion_with_a_violated_rule_column_and_kinds(tmp_path):
+    """违法依据 | 处罚依据 | 处罚种类 and a column the template has not, no 阶次 column, the
+    department only in the title row."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "道路运输条例"
+    ws.append(["清远市交通运输局行政处罚裁量基准"])
+    ws.merge_cells("A1:G1")
+    ws.append(["违法行为", "违法依据", "处罚依据", "处罚种类", "违法情节", "处罚标准", "适用条件"])
+    ws.append(["未取得道路运输经营许可，擅自从事道路运输经营的", "《中华人民共和国道路运输条例》第十条",
+               "《中华人民共和国道路运输条例》第六十三条", "罚款、没收违法所得、责令停止",
+               "违法所得不足2万元的", "没收违法所得，处3万元以上5万元以下罚款", "初次"])
+    ws.append([None, None, None, None, "违法所得2万元以上的", "没收违法所得，处违法所得2倍以上10倍以下罚款", None])
+    for c in "ABCD":
+        ws.merge_cells(f"{c}3:{c}4")
+    wb.save(tmp_path / "标准.xlsx")
+    result = import_file(tmp_path / "标准.xlsx")
+    [d] = result.departments
+    assert d.name == "清远市交通运输局" and "标题行" in d.guesses[0]
+    [p] = d.powers
+    assert p["实施依据"] == "《中华人民共和国道路运输条例》第六十三条"
+    assert "违法依据：《中华人民共和国道路运输条例》第十条" in p["备注"]
+    assert [(t["阶次"], t["说明"]) for t in d.tiers] == [(1, "适用条件：初次\n处罚种类：罚款、没收违法所得、责令停止"),
+                                                          (2, "处罚种类：罚款、没收违法所得、责令停止")]
+    assert d.tiers[0]["处罚种类"] == "罚款、没收违法所得"  # 责令停止 is not recognised: the words decide
+    from powers.importers import _typed_kinds
+    assert _typed_kinds("警告、罚款、责令改正") == ["警告", "罚款"] and _typed_kinds("吊销执照") == ["吊销许可证件"]
+    cols = {c.source: c.target for c in result.columns}
+    assert cols["处罚种类"] == "裁量基准.处罚种类" and cols["适用条件"].startswith("裁量基准.说明")
+
+
 # ---------------------------------------------------------------- JSON catalog
 
 def catalog_json(path: Path, wrap: bool) -> Path:
