@@ -215,6 +215,11 @@ def test_no_move_when_the_cited_edition_is_in_force(book, tmp_path):
             tmp_path)
     assert not hits(r, "L209") and not hits(r, "L208")
     assert "一万元以下" in basis_of(r)._law_text
+    # the edition cited was the one in force when the list was filled: the later amendment is L205's
+    # (the item needs review), not an old edition cited
+    assert hits(r, "L205") and not hits(r, "L207")
+    r = run(with_basis(Book(), "【法律】《中华人民共和国统计法》（2009年6月27日修订）第四十二条第二款"), tmp_path)
+    assert hits(r, "L207") and "2024-09-13" in hits(r, "L207")[0].message_zh
 
 
 OLD_SAND = ("违反本条例规定，未办理河道采砂许可证，擅自在长江采砂的，由县级以上地方人民政府水行政主管部门或者长江水利委员会"

@@ -351,6 +351,19 @@ def _edition_year(edition: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _last_amendment(law: Law, day: date) -> date | None:
+    """The latest amendment in force on `day` (the filling date): an edition that was current when the
+    list was filled is not an old edition; a later amendment is L205's to report, not L207's."""
+    v = law.version_on(day)
+    if v is not None and v.date and _in_force(v, day):
+        day = v.date  # an amendment adopted but not yet in force on that day does not count
+    changes = [d for d, kind in law.history if kind in ("修正", "修订") and d <= day]
+    changes += [x.date for x in law.versions if x.date and x.kind != "制定" and x.date <= day]
+    if law.amended and law.amended <= day:
+        changes.append(law.amended)
+    return max(changes, default=None)
+
+
 def check_power(p: Power, dept: Department, laws: LawRegistry, today: date) -> list[Finding]:
     where = p.at("实施依据")
     out: list[Finding] = []
@@ -395,9 +408,10 @@ def check_power(p: Power, dept: Department, laws: LawRegistry, today: date) -> l
             once("L205", b.title, lambda: AMENDED(where, b.title, title=b.title, amended=law.amended,
                                                   filled=dept.filled_date))
         year = _edition_year(b.edition)
-        if year and law.amended and year < law.amended.year:
+        last = _last_amendment(law, day)
+        if year and last and year < last.year:
             once("L207", b.title, lambda: OLD_EDITION(where, b.edition, title=b.title, edition=b.edition,
-                                                      amended=law.amended))
+                                                      amended=last))
     fit = _fit(p, articles)
     if fit:
         out.append(fit)
