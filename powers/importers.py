@@ -147,7 +147,7 @@ _DISCRETION_HEAD = {"违法行为": ("违法行为", "违法行为名称", "违�
 _DISC_SYN = {normalize.header_key(s): canon for canon, syns in _DISCRETION_HEAD.items() for s in syns}
 
 # a flat list: our 职权目录 columns, and what 权责清单 call them
-_FLAT_EXTRA = {"实施主体": "实施主体", "实施机关": "实施主体", "责任主体": "实施主体", "子项": "子项名称",
+_FLAT_EXTRA = {"实施编码": "基本编码", "事项实施编码": "基本编码", "实施主体": "实施主体", "实施机关": "实施主体", "责任主体": "实施主体", "子项": "子项名称",
                "子项名称": "子项名称", "事项子项": "子项名称"}
 _FLAT_SYN = {normalize.header_key(s): canon for canon, syns in COLUMNS["职权目录"].items() for s in (canon, *syns)}
 _FLAT_SYN.update({normalize.header_key(k): v for k, v in _FLAT_EXTRA.items()})
@@ -231,7 +231,7 @@ def _is_flat_sheet(g: SheetGrid) -> bool:
 def looks_like_catalog(path: str | Path) -> bool:
     """A JSON file holding a list of items with a name and a department (the national shape)."""
     try:
-        items = _json_items(json.loads(Path(path).read_text("utf-8-sig")))
+        items = _json_items(_json_load(Path(path)))
     except (ValueError, OSError):
         return False
     names, depts = _JSON_KEYS["职权名称"], _JSON_KEYS["部门名称"]
@@ -929,6 +929,8 @@ def _flat_row(g: SheetGrid, d: DepartmentDraft, values: list, cols: dict[int, st
             p["行使层级"] = level_number(t) or t
         elif canon in _CLOSED:
             p[canon] = _closed_value(d, canon, t, where)
+        elif canon == "基本编码":
+            p[canon] = _basic_code(d, t, where)
         else:
             p[canon] = t
     extra = [f"{labels[j]}：{t}" for j in sorted(labels) if j not in cols and j < len(values)
@@ -958,7 +960,7 @@ def _flat_row(g: SheetGrid, d: DepartmentDraft, values: list, cols: dict[int, st
 
 _JSON_KEYS = {
     "部门名称": ("授权部门", "部门名称", "实施主体", "实施机关", "部门", "deptName"),
-    "基本编码": ("职权编码", "基本编码", "事项编码", "编码", "code"),
+    "基本编码": ("职权编码", "基本编码", "事项编码", "实施编码", "权力编码", "编码", "code"),
     "职权名称": ("事项名称", "职权名称", "权力名称", "主项名称", "name"),
     "子项名称": ("子项名称", "子项"),
     "职权类别": ("事项类型", "职权类别", "权力类型", "类型", "type"),
@@ -979,22 +981,85 @@ _JSON_KEYS = {
 }
 
 
-def _json_items(data) -> list:
-    if isinstance(data, dict):
-        for k in ("data", "items", "list", "records", "rows", "result"):
-            if isinstance(data.get(k), list):
-                return data[k]
+_LIST_KEYS = ("data", "items", "list", "records", "rows", "result", "departments", "depts", "children",
+              "事项", "事项列表", "事项清单", "权力事项")
+
+
+def _json_items(data, depth: int = 0) -> list:
+    """The items of a catalog: a list, or the list inside {"data": …} (also {"data": {"list": …}});
+    a department object holding its own list of items passes its 授权部门 on to them."""
+    if isinstance(data, dict) and depth < 4:
+        for k in (*_LIST_KEYS, *data):
+            v = data.get(k)
+            if isinstance(v, (list, dict)) and v and (k in _LIST_KEYS or isinstance(v, list) and
+                                                       all(isinstance(x, dict) for x in v)):
+                try:
+                    return _json_items(v, depth + 1)
+                except ImportError_:
+                    continue
         raise ImportError_("JSON 中找不到事项列表（应为列表，或含 data 列表的对象）")
     if isinstance(data, list):
-        return data
+        out = []
+        for x in data:
+            nested = None
+            if isinstance(x, dict) and depth < 4:  # a department holding its items
+                nested = next((v for k, v in x.items() if isinstance(v, list) and v and
+                               all(isinstance(y, dict) for y in v) and
+                               any(n in y for y in v for n in _JSON_KEYS["职权名称"])), None)
+            if nested is None:
+                out.append(x)
+                continue
+            dept = next((x[k] for k in _JSON_KEYS["部门名称"] + ("name", "名称") if x.get(k)), None)
+            for y in _json_items(nested, depth + 1):
+                out.append({"授权部门": dept, **y} if dept and isinstance(y, dict) and not any(
+                    y.get(k) for k in _JSON_KEYS["部门名称"]) else y)
+        return out
     raise ImportError_("JSON 不是事项列表")
+
+
+def _basis_text(v) -> str:
+    """One basis as catalogs give it: text, or an object such as {"法规名称": "《…》", "条款": "第九条"}."""
+    if isinstance(v, dict):
+        return "".join(str(x) for x in v.values() if x not in (None, ""))
+    return "" if v is None else str(v)
+
+
+def _basic_code(d: DepartmentDraft, raw, where: str) -> str | None:
+    """A code as published: the 12-digit 基本编码, or the 31-character 实施编码 (credit code 18 +
+    level 1 + 基本编码 12), whose parts are taken apart (the 基本编码 kept, the credit code and level
+    offered to 部门信息 when not given)."""
+    code = re.sub(r"\s", "", normalize.text(raw) or "").upper()
+    m = re.fullmatch(r"([0-9A-Z]{18})([1-5])(\d{12})", code)
+    if not m:
+        return code or None
+    credit, level, basic = m.groups()
+    d.map_value("编码", "实施编码（31 位）", "取后 12 位为基本编码", where)
+    for key, value in (("统一社会信用代码", credit), ("行使层级", level)):
+        if not d.info.get(key):
+            d.info[key] = value
+            d.guesses.append(f"{key} {value} 取自实施编码")
+    return basic
+
+
+def _json_load(path: Path):
+    """JSON as exported here: UTF-8 (with or without BOM), else GB18030 (GBK), which many
+    government systems still write."""
+    data = Path(path).read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return json.loads(data.decode(enc))
+        except UnicodeDecodeError:
+            continue
+    raise ImportError_("JSON 文件既不是 UTF-8 也不是 GBK 编码")
 
 
 def _import_json(path: Path, opts: Options, result: ImportResult) -> None:
     try:
-        items = _json_items(json.loads(path.read_text("utf-8-sig")))
+        items = _json_items(_json_load(path))
     except json.JSONDecodeError as e:
         raise ImportError_(f"不是有效的 JSON：{e}") from e
+    except OSError as e:
+        raise ImportError_(f"无法读取 {path.name}：{e}") from e
     seen_keys: dict[str, str] = {}
     by_dept: dict[str, DepartmentDraft] = {}
     for n, item in enumerate(items, 1):
@@ -1020,7 +1085,7 @@ def _import_json(path: Path, opts: Options, result: ImportResult) -> None:
             d.rows.append(SourceRow("data", n, "未导入", note="没有事项名称"))
             continue
         p: dict[str, object] = {"职权名称": _one_line(values["职权名称"])}
-        code = re.sub(r"\s", "", str(values.get("基本编码") or ""))
+        code = _basic_code(d, values.get("基本编码"), f"第 {n} 项")
         if code:
             p["基本编码"] = code
         cat_raw = values.get("职权类别")
@@ -1050,7 +1115,7 @@ def _import_json(path: Path, opts: Options, result: ImportResult) -> None:
             p["备注"] = "\n".join(x for x in (p.get("备注"), *extra) if x)
         if values.get("实施依据"):
             basis = values["实施依据"]
-            p["实施依据"] = _long("\n".join(map(str, basis)) if isinstance(basis, list) else basis)
+            p["实施依据"] = _long("\n".join(map(_basis_text, basis)) if isinstance(basis, list) else _basis_text(basis))
         if values.get("行使层级") not in (None, ""):
             lv = values["行使层级"]
             p["行使层级"] = level_number(lv) or normalize.text(lv)

@@ -7,6 +7,7 @@ workbooks are read with python-calamine (cached values and merged ranges), into 
 from __future__ import annotations
 
 import re
+import shlex
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -329,7 +330,7 @@ def _foreign_layout(out: RawWorkbook, path: Path, sheets: dict[str, str], grids)
     if layout is None:
         return False
     out.findings.append(S.FOREIGN_LAYOUT(str(path), layout.kind, layout_zh=layout.title_zh,
-                                         layout_en=layout.title_en, file=path.name))
+                                         layout_en=layout.title_en, file=shlex.quote(path.name)))
     return True
 
 

@@ -585,6 +585,31 @@ def test_json_catalog_keeps_internal_scope_and_every_key(tmp_path):
         "统计检查": "内部", "统计执法检查": "内部", "统计专项检查": "内部", "统计咨询": "社会"}
 
 
+def test_json_catalog_in_gbk_nested_with_implementation_codes(tmp_path):
+    """Exported by a government system: GB18030, items under data.list or under each department,
+    the 31-character 实施编码 instead of the 基本编码, bases as objects."""
+    item = {"实施编码": "11440700MB2C12345N3440103001000", "事项名称": "社会团体成立登记", "事项类型": "行政许可(01)",
+            "依据": [{"法规名称": "《社会团体登记管理条例》", "条款": "第九条"}], "实施层级": "市级"}
+    nested = {"code": 0, "data": {"total": 1, "list": [{"授权部门": "江门市民政局", **item}]}}
+    by_dept = {"departments": [{"name": "江门市民政局", "事项": [item]}]}
+    for n, data in enumerate((nested, by_dept)):
+        path = tmp_path / f"c{n}.json"
+        path.write_bytes(json.dumps(data, ensure_ascii=False).encode("gb18030"))
+        assert [f.rule for f in validate([path]).findings] == ["S011"]
+        [d] = import_file(path).departments
+        assert d.name == "江门市民政局"
+        [p] = d.powers
+        assert p["基本编码"] == "440103001000" and p["实施依据"] == "《社会团体登记管理条例》第九条"
+        assert d.info["统一社会信用代码"] == "11440700MB2C12345N" and d.info["行使层级"] == "3"
+        assert d.info["部门编号"] == "03"
+
+
+def test_import_hint_quotes_a_file_name_with_spaces(tmp_path):
+    path = flat_list(tmp_path / "my list (2023).xlsx")
+    [f] = validate([path]).findings
+    assert "powers import 'my list (2023).xlsx' -o" in f.message_zh
+
+
 def test_unknown_file_is_refused(tmp_path):
     with pytest.raises(ImportError_):
         import_file(ROOT / "inventories" / "06-统计局.xlsx")
