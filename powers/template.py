@@ -11,10 +11,12 @@ from .models import CATEGORIES, ORIGINS, PENALTY_KINDS, RISK_LEVELS, SCOPES, STA
 from .read import COLUMNS, REQUIRED_COLUMNS
 from .rules.fields import credit_check_char
 
+LEVEL_CHOICES = ("1", "2", "3", "4", "5", "国家级", "省级", "市级", "县级", "乡镇级")
+
 INSTRUCTIONS = [
     "填报说明",
     "1. 本工作簿包含“部门信息”“职权目录”“裁量基准”“流程”四张表，表名和列名请勿修改；带 * 的列为必填。",
-    "2. 部门信息：部门编号为 2 位数字（基本编码中的授权部门编号）；行政区划代码 6 位；统一社会信用代码 18 位（系统校验校验位）；行使层级 1 国家、2 省、3 市、4 县、5 乡镇。",
+    "2. 部门信息：部门编号为 2 位数字（基本编码中的授权部门编号）；行政区划代码 6 位；统一社会信用代码 18 位（系统校验校验位）；行使层级填本部门所在层级：1 或 国家级、2 或 省级、3 或 市级（市本级）、4 或 县级、5 或 乡镇级。",
     "3. 职权目录：一行一个职权或子项。子项与主项“职权名称”相同，并填写“子项名称”。职权类别从下拉列表选择。",
     "4. 实施依据：写明“【层级】《法规全称》（版本）第X条第X款第（X）项：条文内容”，多个依据分行填写。规范性文件不得作为行政许可、行政处罚的唯一依据。",
     "5. 法定时限、承诺时限填写工作日数或“即办”；承诺时限不得超过法定时限，一般应压缩三分之一以上。",
@@ -39,11 +41,13 @@ def _header(ws, cols, required) -> None:
     ws.freeze_panes = "A2"
 
 
-def _dropdown(ws, col_index: int, values, rows: int = 2000) -> None:
+def _dropdown(ws, col_index: int, values, rows: int = 2000, *, other: str | None = None) -> None:
+    """A drop-down list; with `other`, a value outside the list is allowed after a warning saying so."""
     letter = openpyxl.utils.get_column_letter(col_index)
     formula = '"' + ",".join(values) + '"'
     dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
-                        errorTitle="取值不在列表中", error="请从下拉列表中选择")
+                        errorStyle="warning" if other else "stop",
+                        errorTitle="取值不在列表中", error=other or "请从下拉列表中选择")
     dv.add(f"{letter}2:{letter}{rows}")
     ws.add_data_validation(dv)
 
@@ -83,9 +87,11 @@ def write_template(path: str | Path) -> Path:
     powers.append(["2", None, "地方", "对示例违法行为的行政处罚", None, "行政处罚", pen_basis, "执法科", "3", "90", "60",
                    "不收费", None, None, None, "立案、调查、审查、告知、决定、送达、执行责任", "依法追责", "社会", "在用",
                    None, "否", None])
-    for name, values in (("事项来源", ORIGINS), ("职权类别", CATEGORIES), ("行使层级", ("1", "2", "3", "4", "5")),
-                         ("公开范围", SCOPES), ("状态", STATUSES), ("无裁量空间", ("是", "否"))):
+    for name, values in (("事项来源", ORIGINS), ("职权类别", CATEGORIES), ("公开范围", SCOPES), ("状态", STATUSES),
+                         ("无裁量空间", ("是", "否"))):
         _dropdown(powers, cols.index(name) + 1, values)
+    # a power may be exercised at several levels (省级、市级、县级): the list suggests, it does not forbid
+    _dropdown(powers, cols.index("行使层级") + 1, LEVEL_CHOICES, other="多个层级用“、”分隔，如：省级、市级、县级")
     for col, w in zip("ABCDEFGH", (6, 14, 12, 36, 14, 12, 60, 16)):
         powers.column_dimensions[col].width = w
 

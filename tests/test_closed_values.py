@@ -147,3 +147,14 @@ def test_code_with_type_digits_20_or_99_matches_its_typed_category(category, cod
     r = validate([book.save(tmp_path / "d.xlsx")])
     assert [f.rule for f in r.errors] == ([] if ok else ["F112"])
     assert "F116" in [f.rule for f in r.findings]
+
+
+def test_template_level_dropdown_suggests_words_and_allows_several(tmp_path):
+    from powers.template import write_template
+
+    wb = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx"))
+    ws = wb["职权目录"]
+    col = [c.value for c in ws[1]].index("行使层级") + 1
+    letter = openpyxl.utils.get_column_letter(col)
+    [dv] = [dv for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith(f"{letter}2")]
+    assert "市级" in dv.formula1 and dv.errorStyle == "warning" and "省级、市级、县级" in dv.error
