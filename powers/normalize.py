@@ -305,7 +305,7 @@ _AMOUNTS = [
 _FINE_AFTER = re.compile(r"(?:元)?(?:的)?(?:罚款|计算罚款|罚金)")
 # the word that introduces a fine amount (not 处置 / 处理 / 处分 / 处罚)
 _ANCHOR = re.compile(r"(?:可以并处|可以处以|可以处|并处以|并处|可处|处以|处(?![置理分罚于])|按照|依照|罚款(?:金额)?(?:为)?)")
-_PERSON = ("个人", "责任人", "主管人员", "法定代表人", "主要负责人", "直接责任人员", "负责人")
+_PERSON = ("个人", "责任人", "主管人员", "法定代表人", "主要负责人", "直接责任人员", "负责人", "董事", "监事", "高级管理人员")
 _UNIT = ("单位", "企业", "机构", "公司", "经营者")
 _ITEMS_ONLY = re.compile(r"^有?(?:前款|本款|下列|上述|本条)[^，]*?(?:行为|情形)(?:之一)?的$")
 _ITEM_REF = re.compile(rf"第[（(]?({_N})[)）]?项")
@@ -326,7 +326,7 @@ def _clause_start(w: str, i: int, stops: str = "，；;。：:\n") -> int:
 
 
 def _target(region: str, own: str) -> str | None:
-    """单位 / 个人 from the words before a fine: the last 对… (one comma at most), or 个人处…"""
+    """单位 / 个人 from the words before a fine: the last 对… (then only further sanctions), or 个人处…"""
     j = region.rfind("对")
     # 对直接负责的主管人员…给予警告，暂停…资格，并处…: clauses that are only further sanctions (no
     # 的-condition, no 由 authority) do not end the 对 phrase, however many commas they take
@@ -412,6 +412,11 @@ def fine_ranges(words: str | None) -> list[Fine]:
             condition = None  # the text's opening clause names the offence, not a circumstance
         region = w[max(sentence, prev_end):s]
         target = _target(region, w[own_start:s])
+        if target is None and condition and out and out[-1].target and prev_end > sentence \
+                and not re.search(r"对|单位|个人|人员", region):
+            # 对个人处一百元以上五百元以下罚款，情节严重的，处五百元以上一万元以下罚款: a circumstance
+            # in the same sentence as a party's fine, naming no party of its own, is that party's
+            target = out[-1].target
         out.append(Fine(lower=lo, upper=hi, unit=unit, base=base if unit != "元" else None,
                         words=w[own_start:e + (_FINE_AFTER.match(w, e).end() - e if after_ok else 0)],
                         condition=condition, target=target, items=items))

@@ -212,6 +212,32 @@ def test_persons_fine_checked_against_the_persons_range(book, tmp_path):
     assert f.rule == "D306" and "对个人 3万元" in f.message_zh and "对个人 5000元～2万元" in f.message_zh
 
 
+def test_persons_circumstance_in_the_persons_sentence(book, tmp_path):
+    """会计法 第四十一条: 对其直接负责的主管人员…可以处十万元以上五十万元以下的罚款，情节严重的，可以处五十万元以上
+    二百万元以下的罚款 — the serious case is the persons' too; a persons tier there is inside the law."""
+    book.powers[1]["实施依据"] = "【法律】《中华人民共和国会计法》第四十一条"
+    book.tiers = [tier(1, "首次违法的", 200000, 1000000, 裁量标准="处二十万元以上一百万元以下罚款，对直接负责的主管人员和其他"
+                       "直接责任人员处十万元以上二十万元以下罚款"),
+                  tier(2, "情节严重的（伪造会计凭证金额100万元以上）", 1000000, 2000000,
+                       裁量标准="处一百万元以上二百万元以下罚款，对直接负责的主管人员和其他直接责任人员处五十万元以上一百万元以下罚款")]
+    assert rules(run(book, tmp_path), "D306", "D313") == []
+    book.tiers[1]["裁量标准"] = "处一百万元以上二百万元以下罚款，对直接负责的主管人员和其他直接责任人员处二百万元以上三百万元以下罚款"
+    [f] = rules(run(book, tmp_path), "D306", "D313")
+    assert f.rule == "D306" and "对个人 50万元～200万元（情节严重的）" in f.message_zh
+
+
+def test_circumstance_after_a_persons_fine_whose_party_cannot_be_told(book, tmp_path):
+    """海上交通安全法 第一百零一条: 对有关责任人员处三万元以下的罚款；情节严重的，处三万元以上十万元以下的罚款 —
+    after the ；the text does not say whom it fines: a persons tier there is a warning, not an error."""
+    book.powers[1]["实施依据"] = "【法律】《中华人民共和国海上交通安全法》第一百零一条"
+    book.tiers = [tier(1, "首次违法的", None, None, 裁量标准="对有关责任人员处一万元以上三万元以下罚款"),
+                  tier(2, "情节严重的（1年内2次以上）", None, None, 裁量标准="对有关责任人员处三万元以上十万元以下罚款")]
+    findings = rules(run(book, tmp_path), "D306", "D313")
+    assert [f.rule for f in findings] == ["D313"] and "无法确定" in findings[0].message_zh
+    book.tiers[1]["裁量标准"] = "对有关责任人员处十万元以上二十万元以下罚款"
+    assert [f.rule for f in rules(run(book, tmp_path), "D306", "D313")] == ["D306"]
+
+
 def test_tiers_in_different_units_are_not_compared(book, tmp_path):
     book.powers[1]["实施依据"] = ("《中华人民共和国放射性污染防治法》第五十三条：违法所得十万元以上的，并处违法所得一倍以上五倍以下罚款；"
                                "没有违法所得或者违法所得不足十万元的，并处一万元以上十万元以下罚款。")

@@ -251,6 +251,14 @@ def check_range(f: Fine, statutory: list[Fine], words: str = "") -> RangeCheck:
         labels = "、".join(range_label(s) for s in same)
         return RangeCheck("unclear", same, reason=f"幅度跨越了法定幅度 {labels} 中的两档",
                           reason_en=f"the range spans two of the statutory ranges {labels}")
+    named = [s for s in others if s.condition and condition_matches(s.condition, words) and _within(f, s)]
+    if named:
+        # 对…人员处三万元以下的罚款；情节严重的，处三万元以上十万元以下的罚款: whose is the second fine?
+        # The text does not say; a tier inside it naming its circumstance is not shown to be outside
+        labels = "、".join(range_label(s) for s in named)
+        return RangeCheck("unclear", named, reason=f"幅度在情形相符的法定幅度 {labels} 内，但该幅度针对的处罚对象无法确定",
+                          reason_en=f"the range is within {labels}, whose condition the tier names, but whom that "
+                                    "range fines cannot be told")
     if f.target is None and others and (any(_within(f, s) for s in others) or _covered(f, others)):
         labels = "、".join(range_label(s) for s in others)
         return RangeCheck("unclear", others, reason=f"幅度只落在针对其他处罚对象的法定幅度 {labels} 内，"
