@@ -253,19 +253,10 @@ def detect_layout(grids: list[SheetGrid]) -> Layout | None:
 
 # ---------------------------------------------------------------- small helpers
 
-_LEVELS = {"国家": "1", "国家级": "1", "中央": "1", "省": "2", "省级": "2", "市": "3", "市级": "3", "市本级": "3",
-           "设区的市": "3", "地市级": "3", "县": "4", "县级": "4", "区县": "4", "县区级": "4", "区级": "4",
-           "乡镇": "5", "乡镇级": "5", "乡": "5", "镇": "5", "街道": "5"}
-
-
 def level_number(value: object) -> str | None:
     """'市级' → '3'; several levels or anything else → None (the text is kept as written)."""
-    t = normalize.text(value)
-    if t is None:
-        return None
-    if re.fullmatch(r"[1-5]", t):
-        return t
-    return _LEVELS.get(t.replace(" ", ""))
+    found = normalize.levels(normalize.text(value))
+    return str(found[0]) if found and len(found) == 1 else None
 
 
 def _cell(j: int, i: int) -> str:
@@ -720,10 +711,19 @@ def _import_flat(grids: list[SheetGrid], path: Path, opts: Options, result: Impo
         bodies = {normalize.text(r[j_body]) for r in filled[hi + 1:] if j_body is not None and j_body < len(r)} - {None}
         if not name and len(bodies) == 1:
             name, how = next(iter(bodies)), "“实施主体”列"
-        d = next((x for x in drafts if x.info.get("部门名称") == (name or "")), None)
-        if d is None:
-            d = _new_department(name, how, opts)
-            drafts.append(d)
+        split = not name and len(bodies) > 1  # a list of several departments: one workbook each
+
+        def draft(dname: str | None, dhow: str) -> DepartmentDraft:
+            found_d = next((x for x in drafts if x.info.get("部门名称") == (dname or "")), None)
+            if found_d is None:
+                found_d = _new_department(dname, dhow, opts)
+                drafts.append(found_d)
+            return found_d
+
+        d = None if split else draft(name, how)
+        if split:
+            result.notes.append(f"工作表“{g.name}”的“实施主体”列有 {len(bodies)} 个部门，按实施主体分成多个工作簿")
+        other = result.rows if split else d.rows  # rows that are not items
         for j, canon in sorted(cols.items()):
             result.columns.append(ColumnMap(g.name, found.labels[j], found.where[j],
                                             _FLAT_TARGET.get(canon, f"职权目录.{canon}")))
@@ -732,23 +732,33 @@ def _import_flat(grids: list[SheetGrid], path: Path, opts: Options, result: Impo
                 result.columns.append(ColumnMap(g.name, label, found.where[j],
                                                 "职权目录.备注（模板没有此列，照录为“列名：值”）"))
         for i in nonempty:
+            if split:
+                body = normalize.text(filled[i][j_body]) if j_body < len(filled[i]) else None
+                d = draft(body, "“实施主体”列") if body and body in bodies else d
             if i < found.first:
-                d.rows.append(SourceRow(g.name, i + 1, "未导入", note=f"标题行：{titles[nonempty.index(i)]}"))
+                other.append(SourceRow(g.name, i + 1, "未导入", note=f"标题行：{titles[nonempty.index(i)]}"))
             elif i <= hi:
-                d.rows.append(SourceRow(g.name, i + 1, "未导入", note="表头行"))
+                other.append(SourceRow(g.name, i + 1, "未导入", note="表头行"))
             elif [normalize.header_key(v) for v in filled[i]] == state["header"]:
-                d.rows.append(SourceRow(g.name, i + 1, "未导入", note="表头行（重复）"))
+                other.append(SourceRow(g.name, i + 1, "未导入", note="表头行（重复）"))
             elif sign := _signature(rows[i]):
-                _keep_signature(d, g, i, sign)
+                if split:
+                    other.append(SourceRow(g.name, i + 1, "未导入", note="表尾签署行：" + "；".join(
+                        f"{k}：{v}" for k, v in sign)))
+                else:
+                    _keep_signature(d, g, i, sign)
             elif note := _row_note(g, rows[i], merged, i, cols):
-                d.rows.append(SourceRow(g.name, i + 1, "未导入", note=note))
+                other.append(SourceRow(g.name, i + 1, "未导入", note=note))
                 if note.startswith("标题行"):
                     state["section"] = _section_category(note) or state.get("section")
-            elif _continues_name(g, rows, merged, i, cols) and state.get("last"):
-                _join_row(g, d, filled[i], rows[i], cols, i, found.labels, state)
+            elif state.get("last") and (_continues_name(g, rows, merged, i, cols) or _no_name_of_its_own(rows[i], cols)):
+                _join_row(g, state["last_d"], filled[i], rows[i], cols, i, found.labels, state)
+            elif d is None:
+                result.rows.append(SourceRow(g.name, i + 1, "未导入", note="没有实施主体，无法归入部门"))
             else:
                 _flat_row(g, d, filled[i], cols, i, found.labels, state)
     for d in drafts:
+        _guess_from_codes(d)
         if any(not p.get("承办机构") for p in d.powers):
             d.guesses.append("原表没有承办机构的事项，承办机构填写部门名称")
             for p in d.powers:
@@ -811,7 +821,9 @@ def _row_note(g: SheetGrid, raw: list, merged: dict, i: int, cols: dict[int, str
     wide = rng is not None and rng[2] - rng[0] + 1 >= 3
     if _FOOTNOTE.match(t):
         return f"表注：{t}"
-    if wide or cols.get(j) not in ("职权名称", "子项名称") and not any(
+    first = j <= min(cols)  # in the first column of the table, or left of it
+    numbered = re.match(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])", t)
+    if wide or (first or numbered) and cols.get(j) not in ("职权名称", "子项名称") and not any(
             (i, c) in merged and merged[(i, c)][1] - 1 < i for c in cols):
         return f"标题行：{t}"
     return None
@@ -880,6 +892,12 @@ def _continues_name(g: SheetGrid, rows: list, merged: dict, i: int, cols: dict[i
     return j_sub is None or not (j_sub < len(rows[i]) and normalize.text(rows[i][j_sub]))
 
 
+def _no_name_of_its_own(raw: list, cols: dict[int, str]) -> bool:
+    """A row with neither 序号, 事项名称 nor 子项 (cells left empty instead of merged): more of the
+    item above."""
+    return not any(cols.get(j) in ("序号", "职权名称", "子项名称") and normalize.text(v) for j, v in enumerate(raw))
+
+
 def _join_row(g: SheetGrid, d: DepartmentDraft, values: list, raw: list, cols: dict[int, str], i: int,
               labels: dict[int, str], state: dict) -> None:
     """Join a continuation row's own values to the item above: long texts as further lines, a
@@ -901,7 +919,7 @@ def _join_row(g: SheetGrid, d: DepartmentDraft, values: list, raw: list, cols: d
     if notes:
         last["备注"] = "\n".join(x for x in (last.get("备注"), *notes) if x)
     d.rows.append(SourceRow(g.name, i + 1, "并入", f"职权目录!{d.powers.index(last) + 2}",
-                            "事项名称为合并单元格，本行内容并入上一事项"))
+                            "事项名称为合并单元格或空白，本行内容并入上一事项"))
 
 
 def _section_category(note: str) -> str | None:
@@ -951,7 +969,7 @@ def _flat_row(g: SheetGrid, d: DepartmentDraft, values: list, cols: dict[int, st
         p["职权类别"] = state["section"]
         d.map_value("职权类别", "（空）", f"取所在分类标题或工作表名称“{state['section']}”", where)
     d.powers.append(p)
-    state["last"] = p
+    state["last"], state["last_d"] = p, d
     d.rows.append(SourceRow(g.name, i + 1, "导入", f"职权目录!{len(d.powers) + 1}",
                             "子项" if p.get("子项名称") else ""))
 

@@ -457,7 +457,7 @@ def test_flat_list_one_sheet_per_category_with_sign_off_and_repeated_header(tmp_
     assert d.powers[1]["实施依据"].endswith("第十九条\n《机动车驾驶证申领和使用规定》第五条")
     assert d.powers[1]["备注"] == "另一依据" and "原序号：1" in d.powers[3]["备注"]
     notes = {(r.sheet, r.row): (r.status, r.note.split("：")[0]) for r in d.rows}
-    assert notes[("行政许可", 5)] == ("并入", "事项名称为合并单元格，本行内容并入上一事项")
+    assert notes[("行政许可", 5)] == ("并入", "事项名称为合并单元格或空白，本行内容并入上一事项")
     assert notes[("行政许可", 6)] == ("未导入", "表头行（重复）")
     assert notes[("行政许可", 8)] == ("未导入", "表尾签署行")
     assert notes[("行政处罚", 3)] == ("未导入", "表注")
@@ -497,6 +497,29 @@ def test_discretion_with_a_violated_rule_column_and_kinds(tmp_path):
     assert _typed_kinds("警告、罚款、责令改正") == ["警告", "罚款"] and _typed_kinds("吊销执照") == ["吊销许可证件"]
     cols = {c.source: c.target for c in result.columns}
     assert cols["处罚种类"] == "裁量基准.处罚种类" and cols["适用条件"].startswith("裁量基准.说明")
+
+
+def test_flat_list_of_several_departments_and_rows_left_blank_under_an_item(tmp_path):
+    """A city's list with one 实施主体 per row and no department in the title or file name: one
+    workbook per 实施主体. A row with no 序号, name or 子项 (cells left blank, not merged) is more of
+    the item above, not a lost row."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["某市行政权力清单"])
+    ws.append(["序号", "事项名称", "事项类型", "设定依据", "实施主体", "公开范围"])
+    ws.append([1, "排污许可", "行政许可", LICENCE, "某市生态环境局", "社会"])
+    ws.append([None, None, None, "《排污许可管理条例》第三条", None, None])
+    ws.append([2, "统计检查", "行政检查", "《中华人民共和国统计法》第三十五条", "某市统计局", "内部"])
+    ws.append([3, "统计登记", "其他", "《中华人民共和国统计法》第十条", "某市统计局", "社会"])
+    wb.save(tmp_path / "list.xlsx")
+    result = import_file(tmp_path / "list.xlsx")
+    assert [d.name for d in result.departments] == ["某市生态环境局", "某市统计局"]
+    env, stats = result.departments
+    assert env.powers[0]["实施依据"] == LICENCE + "\n《排污许可管理条例》第三条"
+    assert [(p["职权名称"], p["公开范围"]) for p in stats.powers] == [("统计检查", "内部"), ("统计登记", "社会")]
+    assert sorted((r.row, r.status) for r in result.all_rows()) == [
+        (1, "未导入"), (2, "未导入"), (3, "导入"), (4, "并入"), (5, "导入"), (6, "导入")]
+    assert [p.name for p in write_workbooks(result, tmp_path / "out")] == ["某市生态环境局.xlsx", "某市统计局.xlsx"]
 
 
 # ---------------------------------------------------------------- JSON catalog
