@@ -137,9 +137,11 @@ class ImportError_(ValueError):
 
 _DISCRETION_HEAD = {"违法行为": ("违法行为", "违法行为名称", "违法事实"),
                     "法律依据": ("法律依据", "处罚依据", "设定依据", "依据", "法定依据"),
-                    "类别": ("类别", "阶次", "裁量阶次", "档次", "裁量等级", "裁量幅度", "等次"),
-                    "裁量情节": ("裁量情节", "违法情节", "情节", "违法情形", "适用情形"),
-                    "裁量标准": ("裁量标准", "处罚标准", "处罚裁量标准", "裁量基准"),
+                    "类别": ("类别", "阶次", "裁量阶次", "档次", "裁量档次", "裁量等级", "等次", "违法程度",
+                           "情节程度", "处罚阶次", "裁量阶段", "裁量格次"),
+                    "裁量情节": ("裁量情节", "违法情节", "情节", "违法情形", "适用情形", "具体情形", "情节描述"),
+                    "裁量标准": ("裁量标准", "处罚标准", "处罚裁量标准", "裁量基准", "裁量幅度", "处罚幅度",
+                             "处罚裁量幅度", "具体标准", "裁量基准（处罚标准）"),
                     "备注": ("备注", "说明"),
                     "序号": ("序号", "编号"),
                     "违法依据": ("违法依据", "违法条款", "违反条款", "违反的规定"),
@@ -490,8 +492,8 @@ def _discretion_sheet(g: SheetGrid, d: DepartmentDraft, result: ImportResult, ma
             return merged[(i, j)]
         if own(i, canon) is None:
             return prev
-        if prev is not None and prev_row is not None and own(i, "序号") is None and \
-                text_at(i, canon) == text_at(prev_row, canon):
+        if prev is not None and prev_row is not None and text_at(i, canon) == text_at(prev_row, canon) and (
+                own(i, "序号") is None or text_at(i, "序号") == text_at(prev_row, "序号")):  # or 序号 written again
             return prev
         return ("row", i)
 
@@ -571,8 +573,11 @@ def _tier_row(g, d, filled, col, own, i, seg: _Segment, segments, extra: list[st
         try:
             src = int(float(str(raw_tier).strip()))
         except ValueError:
-            src = normalize.cn_int(str(raw_tier).strip())
-            word = None if src is not None else normalize.text(raw_tier)  # 从轻 / 一般 / 从重 …
+            t = normalize.text(raw_tier) or ""
+            m = re.fullmatch(r"第?\s*([0-9一二三四五六七八九十]+)\s*[档级阶等格类次]?(?:次)?", t)  # 第一档, 2级
+            src = (int(m.group(1)) if m.group(1).isdigit() else normalize.cn_int(m.group(1))) if m else \
+                normalize.cn_int(t)
+            word = None if src is not None else t  # 从轻 / 一般 / 从重 …
     last = next((t for t in reversed(seg.tiers) if t.get("阶次")), None)
     repeated = last is not None and (src == seg.last_tier or (word and word == last.get("_word"))) and (
         standard_own is None or _long(standard_own) == last.get("裁量标准"))

@@ -254,6 +254,33 @@ def test_tiers_written_as_words_or_repeated_on_every_row(tmp_path):
     assert d.tiers[0]["说明"] == "原类别：从轻"
 
 
+def test_discretion_written_out_on_every_row_with_other_headers(tmp_path):
+    """违法行为, 法律依据 and 序号 written again on every tier row (nothing merged); the tier column
+    called 违法程度 (第一档, 较轻 …) and the standard 裁量幅度; a sheet of notes."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "固体废物污染环境防治法"
+    ws.append(["序号", "违法行为", "法律依据", "违法程度", "违法情节", "裁量幅度"])
+    a, b = "未按照规定设置危险废物识别标志的", "《中华人民共和国固体废物污染环境防治法》第一百一十二条第一款第（一）项"
+    c = "《中华人民共和国固体废物污染环境防治法》第一百零二条第一款第（六）项"
+    for tier, circ, fine in (("第一档", "设置不规范", "十万元以上二十万元以下"), ("第二档", "未设置", "二十万元以上五十万元以下"),
+                             ("第三档", "造成污染", "五十万元以上一百万元以下")):
+        ws.append(["1", a, b, tier, circ, f"处{fine}的罚款"])
+    for tier, circ in (("较轻", "1吨以下"), ("一般", "1吨以上")):
+        ws.append(["２", "擅自倾倒工业固体废物的 ", c, tier, circ, "处十万元以上一百万元以下罚款"])
+    notes = wb.create_sheet("说明")
+    notes.append(["罚款数额以上包括本数，以下不包括本数。"])
+    wb.save(tmp_path / "标准.xlsx")
+    result = import_file(tmp_path / "标准.xlsx", department="某局")
+    [d] = result.departments
+    assert [p["职权名称"] for p in d.powers] == [a, "擅自倾倒工业固体废物的"]
+    assert [(t["职权序号"], t["阶次"], t["裁量标准"][:6]) for t in d.tiers] == [
+        ("1", 1, "处十万元以上"), ("1", 2, "处二十万元以"), ("1", 3, "处五十万元以"), ("2", 1, "处十万元以上"),
+        ("2", 2, "处十万元以上")]
+    assert {c.source: c.target for c in result.columns}["违法程度"] == "裁量基准.阶次"
+    assert [(r.sheet, r.status) for r in d.rows if r.sheet == "说明"] == [("说明", "未导入")]
+
+
 def test_two_files_of_one_department_do_not_overwrite(tmp_path):
     taken: set[str] = set()
     a = write_workbooks(import_file(XLSX, department="江门市生态环境局"), tmp_path, taken)
