@@ -547,6 +547,12 @@ class LawRegistry:
             self._articles[version.ref] = arts
         return self._articles[version.ref]
 
+    def inserted_article(self, version: Version | None, number: int, sub: int) -> Article | None:
+        """第一百三十三条之一: an article inserted by an amendment, with a text of its own."""
+        raw = self.texts.lines(version.ref) if version is not None and version.ref else None
+        lines = (raw or {}).get(f"{number}-{sub}")
+        return Article.from_lines(number, lines) if lines is not None else None
+
     def article(self, law: Law, number: int, day: date | None = None) -> Article | None:
         arts = self.articles(law.version_on(day))
         return arts.get(number) if arts else None

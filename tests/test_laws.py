@@ -304,6 +304,14 @@ def test_one_quote_for_two_articles_cited_together(book, tmp_path, quote):
     assert not [f for f in r.findings if f.rule in ("L208", "L209", "L210", "L211")]
 
 
+def test_inserted_article_is_not_the_article_it_follows(book, tmp_path):
+    """刑法 第一百三十三条之一 (inserted by an amendment) has a text of its own; it is not 第一百三十三条."""
+    r = run(with_basis(book, "【法律】《中华人民共和国刑法》第一百三十三条之一：在道路上驾驶机动车，有下列情形之一的，处拘役，"
+                             "并处罚金：（一）追逐竞驶，情节恶劣的；（二）醉酒驾驶机动车的；"), tmp_path)
+    assert not [f for f in r.findings if f.rule in ("L208", "L209", "L210", "L211", "L212")]
+    assert basis_of(r)._law_text.startswith("在道路上驾驶机动车")
+
+
 def test_one_quote_for_two_articles_still_checked(book, tmp_path):
     # neither article is the one quoted
     r = run(with_basis(book, f"【行政法规】《医疗机构管理条例》第二十七条、第四十七条：{MEDICAL_28}{MEDICAL_48}"), tmp_path)

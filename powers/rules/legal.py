@@ -236,6 +236,13 @@ def check_text(b: LegalBasis, law: Law, laws: LawRegistry, day: date, where,
     T = _texts(laws)
     title = law.title
     fmt = dict(title=title, version=_vname(v))
+    if b.article_sub:
+        # 第一百三十三条之一 is an article of its own, not 第一百三十三条: its text is the law's text for
+        # the discretion checks; its quote is not compared (the registry does not number such articles)
+        sub = laws.inserted_article(v, b.article, b.article_sub)
+        if sub is not None:
+            b._law_text = sub.text
+        return [], sub
     q_text = _quote(b)
     q = _grams(q_text) if len(_norm(q_text)) >= 8 else set()
     cited_v = law.version_cited(b.edition)
