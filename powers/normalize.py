@@ -61,7 +61,12 @@ CATEGORY_SYNONYMS = {
     "奖励": "行政奖励", "行政奖励类": "行政奖励",
     "裁决": "行政裁决", "行政裁决类": "行政裁决",
     "其他": "其他行政权力", "其他类": "其他行政权力", "其他权力": "其他行政权力",
-    "其它行政权力": "其他行政权力", "其他行政权力类": "其他行政权力",
+    "其它行政权力": "其他行政权力", "其他行政权力类": "其他行政权力", "其它": "其他行政权力", "其它权力": "其他行政权力",
+    "其它类": "其他行政权力", "其他行政职权": "其他行政权力", "其它行政职权": "其他行政权力",
+    "行政监督检查": "行政检查", "行政征用": "行政征收", "征用": "行政征收",
+    # the pinyin letters some lists print instead of the name (XK 许可, CF 处罚 …)
+    "XK": "行政许可", "CF": "行政处罚", "QZ": "行政强制", "ZS": "行政征收", "JF": "行政给付", "JC": "行政检查",
+    "QR": "行政确认", "JL": "行政奖励", "CJ": "行政裁决", "QT": "其他行政权力",
 }
 
 
@@ -70,7 +75,8 @@ CATEGORY_SYNONYMS = {
 # powers, so they are kept as 其他行政权力 with a warning that says so (see `category_note`).
 TYPE_CODES = {f"{i:02d}": cat for cat, code in CATEGORIES.items() for i in [int(code)]}
 OUTSIDE_TYPES = {"20": "公共服务", "99": "其他", "公共服务": "公共服务", "公共服务事项": "公共服务",
-                 "其他事项": "其他"}
+                 "其他事项": "其他", "非行政许可审批": "非行政许可审批", "非许可审批": "非行政许可审批",
+                 "行政备案": "行政备案", "备案": "行政备案"}
 
 
 def _category_key(value: str) -> str:
@@ -84,9 +90,12 @@ def category(value: str | None) -> str | None:
     """A category as people write it: 行政许可 / 许可 / 行政许可类 / 02 / 2 / 其他权力 → canonical."""
     if value is None:
         return None
-    v = re.sub(r"\s", "", value)
+    v = re.sub(r"\s", "", text(value) or "")  # full-width digits too
+    v = re.sub(r"^(\d{1,2})\.0$", r"\1", v)  # 2.0 from a number cell
     if v in CATEGORIES:
         return v
+    if v.upper() in CATEGORY_SYNONYMS:
+        return CATEGORY_SYNONYMS[v.upper()]
     if re.fullmatch(r"\d{1,2}", v):
         code = f"{int(v):02d}"
         if code in TYPE_CODES:
@@ -97,6 +106,8 @@ def category(value: str | None) -> str | None:
     k = _category_key(v)
     if k in CATEGORIES:
         return k
+    if k in OUTSIDE_TYPES:
+        return "其他行政权力"
     return CATEGORY_SYNONYMS.get(v) or CATEGORY_SYNONYMS.get(k) or value
 
 
@@ -104,10 +115,10 @@ def category_note(value: str | None) -> str | None:
     """What a mapped category value stood for when it is not one of the ten powers (20 → 公共服务)."""
     if value is None:
         return None
-    v = re.sub(r"\s", "", value)
+    v = re.sub(r"^(\d{1,2})\.0$", r"\1", re.sub(r"\s", "", text(value) or ""))
     if re.fullmatch(r"\d{1,2}", v):
         return OUTSIDE_TYPES.get(f"{int(v):02d}")
-    return OUTSIDE_TYPES.get(v)
+    return OUTSIDE_TYPES.get(v) or OUTSIDE_TYPES.get(_category_key(v))
 
 
 # ---------------------------------------------------------------- 行使层级 as people write it

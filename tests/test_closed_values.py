@@ -158,3 +158,18 @@ def test_template_level_dropdown_suggests_words_and_allows_several(tmp_path):
     letter = openpyxl.utils.get_column_letter(col)
     [dv] = [dv for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith(f"{letter}2")]
     assert "市级" in dv.formula1 and dv.errorStyle == "warning" and "省级、市级、县级" in dv.error
+
+
+@pytest.mark.parametrize("value,expected,note", [
+    ("其它", "其他行政权力", None), ("其他行政职权", "其他行政权力", None), ("行政监督检查", "行政检查", None),
+    ("XK", "行政许可", None), ("cf", "行政处罚", None), ("2.0", "行政处罚", None), ("０２", "行政处罚", None),
+    ("非行政许可审批", "其他行政权力", "非行政许可审批"), ("行政备案类", "其他行政权力", "行政备案"),
+])
+def test_more_categories_as_published(value, expected, note):
+    assert normalize.category(value) == expected and normalize.category_note(value) == note
+
+
+def test_power_level_written_as_this_level_is_the_departments(book, tmp_path):
+    book.powers[0]["行使层级"] = "本级"
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    assert not r.errors and r.departments[0].powers[0].level == 3

@@ -231,6 +231,8 @@ def power_levels(row: Row, dept: Department, findings: list[Finding]) -> tuple[i
     value = row.get("行使层级")
     if value is None:
         return None, []
+    if re.sub(r"\s", "", value) in ("本级", "本部门", "本级行使", "本机关"):  # the department's own level
+        return dept.level, [dept.level]
     found = normalize.levels(value)
     if not found:
         findings.append(LEVEL(row.at("行使层级"), value, why="", why_en=""))
