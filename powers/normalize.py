@@ -327,6 +327,11 @@ def _spelling(words: str) -> str:
     w = re.sub(r"[ \t\u3000]+", "", words).replace("％", "%").replace(",", "，")
     w = re.sub(r"\s*\n\s*", "。", w.strip())  # a line break ends a sentence (a basis continued below)
     w = w.replace("等值以上", "一倍以上")  # 货值金额等值以上三倍以下
+    # end-point notes inside a range (1万元以上（含1万元）3万元以下, 1万元（含本数）以上…) are the 以上/以下
+    # convention, not amounts; a decimal in words (零点五倍, 百分之一点五) is a number
+    w = re.sub(r"[（(]不?含[^（）()]{0,10}[)）]", "", w)
+    w = re.sub(r"([零〇一二两三四五六七八九十百千]+)点([零〇一二三四五六七八九]+)",
+               lambda m: f"{cn_number(m[1]):g}." + "".join(str(_DIGITS[c]) for c in m[2]), w)
     w = re.sub(rf"百分之({_N})", r"\1%", w)
     # 货值金额百分之五十以上三倍以下: a percentage lower bound of a multiple
     return re.sub(rf"({_N})%以上({_N})倍", lambda m: f"{(cn_number(m[1]) or 0) / 100:g}倍以上{m[2]}倍", w)

@@ -81,6 +81,9 @@ def test_several_ranges_with_conditions_and_targets(text, expected):
     ("对责任人员可以处上一年度从本单位取得收入35以上50％以下的罚款", 35, 50, "%", "上一年度从本单位取得收入"),
     ("对责任人员可以处上一年度从本单位取得收入20%以上30%的罚款", 20, 30, "%", "上一年度从本单位取得收入"),
     ("并处违法生产、销售产品货值金额百分之五十以上三倍以下的罚款", 0.5, 3, "倍", "违法生产、销售产品货值金额"),
+    # decimals in words, as published standards write them
+    ("没收违法所得，并处货值金额零点五倍以上一倍以下罚款", 0.5, 1, "倍", "货值金额"),
+    ("处建设项目总投资额百分之一以上百分之一点五以下罚款", 1, 1.5, "%", "建设项目总投资额"),
 ])
 def test_multiples_and_percentages_keep_their_unit_and_base(text, lower, upper, unit, base):
     f = fine_from_words(text)
@@ -88,6 +91,11 @@ def test_multiples_and_percentages_keep_their_unit_and_base(text, lower, upper, 
 
 
 @pytest.mark.parametrize("text,lower,upper", [
+    # the end-point convention written inside the range (含本数) is not an amount
+    ("处1万元以上（含1万元）3万元以下罚款", W, 3 * W),
+    ("处一万元（含本数）以上三万元（不含本数）以下罚款", W, 3 * W),
+    ("处3万元以上5万元以下（不含5万元）的罚款", 3 * W, 5 * W),
+    ("处1万元以上(含)3万元以下罚款", W, 3 * W),
     ("责令停止违法行为，限期改正，处以一万元罚款", W, W),
     ("责令备案，处一万元以下罚款", 0, W),
     ("二十万元罚款", 20 * W, 20 * W),
