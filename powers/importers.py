@@ -632,16 +632,16 @@ def _tier_row(g, d, filled, col, own, i, seg: _Segment, segments, extra: list[st
 def _typed_kinds(typed: str) -> list[str] | None:
     """A 处罚种类 cell as published → the template's kinds; None when a part is not recognisable
     (the words of 裁量标准 decide then, and the cell is kept in 说明). 责令改正 is not a penalty."""
-    from .models import PENALTY_KINDS
-    from .rules.fields import NOT_PENALTIES, PENALTY_WORDS
+    from .rules.fields import penalty_kind
 
-    kinds = []
-    for k in (k for k in re.split(r"[、,，;；/\s]+|和|或者|或|并处", typed) if k):
-        k = PENALTY_WORDS.get(k, k)
-        if k in PENALTY_KINDS:
-            kinds.append(k)
-        elif k not in NOT_PENALTIES:
+    kinds, previous = [], None
+    for part in (k for k in re.split(r"[、,，;；/\s]+|和|或者|或|并处|及", typed) if k):
+        kind, how = penalty_kind(part, previous)
+        if how == "unknown":
             return None
+        if how != "order":
+            kinds.append(kind)
+            previous = kind
     return list(dict.fromkeys(kinds)) or None
 
 

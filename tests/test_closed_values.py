@@ -173,3 +173,22 @@ def test_power_level_written_as_this_level_is_the_departments(book, tmp_path):
     book.powers[0]["行使层级"] = "本级"
     r = validate([book.save(tmp_path / "d.xlsx")])
     assert not r.errors and r.departments[0].powers[0].level == 3
+
+
+@pytest.mark.parametrize("written,kinds,notes", [
+    ("没收违法所得和非法财物", ["没收违法所得", "没收非法财物"], []), ("责令停产整顿", ["责令停产停业"], []),
+    ("暂扣驾驶证", ["暂扣许可证件"], []), ("吊销许可证或者营业执照", ["吊销许可证件"], []),
+    ("处以罚款", ["罚款"], []), ("罚款（单位）", ["罚款"], []), ("暂扣或者吊销许可证", ["暂扣许可证件", "吊销许可证件"], []),
+    ("取缔", ["其他"], ["F116"]), ("警告、责令停止施工", ["警告"], ["F116"]),
+])
+def test_penalty_kinds_as_written_are_read_not_rejected(written, kinds, notes, book, tmp_path):
+    book.tiers[0]["处罚种类"] = written
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    assert not r.errors, [(f.rule, f.value) for f in r.errors]
+    assert r.departments[0].powers[1].tiers[0].kinds == kinds
+    assert [f.rule for f in r.findings if f.sheet == "裁量基准" and f.rule in ("F102", "F116")] == notes
+
+
+def test_unknown_penalty_kind_is_still_an_error(book, tmp_path):
+    book.tiers[0]["处罚种类"] = "罚款、随便什么"
+    assert [(f.rule, f.value) for f in validate([book.save(tmp_path / "d.xlsx")]).errors] == [("F102", "随便什么")]

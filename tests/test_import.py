@@ -517,11 +517,11 @@ def test_discretion_with_a_violated_rule_column_and_kinds(tmp_path):
     [p] = d.powers
     assert p["实施依据"] == "《中华人民共和国道路运输条例》第六十三条"
     assert "违法依据：《中华人民共和国道路运输条例》第十条" in p["备注"]
-    assert [(t["阶次"], t["说明"]) for t in d.tiers] == [(1, "适用条件：初次\n处罚种类：罚款、没收违法所得、责令停止"),
-                                                          (2, "处罚种类：罚款、没收违法所得、责令停止")]
-    assert d.tiers[0]["处罚种类"] == "罚款、没收违法所得"  # 责令停止 is not recognised: the words decide
+    assert [(t["阶次"], t["说明"]) for t in d.tiers] == [(1, "适用条件：初次"), (2, None)]
+    assert d.tiers[0]["处罚种类"] == "罚款、没收违法所得"  # 责令停止 is an order, not a penalty
     from powers.importers import _typed_kinds
     assert _typed_kinds("警告、罚款、责令改正") == ["警告", "罚款"] and _typed_kinds("吊销执照") == ["吊销许可证件"]
+    assert _typed_kinds("罚款、随便什么") is None  # then the words of 裁量标准 decide and the cell goes to 说明
     cols = {c.source: c.target for c in result.columns}
     assert cols["处罚种类"] == "裁量基准.处罚种类" and cols["适用条件"].startswith("裁量基准.说明")
 

@@ -326,23 +326,63 @@ def power(row: Row, dept: Department, findings: list[Finding]) -> Power | None:
     return p
 
 
+# a kind named by its key word, in order (the first that matches decides): 暂扣驾驶证, 责令停产整顿 …
+_KIND_KEYS = (("没收违法所得", "没收违法所得"), ("没收非法所得", "没收违法所得"), ("非法财物", "没收非法财物"),
+              ("没收", "没收非法财物"), ("通报批评", "通报批评"), ("警告", "警告"), ("罚款", "罚款"),
+              ("暂扣", "暂扣许可证件"), ("吊销", "吊销许可证件"), ("降低资质", "降低资质等级"), ("降级", "降低资质等级"),
+              ("限制开展生产经营", "限制开展生产经营活动"), ("限制生产经营", "限制开展生产经营活动"),
+              ("停产", "责令停产停业"), ("停业", "责令停产停业"), ("关闭", "责令关闭"), ("限制从业", "限制从业"),
+              ("禁止从业", "限制从业"), ("禁止从事", "限制从业"), ("拘留", "行政拘留"))
+_ORDER = re.compile(r"^(?:责令|限期)(?:改正|整改|停止|恢复|拆除|补|采取|消除|重新|办理|退还|赔偿)")
+_OTHER_MEASURES = ("取缔", "撤销", "注销", "收缴", "没收证件", "不予", "禁止申请")
+
+
+def penalty_kind(word: str, previous: str | None = None) -> tuple[str, str]:
+    """One 处罚种类 as departments write it → (kind, how): how is "kind" (one of PENALTY_KINDS),
+    "order" (责令改正 and the like: not a penalty), "other" (取缔, 撤销 …: kept as 其他) or
+    "unknown". `previous` is the part before it (没收违法所得和非法财物: 非法财物 is 没收非法财物)."""
+    w = re.sub(r"^(?:处以|处|并处|可以|可并处|予以|给予|或者|并)", "", re.sub(r"[（(][^（）()]*[)）]", "", word)).strip()
+    w = PENALTY_WORDS.get(w, w)
+    if w in PENALTY_KINDS:
+        return w, "kind"
+    if w in NOT_PENALTIES or _ORDER.match(w):
+        return w, "order"
+    if w in ("营业执照", "执照", "许可证", "许可证件", "资格证书", "驾驶证") and previous in ("吊销许可证件", "暂扣许可证件"):
+        return previous, "kind"
+    for key, kind in _KIND_KEYS:
+        if key in w:
+            return kind, "kind"
+    if any(m in w for m in _OTHER_MEASURES):
+        return "其他", "other"
+    return w, "unknown"
+
+
 def penalty_kinds(row: Row, findings: list[Finding]) -> list[str]:
     value = row.get("处罚种类")
     if not value:
         return []
-    kinds = []
-    for k in (k for k in re.split(r"[、,，;；/\s]+|和|或者|或|并处", value) if k):
-        k = PENALTY_WORDS.get(k, k)
-        if k in PENALTY_KINDS:
+    kinds: list[str] = []
+    previous = None
+    for part in (k for k in re.split(r"[、,，;；/\s]+|和|或者|或|并处|及", value) if k):
+        k, how = penalty_kind(part, previous)
+        if how == "kind":
             kinds.append(k)
-        elif k in NOT_PENALTIES:
+            previous = k
+        elif how == "order":
             findings.append(INTERPRETED(
-                row.at("处罚种类"), k, column="处罚种类", canonical="（不列为处罚种类）",
+                row.at("处罚种类"), part, column="处罚种类", canonical="（不列为处罚种类）",
                 why="责令改正等不是行政处罚种类（行政处罚法第二十八条），仍保留在裁量标准文字中",
                 why_en="an order to correct is not a kind of penalty (Administrative Penalty Law art. 28)",
                 hint="处罚种类只填行政处罚法第九条所列种类；责令改正写在“裁量标准”中。"))
+        elif how == "other":
+            kinds.append(k)
+            findings.append(INTERPRETED(
+                row.at("处罚种类"), part, column="处罚种类", canonical="其他",
+                why="不是行政处罚法第九条列举的种类，按“其他”（法律、行政法规规定的其他行政处罚）收录",
+                why_en="not a kind listed in art. 9 of the Administrative Penalty Law; filed as 其他",
+                hint="确属法律、行政法规规定的其他行政处罚的，可填“其他”并在裁量标准中写明。"))
         else:
-            findings.append(CLOSED_VALUE(row.at("处罚种类"), k, column="处罚种类", allowed="、".join(PENALTY_KINDS)))
+            findings.append(CLOSED_VALUE(row.at("处罚种类"), part, column="处罚种类", allowed="、".join(PENALTY_KINDS)))
     return list(dict.fromkeys(kinds))
 
 
