@@ -192,3 +192,11 @@ def test_penalty_kinds_as_written_are_read_not_rejected(written, kinds, notes, b
 def test_unknown_penalty_kind_is_still_an_error(book, tmp_path):
     book.tiers[0]["处罚种类"] = "罚款、随便什么"
     assert [(f.rule, f.value) for f in validate([book.save(tmp_path / "d.xlsx")]).errors] == [("F102", "随便什么")]
+
+
+@pytest.mark.parametrize("written,expected", [("高风险", "高"), ("中等", "中"), ("低风险", "低"), ("高", "高"),
+                                              ("很难说", None)])
+def test_risk_level_as_written(written, expected, book, tmp_path):
+    book.flows[0]["风险等级"] = written
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    assert [f.value for f in r.findings if f.rule == "F102"] == ([] if expected else [written])
