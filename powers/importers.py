@@ -149,8 +149,10 @@ _DISCRETION_HEAD = {"违法行为": ("违法行为", "违法行为名称", "违�
 _DISC_SYN = {normalize.header_key(s): canon for canon, syns in _DISCRETION_HEAD.items() for s in syns}
 
 # a flat list: our 职权目录 columns, and what 权责清单 call them
-_FLAT_EXTRA = {"实施编码": "基本编码", "事项实施编码": "基本编码", "实施主体": "实施主体", "实施机关": "实施主体", "责任主体": "实施主体", "子项": "子项名称",
-               "子项名称": "子项名称", "事项子项": "子项名称"}
+_FLAT_EXTRA = {"实施编码": "基本编码", "事项实施编码": "基本编码", "类型": "职权类别", "实施层级": "行使层级",
+               "行使层次": "行使层级", "责任处室": "承办机构", "承办处室": "承办机构", "实施主体名称": "实施主体",
+               "行使主体": "实施主体", "执法主体": "实施主体", "实施主体": "实施主体", "实施机关": "实施主体",
+               "责任主体": "实施主体", "子项": "子项名称", "子项名称": "子项名称", "事项子项": "子项名称"}
 _FLAT_SYN = {normalize.header_key(s): canon for canon, syns in COLUMNS["职权目录"].items() for s in (canon, *syns)}
 _FLAT_SYN.update({normalize.header_key(k): v for k, v in _FLAT_EXTRA.items()})
 
@@ -168,7 +170,10 @@ class _Head:
 
 
 def _known(value, syn: dict[str, str]) -> str | None:
-    return syn.get(normalize.header_key(value))
+    """The canonical column a published header names; an explanation in brackets does not count
+    (设定依据（法律法规名称及条款）, 责任处（科）室)."""
+    k = normalize.header_key(value)
+    return syn.get(k) or syn.get(re.sub(r"[（(][^（）()]*[)）]", "", k)) if k else None
 
 
 def _head(g: SheetGrid, syn: dict[str, str], need: int) -> _Head | None:

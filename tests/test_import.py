@@ -549,6 +549,20 @@ def test_flat_list_of_several_departments_and_rows_left_blank_under_an_item(tmp_
     assert [p.name for p in write_workbooks(result, tmp_path / "out")] == ["某市生态环境局.xlsx", "某市统计局.xlsx"]
 
 
+def test_flat_list_headers_with_line_breaks_and_explanations(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["序号", "事项\n名称", "子项名称（无子项的不填）", "类型", "设定依据（法律法规名称及条款）", "责任处（科）室",
+                      "实施层级", "公开\n属性"])
+    wb.active.append([1, "排污许可", None, "许可", LICENCE, "法规科", "市级", "不公开"])
+    wb.save(tmp_path / "江门市生态环境局清单.xlsx")
+    result = import_file(tmp_path / "江门市生态环境局清单.xlsx")
+    assert [c.target.split("（")[0] for c in result.columns] == [
+        "职权目录.序号", "职权目录.职权名称", "职权目录.子项名称", "职权目录.职权类别", "职权目录.实施依据", "职权目录.承办机构",
+        "职权目录.行使层级", "职权目录.公开范围"]
+    [p] = result.departments[0].powers
+    assert (p["职权类别"], p["承办机构"], p["行使层级"], p["公开范围"]) == ("行政许可", "法规科", "3", "内部")
+
+
 # ---------------------------------------------------------------- JSON catalog
 
 def catalog_json(path: Path, wrap: bool) -> Path:
