@@ -298,8 +298,10 @@ _N = rf"(?:\d+(?:\.\d+)?[十百千万亿]*|[{CN_NUM}]+)"
 # 以上罚款, upper None); in a range the lower bound may omit its
 # unit (十二万以上十五万元以下, 35以上50%以下) and 以上 is sometimes misprinted 以下 (七万元以下九万元以下)
 _AMOUNTS = [
-    (re.compile(rf"(?P<a>{_N})元?(?:以上|以下)(?P<b>{_N})元以下"), "元", "range"),
+    (re.compile(rf"(?P<a>{_N})元?(?:以上|以下)、?(?P<b>{_N})元及?以下"), "元", "range"),
     (re.compile(rf"(?P<a>{_N})元?(?:至|到|～|~|－|-|—)(?P<b>{_N})元"), "元", "range"),
+    # 处3万以上5万以下罚款: a range in 万 (or 千) written without 元
+    (re.compile(rf"(?P<a>{_N}[万千])以上、?(?P<b>{_N}[万千])及?以下(?=的?罚款|[，,；;。]|$)"), "元", "range"),
     (re.compile(rf"(?P<a>{_N})%?以上(?P<b>{_N})%(?:以下)?|(?P<a2>{_N})%以上(?P<b2>{_N})以下"), "%", "range"),
     (re.compile(rf"(?P<a>{_N})%?(?:至|到|～|~|－|-|—)(?P<b>{_N})%"), "%", "range"),
     (re.compile(rf"(?P<a>{_N})倍?(?:以上|至|到|～|~|－|-|—)(?P<b>{_N})倍(?:以下)?"), "倍", "range"),
@@ -383,7 +385,7 @@ def fine_ranges(words: str | None) -> list[Fine]:
     if not words:
         return []
     w = _spelling(words)
-    if not re.search(r"元|%|倍", w):
+    if not re.search(r"元|%|倍|[万千]以[上下]", w):
         return []
     taken: list[tuple[int, int, str, str, re.Match]] = []
     for pattern, unit, kind in _AMOUNTS:
@@ -416,6 +418,12 @@ def fine_ranges(words: str | None) -> list[Fine]:
         lo_s, hi_s = g.get("a") or g.get("a2"), g.get("b") or g.get("b2")
         lo = cn_number(lo_s) if lo_s else None
         hi = cn_number(hi_s) if hi_s else None
+        if unit == "元" and kind == "range" and lo is not None and hi is not None and hi_s[-1] in "万千亿" \
+                and re.fullmatch(r"\d+(?:\.\d+)?|[一二两三四五六七八九十]+", lo_s) and w[m.end("a")] != "元":
+            # 处1-3万元罚款, 一至三万元: the unit written once, after the upper bound
+            with_unit = cn_number(lo_s + hi_s[-1])
+            if with_unit is not None and with_unit < hi:
+                lo = with_unit
         if kind == "upto":
             lo = 0.0
         elif kind == "exact":

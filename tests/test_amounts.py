@@ -96,6 +96,14 @@ def test_multiples_and_percentages_keep_their_unit_and_base(text, lower, upper, 
     ("处一万元（含本数）以上三万元（不含本数）以下罚款", W, 3 * W),
     ("处3万元以上5万元以下（不含5万元）的罚款", 3 * W, 5 * W),
     ("处1万元以上(含)3万元以下罚款", W, 3 * W),
+    # the unit written once, after the upper bound; a range in 万 without 元; 、 or 及 inside the range
+    ("责令改正，处10-30万元罚款", 10 * W, 30 * W),
+    ("处一至三万元罚款", W, 3 * W),
+    ("处2-5千元罚款", 2000, 5000),
+    ("处5000-3万元罚款", 5000, 3 * W),
+    ("处3万以上5万以下罚款", 3 * W, 5 * W),
+    ("处3万元以上、5万元以下罚款", 3 * W, 5 * W),
+    ("处3万元以上5万元及以下罚款", 3 * W, 5 * W),
     ("责令停止违法行为，限期改正，处以一万元罚款", W, W),
     ("责令备案，处一万元以下罚款", 0, W),
     ("二十万元罚款", 20 * W, 20 * W),
@@ -152,3 +160,7 @@ def test_text_for_messages():
     assert fine_text(fine_from_words("处所收费用三倍的罚款")) == "所收费用3倍"
     assert fine_text(fine_from_words("处违法所得一倍以上的罚款")) == "违法所得1倍以上"
     assert fine_text(fine_from_words("处一万元以上的罚款")) == "1万元以上"
+
+
+def test_counts_in_ten_thousands_are_not_fines():
+    assert fine_ranges("排放量3万以上5万以下吨的") == []

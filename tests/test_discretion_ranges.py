@@ -238,6 +238,14 @@ def test_circumstance_after_a_persons_fine_whose_party_cannot_be_told(book, tmp_
     assert [f.rule for f in rules(run(book, tmp_path), "D306", "D313")] == ["D306"]
 
 
+def test_tier_amounts_as_standards_write_them(book, tmp_path):
+    """处10-30万元罚款 is 10万～30万 (not 10元～30万, a false D306); 处30万以上50万以下罚款 is read (no D309)."""
+    book.powers[1]["实施依据"] = "【法律】《中华人民共和国水污染防治法》第八十三条第（二）项"
+    book.tiers = [tier(1, "超标排放1次的", None, None, 裁量标准="责令改正，处10-30万元罚款"),
+                  tier(2, "超标排放2次以上的", None, None, 裁量标准="责令改正，处30万以上50万以下罚款")]
+    assert [f.rule for f in run(book, tmp_path).findings if f.rule.startswith("D")] == []
+
+
 def test_tiers_in_different_units_are_not_compared(book, tmp_path):
     book.powers[1]["实施依据"] = ("《中华人民共和国放射性污染防治法》第五十三条：违法所得十万元以上的，并处违法所得一倍以上五倍以下罚款；"
                                "没有违法所得或者违法所得不足十万元的，并处一万元以上十万元以下罚款。")
