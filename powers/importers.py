@@ -1303,6 +1303,8 @@ def write_workbooks(result: ImportResult, outdir: str | Path, taken: set[str] | 
             for step in STANDARD_FLOWS[cat]:
                 flows.append([f"{cat}标准流程", *step])
         _explain(wb.create_sheet("导入说明"), result, d)
+        for name in ("部门信息", "职权目录", "裁量基准", "流程", "导入说明"):
+            _as_text(wb[name])
         wb.save(path)
         report = {**result.to_json(), "departments": [x for x in result.to_json()["departments"] if x["name"] == d.name],
                   "workbook": path.name}
@@ -1316,6 +1318,14 @@ def _fill_info(ws, info: dict[str, str]) -> None:
     for row in ws.iter_rows(min_row=2):
         key = str(row[0].value or "").rstrip("*")
         row[1].value = info.get(key) or None
+
+
+def _as_text(ws) -> None:
+    """What a department typed is text: '=见附件' must not become a formula with no value (S008)."""
+    for row in ws.iter_rows():
+        for c in row:
+            if c.data_type == "f" and isinstance(c.value, str):
+                c.data_type = "s"
 
 
 def _fill_table(ws, rows: list[dict]) -> None:

@@ -563,6 +563,21 @@ def test_flat_list_headers_with_line_breaks_and_explanations(tmp_path):
     assert (p["职权类别"], p["承办机构"], p["行使层级"], p["公开范围"]) == ("行政许可", "法规科", "3", "内部")
 
 
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "事项名称", "事项类型", "设定依据", "备注"])
+    ws.append([1, "排污许可", "许可", LICENCE, None])
+    ws["E2"].value = "=见附件"
+    ws["E2"].data_type = "s"
+    wb.save(tmp_path / "江门市生态环境局清单.xlsx")
+    result = import_file(tmp_path / "江门市生态环境局清单.xlsx", **{k: v for k, v in OPTS.items() if k != "department"})
+    [out] = write_workbooks(result, tmp_path / "out")
+    r = validate([out])
+    assert not r.errors, [(f.rule, f.message_zh) for f in r.errors]
+    assert r.departments[0].powers[0].note == "=见附件"
+
+
 # ---------------------------------------------------------------- JSON catalog
 
 def catalog_json(path: Path, wrap: bool) -> Path:
