@@ -361,14 +361,17 @@ def _edition_year(edition: str | None) -> int | None:
 def _last_amendment(law: Law, day: date) -> date | None:
     """The latest amendment in force on `day` (the filling date): an edition that was current when the
     list was filled is not an old edition; a later amendment is L205's to report, not L207's."""
+    # an amendment adopted but not yet in force on that day does not count (固体废物法 revised 2020-04-29,
+    # in force 2020-09-01)
+    pending = {x.date for x in law.versions if x.date and x.effective and x.effective > day}
     v = law.version_on(day)
     if v is not None and v.date and _in_force(v, day):
-        day = v.date  # an amendment adopted but not yet in force on that day does not count
+        day = v.date
     changes = [d for d, kind in law.history if kind in ("修正", "修订") and d <= day]
     changes += [x.date for x in law.versions if x.date and x.kind != "制定" and x.date <= day]
     if law.amended and law.amended <= day:
         changes.append(law.amended)
-    return max(changes, default=None)
+    return max((d for d in changes if d not in pending), default=None)
 
 
 def check_power(p: Power, dept: Department, laws: LawRegistry, today: date) -> list[Finding]:
