@@ -1276,7 +1276,8 @@ def _safe_name(name: str) -> str:
 def write_workbooks(result: ImportResult, outdir: str | Path, taken: set[str] | None = None) -> list[Path]:
     """One template workbook per department (drop-downs kept), each with an 导入说明 sheet and a
     JSON report beside it (DEPT.导入说明.json). `taken` holds the names already written in this
-    run, so that a second file of the same department does not overwrite the first (DEPT-2.xlsx)."""
+    run, so that a second file of the same department does not overwrite the first (DEPT-2.xlsx);
+    a workbook already in the folder (perhaps edited since) is never overwritten either."""
     import openpyxl
 
     from .template import write_template
@@ -1287,11 +1288,13 @@ def write_workbooks(result: ImportResult, outdir: str | Path, taken: set[str] | 
     for d in result.departments:
         base = stem = _safe_name(d.name)
         n = 1
-        while stem in names:
+        while stem in names or (outdir / f"{stem}.xlsx").exists():  # a workbook already there may hold edits
             n += 1
             stem = f"{base}-{n}"
         names.add(stem)
         path = outdir / f"{stem}.xlsx"
+        if stem != base and base not in names:
+            d.guesses.append(f"{base}.xlsx 已存在（可能已有修改），未覆盖；本次写入 {path.name}")
         write_template(path)
         wb = openpyxl.load_workbook(path)
         _fill_info(wb["部门信息"], d.info)

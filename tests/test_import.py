@@ -288,6 +288,18 @@ def test_two_files_of_one_department_do_not_overwrite(tmp_path):
     assert [p.name for p in a + b] == ["江门市生态环境局.xlsx", "江门市生态环境局-2.xlsx"]
 
 
+def test_a_workbook_already_in_the_folder_is_not_overwritten(tmp_path):
+    """The department may have gone on in the workbook of an earlier import: a new run writes beside it."""
+    [first] = write_workbooks(import_file(flat_list(tmp_path / "江门市生态环境局权责清单.xlsx")), tmp_path / "out")
+    wb = openpyxl.load_workbook(first)
+    wb["部门信息"]["B3"] = "07"  # an edit made since
+    wb.save(first)
+    again = import_file(tmp_path / "江门市生态环境局权责清单.xlsx")
+    [second] = write_workbooks(again, tmp_path / "out")
+    assert second.name == "江门市生态环境局-2.xlsx" and openpyxl.load_workbook(first)["部门信息"]["B3"].value == "07"
+    assert any("已存在" in g and "未覆盖" in g for g in again.departments[0].guesses)
+
+
 # ---------------------------------------------------------------- flat 权责清单
 
 LICENCE = "【法律】《中华人民共和国行政许可法》第十二条第（一）项：直接涉及公共安全的特定活动，可以设定行政许可。"
