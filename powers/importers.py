@@ -717,6 +717,9 @@ def _import_flat(grids: list[SheetGrid], path: Path, opts: Options, result: Impo
             if state["section"]:
                 result.notes.append(f"工作表“{g.name}”没有职权类别列，各事项的职权类别取“{state['section']}”"
                                     f"（工作表名称或标题）")
+        if (hint := _internal_hint(g.name, *titles)) and "公开范围" not in cols.values():
+            state["internal"] = hint
+            result.notes.append(f"工作表“{g.name}”的名称或标题写明“{hint}”：未填公开范围的事项按“内部”导入")
         j_body = next((j for j, c in cols.items() if c == "实施主体"), None)
         bodies = {normalize.text(r[j_body]) for r in filled[hi + 1:] if j_body is not None and j_body < len(r)} - {None}
         if not name and len(bodies) == 1:
@@ -761,6 +764,7 @@ def _import_flat(grids: list[SheetGrid], path: Path, opts: Options, result: Impo
                 other.append(SourceRow(g.name, i + 1, "未导入", note=note))
                 if note.startswith("标题行"):
                     state["section"] = _section_category(note) or state.get("section")
+                    state["section_internal"] = _internal_hint(note)
             elif state.get("last") and (_continues_name(g, rows, merged, i, cols) or _no_name_of_its_own(rows[i], cols)):
                 _join_row(g, state["last_d"], filled[i], rows[i], cols, i, found.labels, state)
             elif d is None:
@@ -836,6 +840,18 @@ def _row_note(g: SheetGrid, raw: list, merged: dict, i: int, cols: dict[int, str
     if wide or (first or numbered) and cols.get(j) not in ("职权名称", "子项名称") and not any(
             (i, c) in merged and merged[(i, c)][1] - 1 < i for c in cols):
         return f"标题行：{t}"
+    return None
+
+
+_INTERNAL_HINTS = ("不予公开", "不公开", "非公开", "不对外公开", "涉密", "内部事项", "内部使用", "内部资料", "仅供内部")
+
+
+def _internal_hint(*texts: str | None) -> str | None:
+    """The words by which a sheet name, title, section row or 备注 says its items are not public."""
+    for t in texts:
+        for w in _INTERNAL_HINTS:
+            if t and w in t:
+                return w
     return None
 
 
@@ -978,6 +994,13 @@ def _flat_row(g: SheetGrid, d: DepartmentDraft, values: list, cols: dict[int, st
     if not p.get("职权类别") and state.get("section"):
         p["职权类别"] = state["section"]
         d.map_value("职权类别", "（空）", f"取所在分类标题或工作表名称“{state['section']}”", where)
+    if not p.get("公开范围"):  # said elsewhere: in 备注, the sheet's name or title, a section row
+        if hint := _internal_hint(p.get("备注")):
+            p["公开范围"] = "内部"
+            d.map_value("公开范围", "（空）", f"按“内部”导入：备注写明“{hint}”", where)
+        elif hint := state.get("internal") or state.get("section_internal"):
+            p["公开范围"] = "内部"
+            d.map_value("公开范围", "（空）", f"按“内部”导入：所在工作表或分类标题写明“{hint}”", where)
     d.powers.append(p)
     state["last"], state["last_d"] = p, d
     d.rows.append(SourceRow(g.name, i + 1, "导入", f"职权目录!{len(d.powers) + 1}",
@@ -1141,6 +1164,9 @@ def _import_json(path: Path, opts: Options, result: ImportResult) -> None:
         extra = [f"{k}：{_json_text(v)}" for k, v in item.items() if k not in used and _json_text(v)]
         if extra:  # keys the template has no column for are kept, not lost
             p["备注"] = "\n".join(x for x in (p.get("备注"), *extra) if x)
+        if not p.get("公开范围") and (hint := _internal_hint(p.get("备注"))):
+            p["公开范围"] = "内部"
+            d.map_value("公开范围", "（空）", f"按“内部”导入：备注写明“{hint}”", f"第 {n} 项")
         if values.get("实施依据"):
             basis = values["实施依据"]
             p["实施依据"] = _long("\n".join(map(_basis_text, basis)) if isinstance(basis, list) else _basis_text(basis))

@@ -590,6 +590,31 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     assert r.departments[0].powers[0].note == "=见附件"
 
 
+def test_internal_said_outside_a_scope_column_stays_internal(tmp_path):
+    """No 公开范围 column, but the sheet is 不公开事项, a section row says 不予公开, or 备注 says 涉密:
+    those items are imported as 内部 (and the report says why); the others stay public."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "公开事项"
+    head = ["序号", "事项名称", "事项类型", "设定依据", "备注"]
+    ws.append(head)
+    ws.append([1, "排污许可", "行政许可", LICENCE, None])
+    ws.append([2, "排污检查", "行政检查", "《中华人民共和国环境保护法》第二十四条", "涉密，不对外"])
+    ws.append(["二、不予公开事项"])
+    ws.append([3, "环境应急处置", "其他行政权力", "《中华人民共和国突发事件应对法》第四十九条", None])
+    hidden = wb.create_sheet("不公开事项")
+    hidden.append(head)
+    hidden.append([4, "环境执法专项检查", "行政检查", "《中华人民共和国环境保护法》第二十四条", None])
+    wb.save(tmp_path / "江门市生态环境局权责清单.xlsx")
+    items = [{"授权部门": "江门市生态环境局", "事项名称": "涉密检查", "事项类型": "06", "依据": "《中华人民共和国环境保护法》第二十四条",
+              "备注": "不公开"}]
+    (tmp_path / "c.json").write_text(json.dumps(items, ensure_ascii=False), "utf-8")
+    [d] = import_file(tmp_path / "江门市生态环境局权责清单.xlsx").departments
+    assert [(p["职权名称"], p.get("公开范围")) for p in d.powers] == [
+        ("排污许可", None), ("排污检查", "内部"), ("环境应急处置", "内部"), ("环境执法专项检查", "内部")]
+    assert import_file(tmp_path / "c.json").departments[0].powers[0]["公开范围"] == "内部"
+
+
 # ---------------------------------------------------------------- JSON catalog
 
 def catalog_json(path: Path, wrap: bool) -> Path:
