@@ -1296,7 +1296,12 @@ STANDARD_FLOWS: dict[str, list[tuple]] = {
 
 
 def _safe_name(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "未命名部门"
+    """A department name as a file name: no path or shell characters, no leading dot, and short
+    enough (file names are limited to 255 bytes; the JSON report adds “.导入说明.json”)."""
+    stem = re.sub(r'[\\/:*?"<>|\s\x00-\x1f]+', "_", name).strip("_.") or "未命名部门"
+    while len(stem.encode("utf-8")) > 180:
+        stem = stem[:-1]
+    return stem
 
 
 def write_workbooks(result: ImportResult, outdir: str | Path, taken: set[str] | None = None) -> list[Path]:

@@ -288,6 +288,15 @@ def test_two_files_of_one_department_do_not_overwrite(tmp_path):
     assert [p.name for p in a + b] == ["江门市生态环境局.xlsx", "江门市生态环境局-2.xlsx"]
 
 
+def test_department_names_that_are_not_file_names(tmp_path):
+    items = [{"授权部门": n, "事项名称": "统计检查", "事项类型": "06", "依据": "《中华人民共和国统计法》第三十五条"}
+             for n in ("../../某局/法规科", "局" * 120, ".某局")]
+    (tmp_path / "c.json").write_text(json.dumps(items, ensure_ascii=False), "utf-8")
+    paths = write_workbooks(import_file(tmp_path / "c.json"), tmp_path / "out")
+    assert [p.name for p in paths] == ["某局_法规科.xlsx", "局" * 60 + ".xlsx", "某局.xlsx"]
+    assert all(p.parent == tmp_path / "out" and p.with_name(p.stem + ".导入说明.json").exists() for p in paths)
+
+
 def test_a_workbook_already_in_the_folder_is_not_overwritten(tmp_path):
     """The department may have gone on in the workbook of an earlier import: a new run writes beside it."""
     [first] = write_workbooks(import_file(flat_list(tmp_path / "江门市生态环境局权责清单.xlsx")), tmp_path / "out")
