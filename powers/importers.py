@@ -511,6 +511,9 @@ def _discretion_sheet(g: SheetGrid, d: DepartmentDraft, result: ImportResult, ma
         if [normalize.header_key(v) for v in rows[i]] == header_keys:
             d.rows.append(SourceRow(g.name, i + 1, "未导入", note="表头行（重复）"))
             continue
+        if _column_numbers(rows[i]):
+            d.rows.append(SourceRow(g.name, i + 1, "未导入", note="列序号行（1、2、3……）"))
+            continue
         if section := _section_title(rows[i], merged, i, col):
             d.rows.append(SourceRow(g.name, i + 1, "未导入", note=f"标题行：{section}"))
             block = basis = seg = last_row = None  # a new part of the standard starts
@@ -752,6 +755,8 @@ def _import_flat(grids: list[SheetGrid], path: Path, opts: Options, result: Impo
                 other.append(SourceRow(g.name, i + 1, "未导入", note=f"标题行：{titles[nonempty.index(i)]}"))
             elif i <= hi:
                 other.append(SourceRow(g.name, i + 1, "未导入", note="表头行"))
+            elif _column_numbers(rows[i]):
+                other.append(SourceRow(g.name, i + 1, "未导入", note="列序号行（1、2、3……）"))
             elif [normalize.header_key(v) for v in filled[i]] == state["header"]:
                 other.append(SourceRow(g.name, i + 1, "未导入", note="表头行（重复）"))
             elif sign := _signature(rows[i]):
@@ -844,6 +849,16 @@ def _row_note(g: SheetGrid, raw: list, merged: dict, i: int, cols: dict[int, str
 
 
 _INTERNAL_HINTS = ("不予公开", "不公开", "非公开", "不对外公开", "涉密", "内部事项", "内部使用", "内部资料", "仅供内部")
+
+
+def _column_numbers(raw: list) -> bool:
+    """A row under the header numbering its columns (1 | 2 | 3 | 4 …, or （一）（二）…), as official
+    forms have: not an item."""
+    vals = [normalize.text(v) for v in raw if normalize.text(v)]
+    if len(vals) < 3:
+        return False
+    nums = [normalize.cn_int(re.sub(r"[（()）]", "", v)) if not v.isdigit() else int(v) for v in vals]
+    return all(n is not None for n in nums) and nums == list(range(nums[0], nums[0] + len(nums)))
 
 
 def _internal_hint(*texts: str | None) -> str | None:

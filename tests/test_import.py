@@ -624,6 +624,24 @@ def test_internal_said_outside_a_scope_column_stays_internal(tmp_path):
     assert import_file(tmp_path / "c.json").departments[0].powers[0]["公开范围"] == "内部"
 
 
+def test_a_row_numbering_the_columns_is_not_an_item(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["序号", "事项名称", "事项类型", "设定依据"])
+    wb.active.append([1, 2, 3, 4])  # official forms number their columns under the header
+    wb.active.append([1, "排污许可", "许可", LICENCE])
+    wb.save(tmp_path / "江门市生态环境局清单.xlsx")
+    [d] = import_file(tmp_path / "江门市生态环境局清单.xlsx").departments
+    assert [p["职权名称"] for p in d.powers] == ["排污许可"]
+    assert [(r.row, r.note) for r in d.rows if r.status == "未导入"][:2] == [(1, "表头行"), (2, "列序号行（1、2、3……）")]
+    wb = openpyxl.Workbook()
+    disc = wb.active
+    disc.append(["违法行为", "处罚依据", "违法情节", "裁量阶次", "处罚标准"])
+    disc.append(["（一）", "（二）", "（三）", "（四）", "（五）"])
+    wb.save(tmp_path / "标准.xlsx")
+    [d] = import_file(tmp_path / "标准.xlsx").departments
+    assert d.powers == [] and d.rows[-1].note == "列序号行（1、2、3……）"
+
+
 # ---------------------------------------------------------------- JSON catalog
 
 def catalog_json(path: Path, wrap: bool) -> Path:
