@@ -450,8 +450,12 @@ def _discretion_sheet(g: SheetGrid, d: DepartmentDraft, result: ImportResult, ma
         return
     found = _head(g, _DISC_SYN, 3)
     if found is None or not _is_discretion_sheet(g):
+        why = ("工作表是权责清单（事项名称、设定依据……），不是裁量标准：请将该表另存为单独的文件再运行 powers import"
+               if _is_flat_sheet(g) else "工作表中找不到裁量标准表头（违法行为、裁量情节、裁量标准）")
         for i in nonempty:
-            d.rows.append(SourceRow(g.name, i + 1, "未导入", note="工作表中找不到裁量标准表头（违法行为、裁量情节、裁量标准）"))
+            d.rows.append(SourceRow(g.name, i + 1, "未导入", note=why))
+        if _is_flat_sheet(g):
+            result.notes.append(f"工作表“{g.name}”是权责清单，未与裁量标准一起导入（{len(nonempty)} 行）：请另存为单独的文件再导入")
         return
     hi, cols = found.last, found.cols
     col = {canon: j for j, canon in cols.items()}

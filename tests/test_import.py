@@ -642,6 +642,23 @@ def test_a_row_numbering_the_columns_is_not_an_item(tmp_path):
     assert d.powers == [] and d.rows[-1].note == "列序号行（1、2、3……）"
 
 
+def test_a_list_sheet_beside_a_standard_is_reported_with_what_to_do(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "权责清单"
+    wb.active.append(["序号", "事项名称", "事项类型", "设定依据"])
+    wb.active.append([1, "排污许可", "许可", LICENCE])
+    disc = wb.create_sheet("大气污染防治法")
+    disc.append(["违法行为", "处罚依据", "违法情节", "裁量阶次", "处罚标准"])
+    disc.append(["拒绝检查的", "《中华人民共和国大气污染防治法》第九十八条", "首次", "1", "处二万元以上五万元以下罚款"])
+    wb.save(tmp_path / "江门市生态环境局.xlsx")
+    result = import_file(tmp_path / "江门市生态环境局.xlsx")
+    [d] = result.departments
+    assert [p["职权名称"] for p in d.powers] == ["拒绝检查的"]
+    assert {r.note.split("：")[0] for r in d.rows if r.sheet == "权责清单"} == {
+        "工作表是权责清单（事项名称、设定依据……），不是裁量标准"}
+    assert any("权责清单" in n and "另存为单独的文件" in n for n in result.notes)
+
+
 # ---------------------------------------------------------------- JSON catalog
 
 def catalog_json(path: Path, wrap: bool) -> Path:
