@@ -156,8 +156,8 @@ def levels(value: str | None) -> list[int] | None:
     return sorted(set(found))
 
 
-YES = {"是", "Y", "y", "yes", "true", "1", "√"}
-NO = {"否", "N", "n", "no", "false", "0", ""}
+YES = {"是", "Y", "y", "yes", "Yes", "YES", "true", "True", "TRUE", "1", "√", "✓", "✔", "☑"}
+NO = {"否", "N", "n", "no", "No", "NO", "false", "False", "FALSE", "0", "", "×", "✗", "✘", "/", "-", "—"}
 
 
 def yes_no(value: str | None) -> bool | None:
@@ -253,14 +253,24 @@ def number(value: object) -> float | None:
         return cn_number(s)
 
 
+NO_TIME_LIMIT = ("无", "无时限", "无法定时限", "无承诺时限", "法律未规定", "法律法规未规定", "未规定", "无规定",
+                 "不适用", "/", "-", "—", "——", "无此项")
+
+
 def days(value: str | None) -> tuple[float | None, bool]:
-    """A time limit in working days: '20', '20个工作日', '即办' → (days, ok)."""
+    """A time limit in working days: '20', '20个工作日', '15个工作日内', '即办', '立即' → (days, ok);
+    '无' / '法律未规定' / '/' (no limit) → (None, True). The base limit is read from '60日（特殊情况
+    可延长30日）'. Calendar units (自然日, 月, 年) are not working days: (None, False)."""
     if value is None:
         return None, True
-    v = value.replace(" ", "")
-    if v in ("即办", "当场办结", "当场", "即时办结"):
+    v = re.sub(r"\s", "", text(value) or "")
+    if v in ("即办", "当场办结", "当场", "即时办结", "立即", "立即办结", "即时", "当场办理", "即来即办"):
         return 0.0, True
-    m = re.fullmatch(rf"({NUM})(?:个)?(?:工作日|日|天)?", v)
+    if v in NO_TIME_LIMIT:
+        return None, True
+    v = re.sub(r"[（(](?:工作日|个工作日)[)）]", "", v)  # 20（工作日）
+    v = re.sub(r"[（(][^（）()]*(?:延长|特殊|情况|另有)[^（）()]*[)）]$", "", v)  # the extension is not the limit
+    m = re.fullmatch(rf"({NUM})(?:个)?(?:工作日|日|天)?(?:内|以内)?", v)
     if m:
         n = cn_number(m.group(1))
         if n is not None:

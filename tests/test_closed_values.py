@@ -200,3 +200,19 @@ def test_risk_level_as_written(written, expected, book, tmp_path):
     book.flows[0]["风险等级"] = written
     r = validate([book.save(tmp_path / "d.xlsx")])
     assert [f.value for f in r.findings if f.rule == "F102"] == ([] if expected else [written])
+
+
+@pytest.mark.parametrize("statutory,promised,rules", [
+    ("20个工作日", "15个工作日内", []), ("60日（特殊情况可延长30日）", "20", []), ("立即", "即办", []),
+    ("无", "5", []), ("法律未规定", "/", []), ("20（工作日）", "10", []),
+    ("30个自然日", "10", ["F103"]), ("随便", "10", ["F103"]),  # working days only, as designed (F103 hint)
+])
+def test_time_limits_as_written(statutory, promised, rules, book, tmp_path):
+    book.powers[0].update(法定时限=statutory, 承诺时限=promised)
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    assert [f.rule for f in r.findings if f.rule in ("F103", "F116", "F104")] == rules
+
+
+@pytest.mark.parametrize("value,expected", [("✓", True), ("TRUE", True), ("×", False), ("/", False), ("有时", None)])
+def test_yes_no_marks(value, expected):
+    assert normalize.yes_no(value) is expected
