@@ -39,6 +39,7 @@ from . import normalize
 from .legal import continues_previous
 from .models import CATEGORIES
 from .read import COLUMNS, SheetGrid, load_grids
+from .rules.fields import closed_word
 
 @dataclass(frozen=True)
 class Layout:
@@ -533,8 +534,14 @@ def _discretion_sheet(g: SheetGrid, d: DepartmentDraft, result: ImportResult, ma
         extra = [f"{found.labels[j]}：{t}" for j in sorted(found.labels) if j not in cols and j < len(rows[i])
                  and (t := _long(rows[i][j])) and (merged.get((i, j)) is None or merged[(i, j)][1] - 1 == i)]
         seg = _tier_row(g, d, filled, col, own, i, seg, segments, extra)
+    before = len(d.powers)
     for s in segments:
         _emit_power(g, d, s)
+    titles = [t for r in rows[:found.first] for v in r if (t := normalize.text(v))]
+    if hint := _internal_hint(g.name, *titles):  # a standard marked 内部使用 / 不予公开
+        for p in d.powers[before:]:
+            p["公开范围"] = "内部"
+        result.notes.append(f"工作表“{g.name}”的名称或标题写明“{hint}”：其中 {len(d.powers) - before} 项职权按“内部”导入")
 
 
 def _section_title(values: list, merged: dict, i: int, col: dict[str, int]) -> str | None:
@@ -959,6 +966,9 @@ def _join_row(g: SheetGrid, d: DepartmentDraft, values: list, raw: list, cols: d
             last[key] = f"{last[key]}\n{t}" if last.get(key) else t
         elif key and not last.get(key) and key not in ("职权名称", "序号"):
             last[key] = _closed_value(d, key, t, f"“{g.name}”第{i + 1}行") if key in _CLOSED else t
+        elif key == "公开范围" and closed_word("公开范围", t) == "内部" and last.get(key) != "内部":
+            last[key] = "内部"  # any part of the item said internal: the whole item stays off the site
+            d.map_value("公开范围", t, "在续行中出现，整个事项按“内部”导入", f"“{g.name}”第{i + 1}行")
         elif not key or str(last.get(key)) != t:
             notes.append(f"{labels.get(j, '')}：{t}")
     if notes:

@@ -659,6 +659,28 @@ def test_a_list_sheet_beside_a_standard_is_reported_with_what_to_do(tmp_path):
     assert any("权责清单" in n and "另存为单独的文件" in n for n in result.notes)
 
 
+def test_internal_in_a_joined_row_or_a_standards_title(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "事项名称", "事项类型", "设定依据", "公开范围"])
+    ws.append([1, "排污检查", "行政检查", "《中华人民共和国环境保护法》第二十四条", "社会"])
+    ws.append([None, None, None, "《排污许可管理条例》第二十八条", "不公开"])  # name merged over a second basis
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("B2:B3")
+    wb.save(tmp_path / "江门市生态环境局清单.xlsx")
+    [d] = import_file(tmp_path / "江门市生态环境局清单.xlsx").departments
+    assert [p["公开范围"] for p in d.powers] == ["内部"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "大气污染防治法"
+    ws.append(["江门市生态环境局行政处罚裁量基准（内部使用）"])
+    ws.append(["违法行为", "处罚依据", "违法情节", "裁量阶次", "处罚标准"])
+    ws.append(["拒绝检查的", "《中华人民共和国大气污染防治法》第九十八条", "首次", "1", "处二万元以上五万元以下罚款"])
+    wb.save(tmp_path / "标准.xlsx")
+    result = import_file(tmp_path / "标准.xlsx")
+    assert [p["公开范围"] for p in result.departments[0].powers] == ["内部"] and "内部使用" in result.notes[-1]
+
+
 # ---------------------------------------------------------------- JSON catalog
 
 def catalog_json(path: Path, wrap: bool) -> Path:
