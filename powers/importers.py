@@ -1054,6 +1054,7 @@ _JSON_KEYS = {
     "承诺时限": ("承诺时限", "承诺办结时限"),
     "收费依据及标准": ("收费依据及标准", "收费标准", "是否收费"),
     "办理条件": ("办理条件", "受理条件"),
+    "数量限制": ("数量限制",),
     "申请材料": ("申请材料",),
     "责任事项": ("责任事项",),
     "追责情形": ("追责情形",),
@@ -1098,9 +1099,15 @@ def _json_items(data, depth: int = 0) -> list:
 
 
 def _basis_text(v) -> str:
-    """One basis as catalogs give it: text, or an object such as {"法规名称": "《…》", "条款": "第九条"}."""
+    """One basis (or material, condition …) as catalogs give it: text, or an object such as
+    {"法规名称": "《…》", "条款": "第九条"} whose values are joined."""
     if isinstance(v, dict):
-        return "".join(str(x) for x in v.values() if x not in (None, ""))
+        out = ""
+        for x in (_basis_text(x) for x in v.values() if x not in (None, "")):
+            out += x if not out or out.endswith("》") else "，" + x  # 《…》第九条 / 申请书，1
+        return out
+    if isinstance(v, list):
+        return "、".join(_basis_text(x) for x in v)
     return "" if v is None else str(v)
 
 
@@ -1181,10 +1188,10 @@ def _import_json(path: Path, opts: Options, result: ImportResult) -> None:
         for canon in ("子项名称", "承办机构", "备注", "法定时限", "承诺时限"):
             if values.get(canon) not in (None, ""):
                 p[canon] = normalize.text(values[canon])
-        for canon in ("收费依据及标准", "办理条件", "申请材料", "责任事项", "追责情形"):
+        for canon in ("收费依据及标准", "办理条件", "申请材料", "责任事项", "追责情形", "数量限制"):
             if values.get(canon) not in (None, ""):
                 v = values[canon]
-                p[canon] = _long("\n".join(map(str, v)) if isinstance(v, list) else v)
+                p[canon] = _long("\n".join(map(_basis_text, v)) if isinstance(v, list) else _basis_text(v))
         for canon in _CLOSED:
             v = values.get(canon)
             if v not in (None, ""):

@@ -786,6 +786,20 @@ def test_json_catalog_in_gbk_nested_with_implementation_codes(tmp_path):
         assert d.info["部门编号"] == "03"
 
 
+def test_json_catalog_with_the_eight_disclosures(tmp_path):
+    items = [{"实施主体": "江门市人力资源和社会保障局", "基本编码": "440108001000", "事项名称": "民办职业培训学校设立",
+              "事项类型": "行政许可", "行使层级": "市级", "法定办结时限": "20个工作日", "承诺办结时限": "5", "是否收费": "否",
+              "办理条件": ["有固定场所", "有师资"], "申请材料": [{"材料名称": "申请书", "份数": 1}],
+              "设定依据": "《中华人民共和国民办教育促进法》第十二条", "数量限制": "无", "公开方式": "主动公开"}]
+    (tmp_path / "c.json").write_text(json.dumps(items, ensure_ascii=False), "utf-8")
+    result = import_file(tmp_path / "c.json", region="440700", credit_code=CREDIT, date="2023-03-01")
+    [p] = result.departments[0].powers
+    assert (p["法定时限"], p["承诺时限"], p["收费依据及标准"], p["数量限制"], p["公开范围"]) == (
+        "20个工作日", "5", "否", "无", "社会")
+    assert p["办理条件"] == "有固定场所\n有师资" and p["申请材料"] == "申请书，1"
+    assert not validate(write_workbooks(result, tmp_path / "out")).findings
+
+
 def test_import_hint_quotes_a_file_name_with_spaces(tmp_path):
     path = flat_list(tmp_path / "my list (2023).xlsx")
     [f] = validate([path]).findings
