@@ -232,6 +232,17 @@ def test_edition_not_old_while_the_revision_is_not_yet_in_force(book, tmp_path):
     assert hits(r, "L207") and "2020-04-29" in hits(r, "L207")[0].message_zh
 
 
+def test_revision_adopted_before_but_in_force_after_filling_needs_review(book, tmp_path):
+    """Filled in July 2020, between the 2020-04-29 revision and its 2020-09-01 commencement: the item
+    must be reviewed (L205), though the edition it cites is not yet old (no L207)."""
+    basis = "【法律】《中华人民共和国固体废物污染环境防治法》（2016年修订）第六十八条"
+    r = run(with_basis(book, basis, filled="2020-07-01"), tmp_path)
+    [f] = hits(r, "L205")
+    assert "2020-04-29（2020-09-01 施行）" in f.message_zh
+    r = run(with_basis(Book(), basis, filled="2020-10-01"), tmp_path)
+    assert not hits(r, "L205")
+
+
 OLD_SAND = ("违反本条例规定，未办理河道采砂许可证，擅自在长江采砂的，由县级以上地方人民政府水行政主管部门或者长江水利委员会"
             "依据职权，责令停止违法行为，没收违法所得和非法采砂机具，并处10万元以上30万元以下的罚款")
 

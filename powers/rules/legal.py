@@ -358,6 +358,19 @@ def _edition_year(edition: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _amended_after(law: Law, filled: date) -> str | None:
+    """The first amendment of `law` that takes effect after the list was filled, as '2020-04-29' or
+    '2020-04-29（2020-09-01 施行）'; an amendment adopted before but in force after still needs review."""
+    later = sorted((v.date, v.effective) for v in law.versions
+                   if v.kind != "制定" and v.date and (v.effective or v.date) > filled)
+    if later:
+        adopted, effective = later[0]
+        return f"{adopted}（{effective} 施行）" if effective and effective != adopted else str(adopted)
+    if law.amended and law.amended > filled:
+        return str(law.amended)
+    return None
+
+
 def _last_amendment(law: Law, day: date) -> date | None:
     """The latest amendment in force on `day` (the filling date): an edition that was current when the
     list was filled is not an old edition; a later amendment is L205's to report, not L207's."""
@@ -414,8 +427,8 @@ def check_power(p: Power, dept: Department, laws: LawRegistry, today: date) -> l
         found, art = check_text(b, law, laws, day, where, siblings)
         out += found
         articles.append((b, art))
-        if law.amended and dept.filled_date and law.amended > dept.filled_date:
-            once("L205", b.title, lambda: AMENDED(where, b.title, title=b.title, amended=law.amended,
+        if dept.filled_date and (change := _amended_after(law, dept.filled_date)):
+            once("L205", b.title, lambda: AMENDED(where, b.title, title=b.title, amended=change,
                                                   filled=dept.filled_date))
         year = _edition_year(b.edition)
         last = _last_amendment(law, day)
