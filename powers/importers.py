@@ -1003,7 +1003,7 @@ def _flat_row(g: SheetGrid, d: DepartmentDraft, values: list, cols: dict[int, st
         elif canon in _CLOSED:
             p[canon] = _closed_value(d, canon, t, where)
         elif canon == "基本编码":
-            p[canon] = _basic_code(d, t, where)
+            p[canon] = _basic_code(d, v, where)
         else:
             p[canon] = t
     extra = [f"{labels[j]}：{t}" for j in sorted(labels) if j not in cols and j < len(values)
@@ -1116,6 +1116,9 @@ def _basic_code(d: DepartmentDraft, raw, where: str) -> str | None:
     level 1 + 基本编码 12), whose parts are taken apart (the 基本编码 kept, the credit code and level
     offered to 部门信息 when not given)."""
     code = re.sub(r"\s", "", normalize.text(raw) or "").upper()
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and re.fullmatch(r"\d{9,11}", code):
+        d.map_value("编码", "数字（开头的 0 已丢失）", "按 12 位补足", where)
+        return code.zfill(12)
     m = re.fullmatch(r"([0-9A-Z]{18})([1-5])(\d{12})", code)
     if not m:
         return code or None

@@ -216,3 +216,12 @@ def test_time_limits_as_written(statutory, promised, rules, book, tmp_path):
 @pytest.mark.parametrize("value,expected", [("✓", True), ("TRUE", True), ("×", False), ("/", False), ("有时", None)])
 def test_yes_no_marks(value, expected):
     assert normalize.yes_no(value) is expected
+
+
+def test_code_typed_as_a_number_keeps_its_leading_zeros(book, tmp_path):
+    """A national code typed into a number cell loses its leading zeros: padded back, with a note."""
+    book.powers[0].update(基本编码=107001000)  # 000107001000 (00 01 07 001000) in a number cell
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    assert not r.errors, [(f.rule, f.message_zh) for f in r.errors]
+    assert r.departments[0].powers[0].basic_code == "000107001000"
+    assert [f.rule for f in r.findings if f.column == "基本编码"] == ["F116"]

@@ -800,6 +800,14 @@ def test_json_catalog_with_the_eight_disclosures(tmp_path):
     assert not validate(write_workbooks(result, tmp_path / "out")).findings
 
 
+def test_codes_typed_as_numbers_keep_their_leading_zeros(tmp_path):
+    items = [{"授权部门": "江门市统计局", "职权编码": 630001000, "事项名称": "统计检查", "事项类型": 6,
+              "依据": "《中华人民共和国统计法》第三十五条"}]
+    (tmp_path / "c.json").write_text(json.dumps(items, ensure_ascii=False), "utf-8")
+    [d] = import_file(tmp_path / "c.json").departments
+    assert d.powers[0]["基本编码"] == "000630001000" and d.info["部门编号"] == "30"
+
+
 def test_import_hint_quotes_a_file_name_with_spaces(tmp_path):
     path = flat_list(tmp_path / "my list (2023).xlsx")
     [f] = validate([path]).findings

@@ -259,6 +259,16 @@ def check_code(row: Row, category: str, dept: Department, findings: list[Finding
     code = row.get("基本编码")
     if code is None:
         return None
+    raw = row.raw("基本编码")
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and re.fullmatch(r"\d{9,11}", code):
+        # typed as a number, the spreadsheet dropped the leading zeros of a national (00…) code
+        padded = code.zfill(12)
+        findings.append(INTERPRETED(
+            row.at("基本编码"), code, column="基本编码", canonical=padded,
+            why="单元格是数字，开头的 0 被表格丢掉，按 12 位补足",
+            why_en="a number cell lost the leading zeros; padded to 12 digits",
+            hint="把该列设为文本格式后重新填写编码，避免开头的 0 丢失。"))
+        code = padded
     province = dept.region_code[:2]
     if not re.fullmatch(r"\d{12}", code) or code[:2] not in ("00", province):
         findings.append(CODE_STRUCTURE(row.at("基本编码"), code, province=province))
