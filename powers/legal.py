@@ -53,6 +53,9 @@ _I = rf"[（(]?{_WS}{_N}{_WS}[)）]?"
 _R_ITEM_LIST = re.compile(rf"第{_WS}{_I}(?:{_WS}[、，,]{_WS}{_I})+{_WS}项")  # 第（一）、（二）项
 _R_ITEM_RANGE = re.compile(rf"第{_WS}{_I}{_WS}(?:项{_WS})?[至到~～—–\-]+{_WS}第?{_WS}{_I}{_WS}项")  # 第（一）项至第（三）项
 _R_ITEM = re.compile(rf"第{_WS}[（(]?{_WS}({_N}){_WS}[)）]?{_WS}项|[（(]{_WS}({_N}){_WS}[)）](?:{_WS}项)?")
+# 《国务院对确需保留的行政审批项目设定行政许可的决定》第101项: decisions and catalogues are numbered
+# by item, not by article; an item right after the title is such a reference (kept like an annex item)
+_R_DOC_ITEM = re.compile(rf"第{_WS}[（(]?{_WS}({_N}){_WS}[)）]?{_WS}项")
 _R_ANNEX = re.compile(rf"附件{_WS}(?:{_N}{_WS})?(?:第{_WS}{_N}{_WS}[项条个部分]+)?")
 _R_SEP = re.compile(rf"{_WS}(?:[、，,和及与；;]|以及){_WS}")
 _AFTER_REFS = re.compile(rf"{_WS}(?:的规定|之规定|规定)?{_WS}[：:]|{_WS}(?:的规定|之规定)")
@@ -139,6 +142,8 @@ def _refs(s: str, i: int) -> tuple[list[_Ref], int]:
             else:
                 last.item = n
         elif m := _R_ANNEX.match(s, k):
+            out.append(_Ref(annex=re.sub(r"\s+", "", m.group(0))))
+        elif not out and (m := _R_DOC_ITEM.match(s, k)):
             out.append(_Ref(annex=re.sub(r"\s+", "", m.group(0))))
         else:
             break

@@ -437,3 +437,12 @@ def test_wheel_carries_the_registry_and_its_texts(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(unpacked)], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert int(out.stdout.split()[0]) > 1100 and "十万元以上一百万元以下" in out.stdout
+
+
+def test_item_of_the_state_council_decision_is_a_known_precise_basis(book, tmp_path):
+    """国务院令第412号 is cited by item (附件第101项); that is neither a missing article nor an unknown law."""
+    basis = "【行政法规】《国务院对确需保留的行政审批项目设定行政许可的决定》（国务院令第412号）附件第101项：城市建筑垃圾处置核准"
+    r = run(with_basis(book, basis, i=0), tmp_path)
+    assert not [f for f in r.findings if f.rule in ("L202", "L204")]
+    r = run(with_basis(Book(), "【行政法规】《国务院对确需保留的行政审批项目设定行政许可的决定》", i=0), tmp_path)
+    assert hits(r, "L202")

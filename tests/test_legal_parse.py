@@ -249,6 +249,16 @@ def test_annex_reference_keeps_title_and_invents_no_article():
     assert b.citation().endswith("》附件第212项")
 
 
+@pytest.mark.parametrize("cell,annex", [
+    ("《国务院对确需保留的行政审批项目设定行政许可的决定》第101项：城市建筑垃圾处置核准", "第101项"),
+    ("《国务院对确需保留的行政审批项目设定行政许可的决定》第一百零一项", "第一百零一项"),
+])
+def test_item_of_a_decision_right_after_the_title_is_a_reference(cell, annex):
+    """Decisions and catalogues are numbered by item: 第101项 straight after the title is not a missing article."""
+    [b] = parse_bases(cell)
+    assert (b.article, b.item, b.annex) == (None, None, annex)
+
+
 # -- continuation of the basis above (merged ranges) -----------------------------------------
 
 @pytest.mark.parametrize("cell", [

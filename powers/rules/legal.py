@@ -406,7 +406,7 @@ def check_power(p: Power, dept: Department, laws: LawRegistry, today: date) -> l
         law = laws.find(b.title)
         level = b.level or (law.level if law else None)
         levels.append(level)
-        if b.article is None:
+        if b.article is None and not b.annex:  # 《…决定》附件第12项 / 第101项 is a precise reference too
             once("L202", b.title, lambda: NO_ARTICLE(where, b.raw, title=b.title))
         if law is None:
             once("L204", b.title, lambda: UNKNOWN_LAW(where, b.title, title=b.title))
