@@ -225,3 +225,12 @@ def test_code_typed_as_a_number_keeps_its_leading_zeros(book, tmp_path):
     assert not r.errors, [(f.rule, f.message_zh) for f in r.errors]
     assert r.departments[0].powers[0].basic_code == "000107001000"
     assert [f.rule for f in r.findings if f.column == "基本编码"] == ["F116"]
+
+
+def test_disclosed_on_request_is_not_published(book, tmp_path):
+    """依申请公开 is not 主动公开: the item stays off the site (内部), with a warning that says why."""
+    book.powers[0]["公开范围"] = "依申请公开"
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    assert not r.errors and r.departments[0].powers[0].scope == "内部"
+    [f] = [f for f in r.findings if f.rule == "F116"]
+    assert f.column == "公开范围" and "不主动公开" in f.message_zh

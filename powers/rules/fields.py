@@ -86,7 +86,7 @@ INTERPRETED = rule(
 # Closed values as departments write them → the canonical value. Anything naming 内部 or 不公开 is
 # internal: when in doubt an item stays off the public site.
 SCOPE_WORDS = {"社会": "社会", "公开": "社会", "社会公开": "社会", "向社会公开": "社会", "主动公开": "社会",
-               "对外公开": "社会", "全文公开": "社会", "依申请公开": "社会", "是": "社会", "否": "内部",
+               "对外公开": "社会", "全文公开": "社会", "依申请公开": "内部", "是": "社会", "否": "内部",
                "内部": "内部", "不公开": "内部",
                "不予公开": "内部", "非公开": "内部", "内部公开": "内部", "内部使用": "内部", "仅内部": "内部"}
 STATUS_WORDS = {"在用": "在用", "有效": "在用", "正常": "在用", "保留": "在用", "启用": "在用", "实施": "在用",
@@ -160,6 +160,13 @@ def closed(row: Row, column: str, allowed, findings: list[Finding], default=None
     if value in allowed:
         return value
     if (word := closed_word(column, value)) is not None:
+        if (column, re.sub(r"\s", "", value)) == ("公开范围", "依申请公开"):
+            # disclosed on request is not published proactively: it stays off the site, and says so
+            findings.append(INTERPRETED(
+                row.at(column), value, column=column, canonical=word,
+                why="依申请公开的事项不主动公开，不在公开网站发布",
+                why_en="disclosed on request only, so it is not published on the site",
+                hint="应向社会主动公开的事项，请将公开范围改为“社会”。"))
         return word
     findings.append(CLOSED_VALUE(row.at(column), value, column=column, allowed="、".join(allowed)))
     return default if unknown is None else unknown
