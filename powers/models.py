@@ -144,6 +144,8 @@ class DiscretionTier(Located):
     note: str | None = None
     provenance: Provenance
     more_rows: list[int] = []  # further rows of the same sheet that add circumstances to this tier
+    # further rows of this tier that state their own 裁量标准: checked each at its own cell while validating
+    _more: list = PrivateAttr(default_factory=list)
 
 
 class FlowEdge(Model):

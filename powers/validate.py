@@ -160,11 +160,12 @@ def _drop_rejected(dept: Department, rejected: set) -> list[Finding]:
     for p in dept.all_powers():
         kept_tiers = []
         for t in p.tiers:
-            if ok(t.provenance):
+            rows = [_at_row(t.provenance, r) for r in _tier_rows(t)]
+            if all(ok(prov) for prov in rows):
                 kept_tiers.append(t)
                 continue
-            # further 违法情节 rows of a rejected tier go with it, and say so
-            for prov in (_at_row(t.provenance, r) for r in t.more_rows):
+            # a tier is one unit: the other rows of a tier with a rejected row go with it, and say so
+            for prov in rows:
                 if ok(prov):
                     cascaded.append(S.DROPPED_WITH_PARENT(prov, f"{p.full_name}（第 {t.tier} 阶次）",
                                                           parent_row=t.provenance.row))

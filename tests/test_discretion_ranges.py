@@ -317,3 +317,33 @@ def test_real_standard_through_import_and_validate(tmp_path):
     assert sum(c.read for c in r.counts.values()) > 1000
     assert any(f.rule == "D304" for f in r.findings)  # the tiers were checked: 8 real overlaps today
     assert not [f for f in r.findings if f.rule in ("D306", "D309", "D313")]
+
+
+def _continuation(circ, standard=None, **kw):
+    """A further row of the tier above: no 阶次, its own circumstance, maybe its own standard."""
+    return {"职权序号": "2", "阶次": None, "违法情节": circ, "裁量标准": standard, **kw}
+
+
+def test_continuation_row_with_its_own_standard_is_kept_and_checked_at_its_cell(book, tmp_path):
+    """Published standards merge 类别 over several 情节 rows, some with a standard of their own: that
+    standard is kept in the tier and checked at its own cell, not hidden behind the tier's first row."""
+    book.tiers = [tier(1, "首次违法且在3日内改正的", 20, 50), _continuation("拒不配合调查的", "处五百元以上一千元以下罚款"),
+                  tier(2, "1年内第2次违法的", 50, 100), tier(3, "1年内违法3次以上的", 100, 200)]
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    [f] = [f for f in r.findings if f.rule == "D306"]
+    assert (f.cell, f.row) == ("F3", 3) and "500元～1000元" in f.message_zh
+    # a tier is one unit: its first row goes back with the wrong one, and every row is counted once
+    assert [g.row for g in r.findings if g.rule == "S010"] == [2]
+    [c] = r.counts.values()
+    assert c.read == c.accepted + c.rejected and c.rejected == 2
+
+
+def test_continuation_row_repeating_or_inside_the_range_is_quiet(book, tmp_path):
+    book.tiers = [tier(1, "首次违法且在3日内改正的", 20, 50), _continuation("在1日内改正的"),
+                  _continuation("主动消除影响的", "处二十元以上四十元以下罚款", 说明="按较低标准"),
+                  tier(2, "1年内第2次违法的", 50, 100), tier(3, "1年内违法3次以上的", 100, 200)]
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    assert not r.errors, [f.message_zh for f in r.errors]
+    t = r.departments[0].powers[1].tiers[0]
+    assert t.circumstances == ["首次违法且在3日内改正的", "在1日内改正的", "主动消除影响的"]
+    assert "处二十元以上四十元以下罚款" in t.standard and t.note == "按较低标准"

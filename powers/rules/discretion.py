@@ -358,16 +358,14 @@ def attach_tiers(rows: list[Row], powers: list[Power], findings: list[Finding]) 
             continue
         number = normalize.cn_int(row.get("阶次")) if row.get("阶次") else None
         if number is None and row.get("阶次") is None and last_tier is not None and last_tier in p.tiers:
-            last_tier.circumstances.append(circ)  # continuation row of the tier above
-            last_tier.more_rows.append(row.number)
+            _continue_tier(last_tier, row, circ, findings)  # continuation row of the tier above
             continue
         if number is None:
             findings.append(fields.REQUIRED(row.at("阶次"), row.get("阶次"), column="阶次"))
             continue
         existing = next((t for t in p.tiers if t.tier == number), None)
         if existing is not None and existing is last_tier:
-            existing.circumstances.append(circ)  # several circumstances for one tier
-            existing.more_rows.append(row.number)
+            _continue_tier(existing, row, circ, findings)  # several circumstances for one tier
             continue
         standard = row.get("裁量标准") or ""
         kinds = fields.penalty_kinds(row, findings)
@@ -378,6 +376,29 @@ def attach_tiers(rows: list[Row], powers: list[Power], findings: list[Finding]) 
         tier._row = row
         p.tiers.append(tier)
         last_tier = tier
+
+
+def _continue_tier(tier: DiscretionTier, row: Row, circ: str, findings: list[Finding]) -> None:
+    """A further row of `tier`: its circumstance joins the tier; a 裁量标准, 处罚种类 or 说明 of its own
+    is kept too (never dropped), and a standard that differs from the tier's is checked at its own cell."""
+    tier.circumstances.append(circ)
+    tier.more_rows.append(row.number)
+    for k in fields.penalty_kinds(row, findings):
+        if k not in tier.kinds:
+            tier.kinds.append(k)
+    if (note := row.get("说明")) and note != tier.note:
+        tier.note = f"{tier.note}\n{note}" if tier.note else note
+    standard = row.get("裁量标准")
+    if not standard or standard == tier.standard:
+        return
+    tier.standard = f"{tier.standard}\n{standard}" if tier.standard else standard
+    fine = tier_fine(row, "罚款下限", "罚款上限", standard)
+    if fine is not None:
+        more = DiscretionTier(tier=tier.tier, circumstances=[circ], kinds=tier.kinds, standard=standard, fine=fine,
+                              statutory=tier_fine(row, "法定下限", "法定上限", None) or tier.statutory,
+                              provenance=row.at("阶次"))
+        more._row = row
+        tier._more.append(more)
 
 
 def _amount(f: Fine, v: float) -> str:
@@ -426,6 +447,12 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
             out.append(FINE_INVERTED(at_fine, rng, lower=_amount(f, f.lower), upper=_amount(f, f.upper)))
             continue
         out += check_tier_ranges(t, statutory_default, persons, condition)
+        for m in t._more:  # a further row of this tier with a standard of its own, at its own cell
+            if m.fine.lower is not None and m.fine.upper is not None and m.fine.lower > m.fine.upper:
+                out.append(FINE_INVERTED(m.at("裁量标准"), normalize.fine_text(m.fine),
+                                         lower=_amount(m.fine, m.fine.lower), upper=_amount(m.fine, m.fine.upper)))
+            else:
+                out += check_tier_ranges(m, statutory_default, persons, condition)
         if f.lower > 0 and f.upper > 10 * f.lower:
             out.append(RATIO(at_fine, rng, tier=t.tier, ratio=f"{f.upper / f.lower:g}"))
         if prev is not None and prev.fine.unit == f.unit and _who(prev.fine) == _who(f) \
