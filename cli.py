@@ -62,7 +62,7 @@ def _laws(path: Path | None):
         fail(f"找不到法律法规库：{path}", f"law registry not found: {path}")
     try:
         return powers.LawRegistry.load(path)
-    except (ValueError, KeyError) as e:
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
         fail(f"法律法规库格式错误：{path}（{e}）", f"invalid law registry {path}: {e}")
 
 

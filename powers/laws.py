@@ -597,6 +597,9 @@ class LawRegistry:
                 raise ValueError("no law texts found in the export")
             return _shipped().extend(new.laws, new.texts._memory)
         data = json.loads(path.read_text("utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("laws"), list):
+            raise ValueError('expected a JSON object {"laws": [...]} (see scripts/laws-local.json), '
+                             "or an export folder / .tar.xz")
         if data.get("extends"):
             base = _shipped()
             for e in data["laws"]:  # an entry that only adds dates or aliases keeps the shipped level

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from cli import app
@@ -135,3 +136,11 @@ def test_unexpected_failure_is_reported_not_traced(monkeypatch, capsys):
         assert e.code == 3
     err = capsys.readouterr().err
     assert "内部错误" in err and "Internal error" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("content", ['[1, 2]', '{"laws": ["x"]}', '{"laws": [{"level": "法律"}]}', "not json"])
+def test_bad_law_registry_is_a_clear_error_not_a_traceback(content, book, tmp_path):
+    laws = tmp_path / "laws.json"
+    laws.write_text(content, "utf-8")
+    r = invoke("validate", book.save(tmp_path / "a.xlsx"), "--laws", laws)
+    assert r.exit_code == 2 and "法律法规库格式错误" in r.output

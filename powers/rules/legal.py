@@ -65,7 +65,7 @@ BASIS_NOT_FITTING = rule(
     "L212", "basis-not-fitting", "warning",
     "{category}事项引用的条款（{cited}）中没有{what}的规定",
     "None of the articles cited for this {category_en} ({cited}) says anything about {what_en}",
-    "核对依据：{category}应引用设定{what}的条款（如罚则条款），而非一般义务条款。")
+    "核对依据：{category}应引用设定{what}的条款（{example}），而非一般义务条款。")
 
 _CAT_EN = {"行政许可": "licence", "行政处罚": "penalty"}
 
@@ -458,4 +458,6 @@ def _fit(p: Power, articles: list) -> Finding | None:
         return None
     cited = "、".join(b.citation() for b, _ in articles)
     return BASIS_NOT_FITTING(p.at("实施依据"), p.legal_basis_text[:60], category=p.category,
-                             category_en=_CAT_EN[p.category], cited=cited, what=what, what_en=what_en)
+                             category_en=_CAT_EN[p.category], cited=cited, what=what, what_en=what_en,
+                             example="如“法律责任”一章的罚则条款" if p.category == "行政处罚"
+                             else "如规定须经批准、取得许可证的条款")
