@@ -201,7 +201,13 @@ def _head_at(s: str, i: int, *, first: bool) -> _Head | None:
     while m := _PAREN.match(s, j):
         note = m.group(1).strip()
         if _DOC_WORDS.search(note) and re.search(r"号|令|公告", note):
-            h.doc_number = h.doc_number or note
+            # （国务院令第406号，2004年4月30日公布）: the number, then its edition in the same brackets
+            number, _, rest = re.split(r"([，,；;])", note, maxsplit=1) if re.search(r"[，,；;]", note) \
+                else (note, "", "")
+            if rest and _EDITION_WORDS.search(rest) and re.search(r"号|令|公告", number):
+                h.doc_number, h.edition = h.doc_number or number.strip(), h.edition or rest.strip()
+            else:
+                h.doc_number = h.doc_number or note
         elif _EDITION_WORDS.search(note):
             h.edition = h.edition or note
         elif len(note) <= 6:  # （试行） written after the title

@@ -308,3 +308,14 @@ def test_corpus_figures():
     assert fig["articles_found"] == fig["citations_with_article"]
     assert fig["spurious"] == 0
     assert fig["continuations_recognised"] == fig["continuations"]
+
+
+@pytest.mark.parametrize("cell,number,edition", [
+    ("《劳动保障监察条例》（国务院令第423号，2004年11月1日公布）第二十六条", "国务院令第423号", "2004年11月1日公布"),
+    ("《城镇燃气管理条例》（国务院令第583号；2016年2月6日修订）第四十五条", "国务院令第583号", "2016年2月6日修订"),
+    ("《中华人民共和国道路运输条例》（国务院令第406号）第二十二条", "国务院令第406号", None),
+])
+def test_document_number_and_edition_in_one_pair_of_brackets(cell, number, edition):
+    """The edition after the document number, in the same brackets, still reaches the edition check."""
+    [b] = parse_bases(cell)
+    assert (b.doc_number, b.edition) == (number, edition) and b.article is not None
