@@ -1064,16 +1064,21 @@ _JSON_KEYS = {
 
 _LIST_KEYS = ("data", "items", "list", "records", "rows", "result", "departments", "depts", "children",
               "事项", "事项列表", "事项清单", "权力事项")
+# the keys of an item's own fields: a list of objects under one of them (依据: [{"name": "《…》", …}],
+# 申请材料: [{"材料名称": …}]) is that field's value, never a list of items
+_FIELD_KEYS = frozenset(k for keys in _JSON_KEYS.values() for k in keys) - set(_LIST_KEYS)
 
 
 def _json_items(data, depth: int = 0) -> list:
     """The items of a catalog: a list, or the list inside {"data": …} (also {"data": {"list": …}});
-    a department object holding its own list of items passes its 授权部门 on to them."""
+    a department object holding its own list of items passes its 授权部门 on to them. An item is
+    only an object that is not nested inside another item's field: the objects of
+    "依据": [{"name": "《统计法》", "tk": "第三十五条"}] are a basis, though `name` names items too."""
     if isinstance(data, dict) and depth < 4:
         for k in (*_LIST_KEYS, *data):
             v = data.get(k)
-            if isinstance(v, (list, dict)) and v and (k in _LIST_KEYS or isinstance(v, list) and
-                                                       all(isinstance(x, dict) for x in v)):
+            if isinstance(v, (list, dict)) and v and (k in _LIST_KEYS or k not in _FIELD_KEYS and isinstance(
+                    v, list) and all(isinstance(x, dict) for x in v)):
                 try:
                     return _json_items(v, depth + 1)
                 except ImportError_:
@@ -1084,7 +1089,7 @@ def _json_items(data, depth: int = 0) -> list:
         for x in data:
             nested = None
             if isinstance(x, dict) and depth < 4:  # a department holding its items
-                nested = next((v for k, v in x.items() if isinstance(v, list) and v and
+                nested = next((v for k, v in x.items() if k not in _FIELD_KEYS and isinstance(v, list) and v and
                                all(isinstance(y, dict) for y in v) and
                                any(n in y for y in v for n in _JSON_KEYS["职权名称"])), None)
             if nested is None:
@@ -1104,7 +1109,8 @@ def _basis_text(v) -> str:
     if isinstance(v, dict):
         out = ""
         for x in (_basis_text(x) for x in v.values() if x not in (None, "")):
-            out += x if not out or out.endswith("》") else "，" + x  # 《…》第九条 / 申请书，1
+            joined = out.endswith("》") or re.match(r"第[0-9零一二三四五六七八九十百千]+条", x)
+            out += x if not out or joined else "，" + x  # 《…》第九条 / 统计法第三十五条 / 申请书，1
         return out
     if isinstance(v, list):
         return "、".join(_basis_text(x) for x in v)
@@ -1183,11 +1189,13 @@ def _import_json(path: Path, opts: Options, result: ImportResult) -> None:
             else normalize.text(cat_raw)
         if cat_text:
             p["职权类别"] = _category_value(d, cat_text, f"第 {n} 项")
-        elif re.fullmatch(r"\d{12}", code):
+        elif code and re.fullmatch(r"\d{12}", code):
             p["职权类别"] = _category_value(d, code[2:4], f"第 {n} 项")
             d.guesses.append(f"第 {n} 项：没有事项类型，按编码类型位 {code[2:4]} 取")
-        else:
+        else:  # imported all the same: validation reports the empty cell (F101)
             p["职权类别"] = ""
+            d.map_value("职权类别", "（空）", "：没有事项类型也没有编码，照样导入、职权类别留空，请在职权目录填写（校验报 F101）",
+                        f"第 {n} 项")
         for canon in ("子项名称", "承办机构", "备注", "法定时限", "承诺时限"):
             if values.get(canon) not in (None, ""):
                 p[canon] = normalize.text(values[canon])

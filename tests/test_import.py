@@ -808,6 +808,37 @@ def test_codes_typed_as_numbers_keep_their_leading_zeros(tmp_path):
     assert d.powers[0]["基本编码"] == "000630001000" and d.info["部门编号"] == "30"
 
 
+def test_json_item_without_category_or_code_is_imported_not_a_crash(tmp_path):
+    """No 事项类型 and no code: the item is imported with 职权类别 empty, the report says so and
+    validation reports F101 on that cell (it used to be an internal error, exit 3)."""
+    (tmp_path / "c.json").write_text(json.dumps([{"事项名称": "x"}], ensure_ascii=False), "utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["import", str(tmp_path / "c.json"), "-o", str(out), "--department", "江门市统计局",
+                                   "--number", "30", "--region", "440700", "--credit-code", CREDIT, "--level", "3",
+                                   "--date", "2023-03-01"])
+    assert res.exit_code == 0, res.output
+    assert "职权类别“（空）”：没有事项类型也没有编码" in res.output
+    [d] = import_file(tmp_path / "c.json").departments
+    assert [(p["职权名称"], p["职权类别"]) for p in d.powers] == [("x", "")]
+    r = validate([out / "江门市统计局.xlsx"])
+    assert ("F101", "职权目录", "F2") in {(f.rule, f.sheet, f.cell) for f in r.findings}, [
+        (f.rule, f.sheet, f.cell) for f in r.findings]
+
+
+def test_json_bases_given_as_objects_with_a_name_are_not_items(tmp_path):
+    """`name` is one of the keys of an item's name, but objects inside an item's 依据 are bases."""
+    items = [{"授权部门": "江门市统计局", "事项名称": "统计检查", "事项类型": "06",
+              "依据": [{"name": "《统计法》", "tk": "第三十五条"}, {"name": "中华人民共和国统计法实施条例", "tk": "第四十条"}],
+              "申请材料": [{"name": "检查通知书", "份数": 1}]}]
+    (tmp_path / "c.json").write_text(json.dumps(items, ensure_ascii=False), "utf-8")
+    [d] = import_file(tmp_path / "c.json").departments
+    [p] = d.powers
+    assert d.name == "江门市统计局" and p["职权名称"] == "统计检查" and p["职权类别"] == "行政检查"
+    assert p["实施依据"] == "《统计法》第三十五条\n中华人民共和国统计法实施条例第四十条"
+    assert p["申请材料"] == "检查通知书，1"
+    assert [r.status for r in d.rows] == ["导入"]
+
+
 def test_import_hint_quotes_a_file_name_with_spaces(tmp_path):
     path = flat_list(tmp_path / "my list (2023).xlsx")
     [f] = validate([path]).findings
