@@ -69,6 +69,12 @@ def _laws(path: Path | None):
 def _validate(paths, laws, inclusive_ends, reference=None):
     files = powers.find_workbooks(existing(paths))
     if not files:
+        catalogs = [f for p in paths for f in ([p] if p.is_file() else sorted(p.rglob("*.json")))
+                    if f.suffix.lower() == ".json"]
+        if catalogs:  # a JSON catalog is a foreign layout: say which import reads it
+            fail(f"没有找到 .xlsx 工作簿；{catalogs[0].name} 等 JSON 目录须先转换：powers import {catalogs[0]} -o 输出目录",
+                 f"no .xlsx workbooks; JSON catalogs such as {catalogs[0].name} must be imported first: "
+                 f"powers import {catalogs[0]} -o OUTDIR")
         fail("没有找到 .xlsx 工作簿", "no .xlsx workbooks found in the given paths")
     ref = None
     if reference is not None:

@@ -144,3 +144,11 @@ def test_bad_law_registry_is_a_clear_error_not_a_traceback(content, book, tmp_pa
     laws.write_text(content, "utf-8")
     r = invoke("validate", book.save(tmp_path / "a.xlsx"), "--laws", laws)
     assert r.exit_code == 2 and "法律法规库格式错误" in r.output
+
+
+def test_validate_a_folder_of_json_catalogs_names_the_import(tmp_path):
+    folder = tmp_path / "json"
+    folder.mkdir()
+    (folder / "catalog.json").write_text(json.dumps([{"事项名称": "x", "事项类型": "01"}], ensure_ascii=False), "utf-8")
+    r = invoke("validate", folder)
+    assert r.exit_code == 2 and "powers import" in r.output and "catalog.json" in r.output
