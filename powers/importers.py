@@ -37,7 +37,7 @@ from pathlib import Path
 
 from . import normalize
 from .legal import continues_previous
-from .models import CATEGORIES
+from .models import CATEGORIES, LEVELS
 from .read import COLUMNS, SheetGrid, load_grids
 from .rules.fields import closed_word
 
@@ -378,6 +378,7 @@ def _finish(d: DepartmentDraft) -> None:
         at = "、".join(places[:3]) + (f"等 {len(places)} 处" if len(places) > 3 else "")
         d.guesses.append(f"{what}“{raw}”{taken}（{at}）")
     d.mapped.clear()
+    _guess_level(d)
     missing = [k for k in ("部门名称", "部门编号", "行政区划代码", "统一社会信用代码", "行使层级") if not d.info.get(k)]
     if missing:
         d.guesses.append("部门信息待填写：" + "、".join(missing) + "（或导入时用 --department --number --region "
@@ -389,6 +390,37 @@ def _finish(d: DepartmentDraft) -> None:
     if bare and len(bare) == sum(1 for p in d.powers if p.get("职权类别") == "行政处罚"):
         d.guesses.append(f"{len(bare)} 项行政处罚没有裁量基准（原表没有）：请在“裁量基准”表中补充，"
                          "或在职权目录“无裁量空间”列填“是”")
+
+
+def _guess_level(d: DepartmentDraft) -> None:
+    """部门信息 行使层级 when neither the source nor --level gives it: from the region code (--region
+    ending in 0000 is a province, 00 a city, else a county), else from the items' 实施层级 when
+    they all name the same one level (市级, 市本级, 3). Items that disagree are not guessed from:
+    the report says which option to pass."""
+    if d.info.get("行使层级"):
+        return
+    named: dict[str, list[int] | None] = {}
+    for p in d.powers:
+        if (v := normalize.text(p.get("行使层级"))) is not None:
+            named.setdefault(v, normalize.levels(v))
+    agreed = {tuple(lv) for lv in named.values() if lv}
+    one = next(iter(agreed))[0] if len(agreed) == 1 and len(next(iter(agreed))) == 1 and all(named.values()) \
+        else None
+    region = re.sub(r"\s", "", d.info.get("行政区划代码") or "")
+    if re.fullmatch(r"\d{6}", region):
+        level = 2 if region.endswith("0000") else 3 if region.endswith("00") else 4
+        d.info["行使层级"] = str(level)
+        differ = "" if not named or one == level else (
+            f"；各事项的实施层级为“{'、'.join(list(named)[:5])}”，" + ("与之不同，请核对" if one else "不尽相同"))
+        d.guesses.append(f"行使层级 {level}（{LEVELS[level]}级）取自行政区划代码 {region}"
+                         f"（{'后四位为 0 是省级' if level == 2 else '后两位为 0 是市级' if level == 3 else '县级区划'}）"
+                         f"{differ}")
+    elif one is not None:
+        d.info["行使层级"] = str(one)
+        d.guesses.append(f"行使层级 {one}（{LEVELS[one]}级）取自各事项的实施层级（{'、'.join(named)}）")
+    elif named:
+        d.guesses.append(f"各事项的实施层级不一致或无法识别（{'、'.join(list(named)[:5])}），未推断部门的行使层级："
+                         "请用 --level（如 --level 3 或 --level 市级）或 --region（6 位行政区划代码）指定")
 
 
 # ---------------------------------------------------------------- discretion standard, one sheet per law
@@ -1243,17 +1275,12 @@ def _json_text(v) -> str | None:
 
 
 def _guess_from_codes(d: DepartmentDraft) -> None:
-    """部门编号 from the department digits of the codes already assigned, when they agree;
-    行使层级 from the powers' level, when they all have the same one."""
+    """部门编号 from the department digits of the codes already assigned, when they agree."""
     codes = [str(p.get("基本编码")) for p in d.powers if re.fullmatch(r"\d{12}", str(p.get("基本编码") or ""))]
     numbers = {c[4:6] for c in codes}
     if not d.info.get("部门编号") and len(numbers) == 1:
         d.info["部门编号"] = numbers.pop()
         d.guesses.append(f"部门编号 {d.info['部门编号']} 取自职权编码的部门位")
-    levels = {p.get("行使层级") for p in d.powers}
-    if not d.info.get("行使层级") and len(levels) == 1 and next(iter(levels)) in {"1", "2", "3", "4", "5"}:
-        d.info["行使层级"] = next(iter(levels))
-        d.guesses.append(f"行使层级 {d.info['行使层级']} 取自各事项的实施层级")
 
 
 # ---------------------------------------------------------------- entry points

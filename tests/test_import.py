@@ -839,6 +839,46 @@ def test_json_bases_given_as_objects_with_a_name_are_not_items(tmp_path):
     assert [r.status for r in d.rows] == ["导入"]
 
 
+def level_items(path: Path, *levels) -> Path:
+    items = [{"授权部门": "江门市统计局", "事项名称": f"统计检查{n}", "事项类型": "06", "依据": "《中华人民共和国统计法》第三十五条",
+              **({"实施层级": lv} if lv is not None else {})} for n, lv in enumerate(levels)]
+    path.write_text(json.dumps(items, ensure_ascii=False), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("region,level", [("440000", "2"), ("440700", "3"), ("440703", "4")])
+def test_department_level_guessed_from_the_region(tmp_path, region, level):
+    [d] = import_file(level_items(tmp_path / "c.json", None, None), region=region).departments
+    assert d.info["行使层级"] == level
+    assert any(g.startswith(f"行使层级 {level}") and region in g for g in d.guesses)
+    assert not any("待填写" in g and "行使层级" in g for g in d.guesses)
+    # a discretion standard says nothing of levels either
+    result = import_file(XLSX, department="江门市生态环境局", region=region)
+    assert result.departments[0].info["行使层级"] == level
+    assert f"    - 行使层级 {level}（" in result.report()
+
+
+def test_department_level_guessed_from_items_that_agree(tmp_path):
+    result = import_file(level_items(tmp_path / "c.json", "市级", "市本级", 3, None))
+    [d] = result.departments
+    assert d.info["行使层级"] == "3"
+    assert any(g.startswith("行使层级 3（市级）取自各事项的实施层级") for g in d.guesses)
+    assert "行使层级 3（市级）取自各事项的实施层级" in result.report()
+    # --level wins, and is not reported as guessed
+    [d] = import_file(tmp_path / "c.json", level="2").departments
+    assert d.info["行使层级"] == "2" and not any(g.startswith("行使层级") for g in d.guesses)
+
+
+def test_department_level_not_guessed_from_items_that_disagree(tmp_path):
+    [d] = import_file(level_items(tmp_path / "c.json", "市级", "县级")).departments
+    assert "行使层级" not in d.info
+    assert any("实施层级不一致" in g and "--level" in g and "--region" in g for g in d.guesses)
+    assert any(g.startswith("部门信息待填写") and "行使层级" in g for g in d.guesses)
+    # with --region the region decides, and the report says the items differ
+    [d] = import_file(tmp_path / "c.json", region="440700").departments
+    assert d.info["行使层级"] == "3" and any("440700" in g and "不尽相同" in g for g in d.guesses)
+
+
 def test_import_hint_quotes_a_file_name_with_spaces(tmp_path):
     path = flat_list(tmp_path / "my list (2023).xlsx")
     [f] = validate([path]).findings
