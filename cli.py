@@ -236,12 +236,19 @@ def import_cmd(
         fail(f"行使层级应为 1–5 或 国家级/省级/市级/县级/乡镇级：{level}", f"--level must be 1-5 or a level name: {level}")
     opts = importers.Options(department=department, number=number, region=region, credit_code=credit_code,
                              level=lv, date=filled_date)
+    sources, skipped = importers.source_files(files, out)
+    if skipped:
+        typer.echo(f"跳过 {len(skipped)} 个不是 .xls/.xlsx/.json 的文件 / skipped {len(skipped)} other files: "
+                   + "、".join(p.name for p in skipped[:10]) + ("…" if len(skipped) > 10 else ""), err=True)
+    if not sources:
+        fail("没有找到可导入的文件（.xls、.xlsx、.json）", "no files to import (.xls, .xlsx, .json) in the given folders")
     reports, failed, taken = [], 0, set()
-    for f in files:
+    for f in sources:
         try:
             result = importers.import_file(f, opts)
         except importers.ImportError_ as e:
-            typer.echo(f"错误：{e}\nError: cannot import {f}", err=True)
+            typer.echo(f"错误：{'' if f.name in str(e) else f'{f}：'}{e}\nError: cannot import {f}"
+                       + (f": {e.en}" if e.en else ""), err=True)
             failed += 1
             continue
         written = importers.write_workbooks(result, out, taken)

@@ -899,6 +899,53 @@ def test_unknown_file_is_refused(tmp_path):
             import_file(path)
 
 
+def test_cli_import_of_a_folder_imports_each_file_and_names_what_is_not_excel(tmp_path):
+    """A folder argument imports each .xls/.xlsx/.json in it (Excel lock files and other files
+    skipped), reporting per file; an HTML page or CSV text saved as .xls is named as what it is."""
+    src = tmp_path / "mixed"
+    flat_list(src / "江门市生态环境局权责清单.xlsx")
+    (src / "sub").mkdir()
+    level_items(src / "sub" / "catalog.json", "市级")
+    (src / "page.xls").write_text("\ufeff <!DOCTYPE html><html><body><table><tr><td>序号</td><td>事项名称</td></tr>"
+                                  "</table></body></html>", "utf-8")
+    (src / "text.xls").write_bytes("序号,事项名称,事项类型\n1,统计检查,行政检查\n".encode("gb18030"))
+    (src / "~$江门市生态环境局权责清单.xlsx").write_bytes(b"\x00lock")
+    (src / "readme.txt").write_text("notes", "utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["import", str(src), "-o", str(out)])
+    assert res.exit_code == 1, res.output  # some files imported, some not
+    assert "CalamineError" not in res.output and "Traceback" not in res.output
+    assert "page.xls：文件实际是 HTML 网页，不是 Excel 工作簿" in res.output and "另存为 .xlsx 后再导入" in res.output
+    assert "text.xls：文件实际是 CSV 文本" in res.output and "text.xls is really CSV text" in res.output
+    assert "page.xls is really an HTML page" in res.output
+    assert "~$" not in res.output and "skipped 1 other files: readme.txt" in res.output
+    assert sorted(p.name for p in out.glob("*.xlsx")) == ["江门市生态环境局.xlsx", "江门市统计局.xlsx"]
+    # the output folder inside the source folder is not imported on the next run, nor are our reports
+    CliRunner().invoke(app, ["import", str(src), "-o", str(src / "out")])
+    again = CliRunner().invoke(app, ["import", str(src), "-o", str(src / "out")])
+    assert again.output.count("== ") == 2 and again.output.count("错误：") == 2  # page.xls, text.xls
+    # a folder with nothing to import
+    (tmp_path / "none").mkdir()
+    res = CliRunner().invoke(app, ["import", str(tmp_path / "none"), "-o", str(out)])
+    assert res.exit_code == 2 and "没有找到可导入的文件" in res.output
+
+
+@pytest.mark.parametrize("head,what", [
+    (b"<html><head><meta charset='gbk'></head>", "HTML 网页"), (b"\r\n\t<TABLE border=1>", "HTML 网页"),
+    (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">', "XML 表格"),
+    ("\ufeff序号\t事项名称\n".encode("utf-16"), "制表符分隔"), ("序号,事项名称\n".encode("utf-8") * 2000, "CSV 文本"),
+    (b"", "空文件"), (b"%PDF-1.4", "PDF"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", None), (b"PK\x03\x04", None)])
+def test_what_a_file_named_xls_really_is(tmp_path, head, what):
+    from powers.importers import sniff
+
+    (tmp_path / "x.xls").write_bytes(head)
+    found = sniff(tmp_path / "x.xls")
+    assert (found and found[0]) == what or what in found[0]
+    if what:
+        with pytest.raises(ImportError_, match=f"x.xls：文件实际是 ?{what}"):
+            import_file(tmp_path / "x.xls")
+
+
 def test_header_only_and_nameless_rows(tmp_path):
     wb = openpyxl.Workbook()
     wb.active.append(["序号", "事项名称", "事项类型", "设定依据"])
