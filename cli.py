@@ -246,12 +246,12 @@ def import_cmd(
     for f in sources:
         try:
             result = importers.import_file(f, opts)
+            written = importers.write_workbooks(result, out, taken)
         except importers.ImportError_ as e:
-            typer.echo(f"错误：{'' if f.name in str(e) else f'{f}：'}{e}\nError: cannot import {f}"
-                       + (f": {e.en}" if e.en else ""), err=True)
+            zh, en = str(e).removeprefix(f"{f.name}："), (e.en or "").removeprefix(f"{f.name}: ")
+            typer.echo(f"错误：{f}：{zh}\nError: cannot import {f}" + (f": {en}" if en else ""), err=True)
             failed += 1
             continue
-        written = importers.write_workbooks(result, out, taken)
         reports.append({**result.to_json(), "written": [str(p) for p in written]})
         if format == TextOrJson.text:
             typer.echo(result.report(), nl=False)

@@ -138,6 +138,11 @@ class ImportError_(ValueError):
         self.en = en
 
 
+class NothingToImport(ImportError_):
+    """The file was read but holds no item to import (a header-only sheet, an empty list): no
+    workbook is written for it."""
+
+
 # ---------------------------------------------------------------- detection
 
 _DISCRETION_HEAD = {"违法行为": ("违法行为", "违法行为名称", "违法事实"),
@@ -1111,15 +1116,23 @@ def _json_items(data, depth: int = 0) -> list:
     only an object that is not nested inside another item's field: the objects of
     "依据": [{"name": "《统计法》", "tk": "第三十五条"}] are a basis, though `name` names items too."""
     if isinstance(data, dict) and depth < 4:
+        empty = None
         for k in (*_LIST_KEYS, *data):
             v = data.get(k)
             if isinstance(v, (list, dict)) and v and (k in _LIST_KEYS or k not in _FIELD_KEYS and isinstance(
                     v, list) and all(isinstance(x, dict) for x in v)):
                 try:
                     return _json_items(v, depth + 1)
+                except NothingToImport as e:
+                    empty = e
                 except ImportError_:
                     continue
-        raise ImportError_("JSON 中找不到事项列表（应为列表，或含 data 列表的对象）")
+        if empty is None and (k := next((k for k in _LIST_KEYS if data.get(k) in ([], {})), None)):
+            empty = NothingToImport(f"没有可导入的事项：JSON 中的“{k}”为空", f"nothing to import: '{k}' is empty")
+        if empty is not None:
+            raise empty
+        raise ImportError_("JSON 中找不到事项列表（应为列表，或含 data 列表的对象）",
+                           "no list of items in the JSON (a list, or an object holding a data list)")
     if isinstance(data, list):
         out = []
         for x in data:
@@ -1367,7 +1380,7 @@ def _not_what_it_says(path: Path) -> None:
     kind = "JSON" if path.suffix.lower() == ".json" else "Excel 工作簿"
     save = "请另存为 UTF-8 编码的 .json 后再导入" if kind == "JSON" else "请在 Excel 中打开并另存为 .xlsx 后再导入"
     raise ImportError_(f"{path.name}：文件实际是{' ' if zh[0].isascii() else ''}{zh}，不是 {kind}（扩展名为 {path.suffix}），{save}",
-                       f"{path.name} is really {en}, not {'JSON' if kind == 'JSON' else 'an Excel workbook'} "
+                       f"{path.name}: really {en}, not {'JSON' if kind == 'JSON' else 'an Excel workbook'} "
                        f"(despite its {path.suffix} name): " +
                        ("save it as UTF-8 .json, then import it" if kind == "JSON" else
                         "open it in Excel, save it as .xlsx, then import that"))
@@ -1484,9 +1497,17 @@ def write_workbooks(result: ImportResult, outdir: str | Path, taken: set[str] | 
     from .template import write_template
 
     outdir = Path(outdir)
+    full = [d for d in result.departments if d.powers]
+    if not full:
+        raise _nothing(result)
+    for d in result.departments:
+        if not d.powers:
+            unit = "项" if result.layout is CATALOG_JSON else "行"
+            why = "；".join(f"{k} {n} {unit}" for k, n in _reasons(d.rows).items())
+            result.notes.append(f"部门“{d.name}”没有可导入的事项{f'（{why}）' if why else ''}，未写入工作簿")
     outdir.mkdir(parents=True, exist_ok=True)
     written, names = [], taken if taken is not None else set()
-    for d in result.departments:
+    for d in full:
         base = stem = _safe_name(d.name)
         n = 1
         while stem in names or (outdir / f"{stem}.xlsx").exists():  # a workbook already there may hold edits
@@ -1516,6 +1537,21 @@ def write_workbooks(result: ImportResult, outdir: str | Path, taken: set[str] | 
                                                          "utf-8")
         written.append(path)
     return written
+
+
+def _nothing(result: ImportResult) -> NothingToImport:
+    """Why a file gave no item: the reasons its rows were not imported, counted."""
+    rows = result.all_rows()
+    why = "；".join(f"{k} {n} 行" if result.layout is not CATALOG_JSON else f"{k} {n} 项"
+                   for k, n in _reasons(rows).items())
+    name = Path(result.source).name
+    if not rows:
+        why, why_en = ("JSON 列表为空", "the JSON list is empty") if result.layout is CATALOG_JSON else \
+            ("表中没有数据行", "the sheets hold no data rows")
+    else:
+        why_en = f"{len(rows)} {'entries' if result.layout is CATALOG_JSON else 'rows'} read, none of them an item"
+    return NothingToImport(f"{name}：没有可导入的事项（{why}），未写入工作簿",
+                           f"{name}: nothing to import ({why_en}); no workbook written")
 
 
 def _fill_info(ws, info: dict[str, str]) -> None:

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from cli import app
 from conftest import ROOT
 from powers import read_workbook, validate
-from powers.importers import (DISCRETION, FLAT, ImportError_, detect_layout, import_file, level_number,
-                              penalty_kinds, write_workbooks)
+from powers.importers import (DISCRETION, FLAT, ImportError_, NothingToImport, detect_layout, import_file,
+                              level_number, penalty_kinds, write_workbooks)
 from powers.read import load_grids
 from powers.rules.fields import credit_check_char
 
@@ -916,8 +916,8 @@ def test_cli_import_of_a_folder_imports_each_file_and_names_what_is_not_excel(tm
     assert res.exit_code == 1, res.output  # some files imported, some not
     assert "CalamineError" not in res.output and "Traceback" not in res.output
     assert "page.xls：文件实际是 HTML 网页，不是 Excel 工作簿" in res.output and "另存为 .xlsx 后再导入" in res.output
-    assert "text.xls：文件实际是 CSV 文本" in res.output and "text.xls is really CSV text" in res.output
-    assert "page.xls is really an HTML page" in res.output
+    assert "text.xls：文件实际是 CSV 文本" in res.output and "text.xls: really CSV text" in res.output
+    assert "page.xls: really an HTML page" in res.output
     assert "~$" not in res.output and "skipped 1 other files: readme.txt" in res.output
     assert sorted(p.name for p in out.glob("*.xlsx")) == ["江门市生态环境局.xlsx", "江门市统计局.xlsx"]
     # the output folder inside the source folder is not imported on the next run, nor are our reports
@@ -956,8 +956,44 @@ def test_header_only_and_nameless_rows(tmp_path):
                                                                                      ("未导入", "没有事项名称")]
     assert "许可；【法律】" in d.rows[1].note  # what the row held is in the report
     assert d.name == "未命名部门" and "部门名称未知" in d.guesses[0]
-    [path] = write_workbooks(import_file(tmp_path / "flat.xlsx"), tmp_path / "out")
-    assert openpyxl.load_workbook(path)["职权目录"].max_row == 1
+    with pytest.raises(NothingToImport, match="没有可导入的事项（表头行 1 行；没有事项名称 1 行）"):
+        write_workbooks(import_file(tmp_path / "flat.xlsx"), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name,content,why", [
+    ("header.xlsx", [["序号", "事项名称", "事项类型", "设定依据"]], "表头行 1 行"),
+    ("standard.xlsx", [["违法行为", "法律依据", "类别", "裁量情节", "裁量标准"]], "表头行 1 行"),
+    ("objects.json", [1, "a", None], "不是对象 3 项"), ("empty.json", [], "JSON 列表为空"),
+    ("nested.json", {"code": 0, "data": {"total": 0, "list": []}}, "JSON 中的“list”为空"),
+    ("unnamed.json", [{"授权部门": "江门市统计局", "事项类型": "06"}], "没有事项名称 1 项")])
+def test_nothing_to_import_writes_nothing_and_fails(tmp_path, name, content, why):
+    """A file with no item writes no workbook (it used to write one with 0 powers, exit 0)."""
+    path = tmp_path / name
+    if name.endswith(".xlsx"):
+        wb = openpyxl.Workbook()
+        for row in content:
+            wb.active.append(row)
+        wb.save(path)
+    else:
+        path.write_text(json.dumps(content, ensure_ascii=False), "utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["import", str(path), "-o", str(out)])
+    assert res.exit_code == 2, res.output
+    assert f"{name}：没有可导入的事项" in res.output and why in res.output, res.output
+    assert "Error: cannot import" in res.output and "nothing to import" in res.output
+    assert not out.exists() or not list(out.iterdir())
+    # beside a file that has items, the run imports that one and still fails
+    res = CliRunner().invoke(app, ["import", str(path), str(catalog_json(tmp_path / "c.json", False)), "-o", str(out)])
+    assert res.exit_code == 1 and sorted(p.name for p in out.glob("*.xlsx")) == ["江门市生态环境局.xlsx", "江门市统计局.xlsx"]
+
+
+def test_a_department_with_no_item_gets_no_workbook(tmp_path):
+    items = [{"授权部门": "江门市统计局", "事项名称": "统计检查", "事项类型": "06"}, {"授权部门": "江门市民政局", "事项类型": "01"}]
+    (tmp_path / "c.json").write_text(json.dumps(items, ensure_ascii=False), "utf-8")
+    result = import_file(tmp_path / "c.json")
+    assert [p.name for p in write_workbooks(result, tmp_path / "out")] == ["江门市统计局.xlsx"]
+    assert "部门“江门市民政局”没有可导入的事项（没有事项名称 1 项），未写入工作簿" in result.notes
 
 
 # ---------------------------------------------------------------- validate hint and CLI
