@@ -252,11 +252,15 @@ def import_cmd(
             typer.echo(f"错误：{f}：{zh}\nError: cannot import {f}" + (f": {en}" if en else ""), err=True)
             failed += 1
             continue
-        reports.append({**result.to_json(), "written": [str(p) for p in written]})
+        reports.append({**result.to_json(), "written": [str(p) for p in written], "outcomes": result.outcomes})
         if format == TextOrJson.text:
             typer.echo(result.report(), nl=False)
             for p in written:
-                typer.echo(f"已写入 / wrote {p}（导入说明见工作表“导入说明”和 {p.stem}.导入说明.json）")
+                done = "已更新 / replaced" if result.outcomes.get(str(p)) == "replaced" else "已写入 / wrote"
+                typer.echo(f"{done} {p}（导入说明见工作表“导入说明”和 {p.stem}.导入说明.json）")
+        for w in result.warnings:
+            zh, _, en = w.partition("\n")
+            typer.echo(f"警告：{zh}\nWarning: {en}", err=True)
     if format == TextOrJson.json:
         typer.echo(json.dumps(reports, ensure_ascii=False, indent=1))
     if reports and format == TextOrJson.text:

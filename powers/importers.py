@@ -30,7 +30,10 @@ Decisions on the discretion layout (see tests/test_import.py):
 """
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -113,6 +116,8 @@ class ImportResult:
     columns: list[ColumnMap] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rows: list[SourceRow] = field(default_factory=list)  # rows that belong to no department
+    warnings: list[str] = field(default_factory=list)  # for the user to act on (zh, newline, en)
+    outcomes: dict[str, str] = field(default_factory=dict)  # workbook written → wrote / replaced
 
     def all_rows(self) -> list[SourceRow]:
         return self.rows + [r for d in self.departments for r in d.rows]
@@ -124,7 +129,7 @@ class ImportResult:
                                  "tier_rows": len(d.tiers), "tiers": sum(1 for t in d.tiers if t.get("阶次")),
                                  "guesses": d.guesses, "rows": [asdict(r) for r in d.rows]}
                                 for d in self.departments],
-                "other_rows": [asdict(r) for r in self.rows]}
+                "other_rows": [asdict(r) for r in self.rows], "warnings": self.warnings}
 
     def report(self) -> str:
         return "\n".join(report_lines(self)) + "\n"
@@ -1489,13 +1494,14 @@ def _safe_name(name: str) -> str:
 
 def write_workbooks(result: ImportResult, outdir: str | Path, taken: set[str] | None = None) -> list[Path]:
     """One template workbook per department (drop-downs kept), each with an 导入说明 sheet and a
-    JSON report beside it (DEPT.导入说明.json). `taken` holds the names already written in this
-    run, so that a second file of the same department does not overwrite the first (DEPT-2.xlsx);
-    a workbook already in the folder (perhaps edited since) is never overwritten either."""
-    import openpyxl
+    JSON report beside it (DEPT.导入说明.json) that records the sha256 of the workbook written.
 
-    from .template import write_template
-
+    Importing again replaces DEPT.xlsx when it is still what the last import of the same source
+    file wrote (its hash unchanged: nobody edited it), atomically. A workbook edited since, or
+    written from another source file, is kept: the new one goes beside it (DEPT-2.xlsx) with a
+    warning, since `powers validate` / `build` would read the department twice. `taken` holds the
+    names already written in this run (a second file of the same department). What happened to
+    each workbook is in `result.outcomes` (wrote / replaced) and `result.warnings`."""
     outdir = Path(outdir)
     full = [d for d in result.departments if d.powers]
     if not full:
@@ -1509,16 +1515,72 @@ def write_workbooks(result: ImportResult, outdir: str | Path, taken: set[str] | 
     written, names = [], taken if taken is not None else set()
     for d in full:
         base = stem = _safe_name(d.name)
-        n = 1
-        while stem in names or (outdir / f"{stem}.xlsx").exists():  # a workbook already there may hold edits
+        n, kept = 1, []  # kept: workbooks of this department left as they are, and why
+        while True:
+            path = outdir / f"{stem}.xlsx"
+            if stem in names:
+                kept.append((path.name, "由本次导入的另一文件写入", "written from another file in this run"))
+            elif not path.exists():
+                outcome = "wrote"
+                break
+            elif (why := _kept_because(path, result.source)) is None:
+                outcome = "replaced"
+                break
+            else:
+                kept.append((path.name, *why))
             n += 1
             stem = f"{base}-{n}"
         names.add(stem)
-        path = outdir / f"{stem}.xlsx"
-        if stem != base and base not in names:
-            d.guesses.append(f"{base}.xlsx 已存在（可能已有修改），未覆盖；本次写入 {path.name}")
-        write_template(path)
-        wb = openpyxl.load_workbook(path)
+        if outcome == "replaced":
+            d.guesses.append(f"{path.name} 自上次导入以来未修改，已更新 / replaced（上次导入自同一文件）")
+        if kept:
+            both = "两" if len(kept) == 1 else str(len(kept) + 1)
+            zh = ("；".join(f"{name} 已存在，{why}" for name, why, _ in kept) + f"，未覆盖；本次写入 {path.name}。"
+                  f"同一部门的这{both}个工作簿都在 {outdir} 中，powers validate / build 会把该部门读两遍："
+                  f"请把它们合并为一个（删除其余），或只校验其中一个")
+            en = ("; ".join(f"{name} kept: {why}" for name, _, why in kept) + f"; this import wrote {path.name}. "
+                  f"{'Both' if len(kept) == 1 else f'All {len(kept) + 1}'} are in {outdir} and powers validate / "
+                  f"build would read the department twice: merge them into one workbook (delete the others) "
+                  f"or validate only one")
+            d.guesses.append(zh)
+            result.warnings.append(f"{zh}\n{en}")
+        digest = _write_workbook(path, result, d)
+        report = {**result.to_json(), "departments": [x for x in result.to_json()["departments"] if x["name"] == d.name],
+                  "workbook": path.name, "sha256": digest, "outcome": outcome}
+        _replace_text(path.with_name(f"{stem}.导入说明.json"), json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+        written.append(path)
+        result.outcomes[str(path)] = outcome
+    return written
+
+
+def _kept_because(path: Path, source: str) -> tuple[str, str] | None:
+    """Why an existing workbook must not be replaced (zh, en), or None when it is exactly what the
+    last import of the same source file wrote, as its report's sha256 says."""
+    try:
+        report = json.loads(path.with_name(f"{path.stem}.导入说明.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        report = None
+    if not isinstance(report, dict) or not report.get("sha256"):
+        return "没有导入记录（可能是手工填报的工作簿）", "no import record (perhaps filled in by hand)"
+    if hashlib.sha256(path.read_bytes()).hexdigest() != report["sha256"]:
+        return "上次导入后已被修改", "edited since it was imported"
+    if Path(str(report.get("source") or "")).name != Path(source).name:
+        return (f"导入自另一文件 {Path(str(report.get('source'))).name}",
+                f"imported from another file, {Path(str(report.get('source'))).name}")
+    return None
+
+
+def _write_workbook(path: Path, result: ImportResult, d: DepartmentDraft) -> str:
+    """Write the department's workbook through a temporary file in the same folder, then put it in
+    place with os.replace (an earlier workbook is never left half written); its sha256."""
+    import openpyxl
+
+    from .template import write_template
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # not *.xlsx: never read by validate
+    try:
+        write_template(tmp)
+        wb = openpyxl.load_workbook(io.BytesIO(tmp.read_bytes()))
         _fill_info(wb["部门信息"], d.info)
         _fill_table(wb["职权目录"], d.powers)
         _fill_table(wb["裁量基准"], d.tiers)
@@ -1530,13 +1592,21 @@ def write_workbooks(result: ImportResult, outdir: str | Path, taken: set[str] | 
         _explain(wb.create_sheet("导入说明"), result, d)
         for name in ("部门信息", "职权目录", "裁量基准", "流程", "导入说明"):
             _as_text(wb[name])
-        wb.save(path)
-        report = {**result.to_json(), "departments": [x for x in result.to_json()["departments"] if x["name"] == d.name],
-                  "workbook": path.name}
-        path.with_name(f"{stem}.导入说明.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n",
-                                                         "utf-8")
-        written.append(path)
-    return written
+        wb.save(tmp)
+        digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return digest
+
+
+def _replace_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, "utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _nothing(result: ImportResult) -> NothingToImport:

@@ -1,6 +1,7 @@
 """`powers import`: published layouts into the standard workbook, every source row accounted for."""
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -286,6 +287,9 @@ def test_two_files_of_one_department_do_not_overwrite(tmp_path):
     a = write_workbooks(import_file(XLSX, department="江门市生态环境局"), tmp_path, taken)
     b = write_workbooks(import_file(XLS, department="江门市生态环境局"), tmp_path, taken)
     assert [p.name for p in a + b] == ["江门市生态环境局.xlsx", "江门市生态环境局-2.xlsx"]
+    # both in the folder: validate would read the department twice, and the report says so
+    [warning] = json.loads((tmp_path / "江门市生态环境局-2.导入说明.json").read_text("utf-8"))["warnings"]
+    assert "江门市生态环境局.xlsx 已存在，由本次导入的另一文件写入" in warning and "read the department twice" in warning
 
 
 def test_department_names_that_are_not_file_names(tmp_path):
@@ -307,6 +311,62 @@ def test_a_workbook_already_in_the_folder_is_not_overwritten(tmp_path):
     [second] = write_workbooks(again, tmp_path / "out")
     assert second.name == "江门市生态环境局-2.xlsx" and openpyxl.load_workbook(first)["部门信息"]["B3"].value == "07"
     assert any("已存在" in g and "未覆盖" in g for g in again.departments[0].guesses)
+
+
+def test_importing_again_replaces_the_workbook_nobody_edited(tmp_path):
+    """The report records the sha256 of the workbook written; a second import of the same file
+    replaces the workbook when it still has that hash, so the folder holds the department once."""
+    src = flat_list(tmp_path / "江门市生态环境局权责清单.xlsx")
+    out = tmp_path / "out"
+    args = ["import", str(src), "-o", str(out), "--number", "07", "--region", "440700", "--credit-code", CREDIT,
+            "--date", "2020-03-01"]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0 and "已写入 / wrote" in first.output
+    book, report = out / "江门市生态环境局.xlsx", out / "江门市生态环境局.导入说明.json"
+    recorded = json.loads(report.read_text("utf-8"))
+    assert recorded["sha256"] == hashlib.sha256(book.read_bytes()).hexdigest() and recorded["outcome"] == "wrote"
+    second = CliRunner().invoke(app, args)
+    assert second.exit_code == 0, second.output
+    assert f"已更新 / replaced {book}" in second.output and "警告" not in second.output
+    assert sorted(p.name for p in out.iterdir()) == ["江门市生态环境局.xlsx", "江门市生态环境局.导入说明.json"]  # no temp file
+    again = json.loads(report.read_text("utf-8"))
+    assert again["sha256"] == hashlib.sha256(book.read_bytes()).hexdigest() and again["outcome"] == "replaced"
+    r = validate([out])
+    assert len(r.departments) == 1 and not [f for f in r.findings if "重复" in f.message_zh]
+
+
+def test_importing_again_keeps_an_edited_workbook_and_warns(tmp_path):
+    src = flat_list(tmp_path / "江门市生态环境局权责清单.xlsx")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(app, ["import", str(src), "-o", str(out)]).exit_code == 0
+    book = out / "江门市生态环境局.xlsx"
+    wb = openpyxl.load_workbook(book)
+    wb["部门信息"]["B3"] = "07"  # the department went on in it
+    wb.save(book)
+    edited = book.read_bytes()
+    res = CliRunner().invoke(app, ["import", str(src), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert book.read_bytes() == edited and (out / "江门市生态环境局-2.xlsx").exists()
+    assert "警告：江门市生态环境局.xlsx 已存在，上次导入后已被修改，未覆盖；本次写入 江门市生态环境局-2.xlsx" in res.output
+    assert "合并为一个" in res.output and "Warning:" in res.output and "validate only one" in res.output
+    report = json.loads((out / "江门市生态环境局-2.导入说明.json").read_text("utf-8"))
+    assert report["outcome"] == "wrote" and any("上次导入后已被修改" in w for w in report["warnings"])
+    assert any("合并为一个" in g for g in report["departments"][0]["guesses"])
+    # the next import replaces the copy nobody edited, and still warns
+    res = CliRunner().invoke(app, ["import", str(src), "-o", str(out)])
+    assert f"已更新 / replaced {out / '江门市生态环境局-2.xlsx'}" in res.output and "警告" in res.output
+    assert len(list(out.glob("*.xlsx"))) == 2
+
+
+def test_a_workbook_from_another_source_file_is_not_replaced(tmp_path):
+    """Two lists of one department imported one after the other: the second must not replace the
+    first (its items would be lost from the folder), though nobody edited it."""
+    out = tmp_path / "out"
+    write_workbooks(import_file(flat_list(tmp_path / "a" / "江门市生态环境局权责清单.xlsx")), out)
+    result = import_file(flat_list(tmp_path / "江门市生态环境局行政许可.xlsx"))
+    [path] = write_workbooks(result, out)
+    assert path.name == "江门市生态环境局-2.xlsx" and result.outcomes == {str(path): "wrote"}
+    assert "导入自另一文件 江门市生态环境局权责清单.xlsx" in result.warnings[0]
 
 
 # ---------------------------------------------------------------- flat 权责清单
