@@ -1112,6 +1112,7 @@ _LIST_KEYS = ("data", "items", "list", "records", "rows", "result", "departments
               "事项", "事项列表", "事项清单", "权力事项")
 # the keys of an item's own fields: a list of objects under one of them (依据: [{"name": "《…》", …}],
 # 申请材料: [{"材料名称": …}]) is that field's value, never a list of items
+_ITEM_NAME_KEYS = tuple(k for k in _JSON_KEYS["职权名称"] if k != "name")  # `name` names departments too
 _FIELD_KEYS = frozenset(k for keys in _JSON_KEYS.values() for k in keys) - set(_LIST_KEYS)
 
 
@@ -1142,7 +1143,9 @@ def _json_items(data, depth: int = 0) -> list:
         out = []
         for x in data:
             nested = None
-            if isinstance(x, dict) and depth < 4:  # a department holding its items
+            # a department holding its items; an object named as an item (事项名称 …) is an item,
+            # whatever lists of objects it holds (附件: [{"name": …}])
+            if isinstance(x, dict) and depth < 4 and not any(x.get(k) for k in _ITEM_NAME_KEYS):
                 nested = next((v for k, v in x.items() if k not in _FIELD_KEYS and isinstance(v, list) and v and
                                all(isinstance(y, dict) for y in v) and
                                any(n in y for y in v for n in _JSON_KEYS["职权名称"])), None)

@@ -889,13 +889,13 @@ def test_json_bases_given_as_objects_with_a_name_are_not_items(tmp_path):
     """`name` is one of the keys of an item's name, but objects inside an item's 依据 are bases."""
     items = [{"授权部门": "江门市统计局", "事项名称": "统计检查", "事项类型": "06",
               "依据": [{"name": "《统计法》", "tk": "第三十五条"}, {"name": "中华人民共和国统计法实施条例", "tk": "第四十条"}],
-              "申请材料": [{"name": "检查通知书", "份数": 1}]}]
+              "申请材料": [{"name": "检查通知书", "份数": 1}], "附件": [{"name": "检查表", "类型": "docx"}]}]
     (tmp_path / "c.json").write_text(json.dumps(items, ensure_ascii=False), "utf-8")
     [d] = import_file(tmp_path / "c.json").departments
     [p] = d.powers
     assert d.name == "江门市统计局" and p["职权名称"] == "统计检查" and p["职权类别"] == "行政检查"
     assert p["实施依据"] == "《统计法》第三十五条\n中华人民共和国统计法实施条例第四十条"
-    assert p["申请材料"] == "检查通知书，1"
+    assert p["申请材料"] == "检查通知书，1" and "检查表" in p["备注"]  # a key the template lacks, kept
     assert [r.status for r in d.rows] == ["导入"]
 
 
