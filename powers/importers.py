@@ -657,7 +657,7 @@ def _tier_row(g, d, filled, col, own, i, seg: _Segment, segments, extra: list[st
         if standard and standard != first.get("裁量标准"):  # kept in the row, never lost
             row["裁量标准"] = standard
             d.guesses.append(f"“{g.name}”第{i + 1}行：与上一行同属第 {first['阶次']} 阶次（类别为合并单元格），"
-                             f"但有自己的裁量标准，照录在该行；校验按该阶次第一行的裁量标准")
+                             f"但有自己的裁量标准，照录在该行，校验时按该行自己的单元格核对罚款幅度")
         seg.tiers.append(row)
         return seg
     if word:
