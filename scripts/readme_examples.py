@@ -4,6 +4,7 @@
 
 公安局-有错误.xlsx: the demo police workbook with five cells changed (one per kind of mistake).
 生态环境局-超出法定幅度.xlsx: a tier above the range the cited article of the law states.
+统计局-2026下半年.xlsx: the statistics workbook with a power added, one suspended and one reassigned.
 """
 from __future__ import annotations
 
@@ -28,6 +29,20 @@ def police_with_mistakes(out: Path) -> Path:
     return path
 
 
+def statistics_next_half(out: Path) -> Path:
+    """The statistics workbook half a year on: one power added, one suspended, one handled elsewhere."""
+    wb = openpyxl.load_workbook(ROOT / "inventories" / "06-统计局.xlsx")
+    ws = wb["职权目录"]
+    new = [c.value for c in ws[18]]  # 统计违法行为举报受理 (其他行政权力) as the model row
+    new[0], new[3] = "21", "对统计调查对象的约谈"
+    ws.append(new)
+    ws["S12"] = "暂停"  # 对统计调查对象执行统计法律法规情况的检查
+    ws["H13"] = "法规科"  # 对统计数据质量的检查: another 承办机构
+    path = out / "统计局-2026下半年.xlsx"
+    wb.save(path)
+    return path
+
+
 def ecology_outside_range(out: Path) -> Path:
     """The ecology workbook with the statutory columns of its first penalty cleared, so the range
     is read from the text of the law, and its last tier raised past it."""
@@ -47,3 +62,4 @@ if __name__ == "__main__":
     out.mkdir(parents=True, exist_ok=True)
     print(police_with_mistakes(out))
     print(ecology_outside_range(out))
+    print(statistics_next_half(out))
