@@ -337,6 +337,7 @@ def _foreign_layout(out: RawWorkbook, path: Path, sheets: dict[str, str], grids)
 def _grid(path: Path, wb, name: str) -> tuple[list[list], list[tuple[int, int, object]]]:
     """All values of a sheet, with cached values for formulas; formulas lacking one are listed."""
     ws = wb[name]
+    ws.reset_dimensions()  # the stored <dimension> is often stale: read to the sheet's real last row
     grid = [list(r) for r in ws.iter_rows(values_only=True)]
     formulas = [(i, j) for i, r in enumerate(grid) for j, v in enumerate(r)
                 if isinstance(v, str) and v.startswith("=")]
@@ -344,7 +345,9 @@ def _grid(path: Path, wb, name: str) -> tuple[list[list], list[tuple[int, int, o
     if formulas:
         cached_wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
-            cached = [list(r) for r in cached_wb[name].iter_rows(values_only=True)]
+            cached_ws = cached_wb[name]
+            cached_ws.reset_dimensions()
+            cached = [list(r) for r in cached_ws.iter_rows(values_only=True)]
         finally:
             cached_wb.close()
         for i, j in formulas:
