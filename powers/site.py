@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
 from . import catalog as cat
@@ -25,6 +26,31 @@ from .normalize import days_text, fine_text
 from .templating import environment, templates_dir
 
 MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+def _safe_link(url: str) -> bool:
+    """Only http(s) links and relative ones (no scheme, not //host): no file:, mailto:, data:, javascript: …"""
+    url = url.strip()
+    if url.startswith("//") or url.startswith("\\\\"):
+        return False
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.\-]*):", url)
+    if scheme:
+        return scheme.group(1).lower() in ("http", "https") and re.match(r"(?i)https?://[^/\\]", url) is not None
+    return ":" not in url.split("/", 1)[0]  # a colon before the first slash would read as a scheme
+
+
+def _image_as_text(renderer, tokens, idx, options, env):
+    """An image never loads anything: it is shown as its description, as plain text."""
+    return escapeHtml(renderer.renderInlineAsText(tokens[idx].children or [], options, env))
+
+
+MD.validateLink = _safe_link
+MD.add_render_rule("image", _image_as_text)
+
+
+def render_markdown(text: str) -> Markup:
+    """Markdown from a workbook cell as HTML: no raw HTML, no images, only http(s) or relative links."""
+    return Markup(MD.render(text))
 LONG_FIELDS = (("办理条件", "conditions"), ("申请材料", "materials"), ("责任事项", "responsibilities"),
                ("追责情形", "accountability"), ("备注", "note"))
 
@@ -95,9 +121,17 @@ def _inline_svg(svg: str) -> Markup:
     return Markup(svg.strip())
 
 
+FORMULA_STARTERS = frozenset("=+-@\t\r\n＝＋－＠﹦﹢﹣")
+_BLANK = " \u3000\u00a0\ufeff\u200b"
+
+
 def neutralize(value):
-    """Spreadsheet formula injection: a text cell starting with = + - @ is never run."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    """Spreadsheet formula injection: a text cell that could start a formula is never run.
+
+    Starters are = + - @ (half and full width, and the small forms), tab, CR and LF, also when
+    preceded by blanks (spaces, ideographic space, NBSP, BOM, zero-width space).
+    """
+    if isinstance(value, str) and value.lstrip(_BLANK)[:1] in FORMULA_STARTERS:
         return "'" + value
     return value
 
@@ -208,7 +242,7 @@ def _flow_of(d: Department, p: Power):
 def _power_page(w: _Writer, d: Department, p: Power, parent: Power | None, charts: dict[str, str]) -> None:
     flow = _flow_of(d, p)
     bases = [{"level": b.level, "cite": b.citation(), "edition": b.edition, "text": b.text} for b in p.legal_bases]
-    long_fields = [(label, Markup(MD.render(getattr(p, attr)))) for label, attr in LONG_FIELDS if getattr(p, attr)]
+    long_fields = [(label, render_markdown(getattr(p, attr))) for label, attr in LONG_FIELDS if getattr(p, attr)]
     tiers = [{"tier": t.tier, "circumstances": t.circumstances, "kinds": "、".join(t.kinds), "standard": t.standard,
               "range": fine_text(t.fine)} for t in p.tiers]
     chart = charts.get(p.basic_code)

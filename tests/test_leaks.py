@@ -1,0 +1,143 @@
+"""Issue 8, site side: nothing internal reaches a public byte; no external resource; no formula in open data."""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import openpyxl
+
+from conftest import Book, licence
+from powers import site
+from powers.pipeline import build
+from powers.site import SiteOptions
+
+BASE = "https://example.gov.cn/qlqd/"
+
+
+def _all_bytes(root: Path):
+    """Every file of a built site, Pagefind's gzip index files decompressed."""
+    for f in sorted(root.rglob("*")):
+        if f.is_file():
+            data = f.read_bytes()
+            if data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+            yield f, data
+
+
+def _assert_absent(root: Path, needles: list[str]) -> None:
+    files = list(_all_bytes(root))
+    assert any("pagefind" in f.parts for f, _ in files), "the search index was built"
+    for f, data in files:
+        for n in needles:
+            assert n.encode("utf-8") not in data, f"{n} leaked into {f.relative_to(root)}"
+
+
+# ---------------------------------------------------------------- 13: formula starters, full width too
+def test_full_width_formula_starters_are_neutralized(tmp_path):
+    book = Book()
+    starters = ["＝HYPERLINK(\"http://x\")", "＋1+1", "－2+3", "＠SUM(A1)", "\t=1+1", "\r=1+1", "　＝1+1", " =1+1"]
+    book.powers += [licence(序号=str(10 + i), 职权名称=f"公式许可{i}", 承办机构=s) for i, s in enumerate(starters)]
+    r = build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=tmp_path / "w", search=False)
+    assert not r.validation.errors
+    rows = list(csv.reader(io.StringIO((tmp_path / "site" / "data" / "catalog.csv").read_text("utf-8-sig"))))
+    col = rows[0].index("承办机构")
+    units = {row[rows[0].index("职权名称")]: row[col] for row in rows[1:]}
+    ws = openpyxl.load_workbook(tmp_path / "site" / "data" / "catalog.xlsx")["权力清单"]
+    xrows = [[c.value for c in row] for row in ws.iter_rows()]
+    xunits = {row[xrows[0].index("职权名称")]: row[xrows[0].index("承办机构")] for row in xrows[1:]}
+    for i in range(len(starters)):
+        for got in (units[f"公式许可{i}"], xunits[f"公式许可{i}"]):
+            assert got.startswith("'"), f"not neutralized: {got!r}"
+    assert units["测试许可"] == "审批科"  # ordinary text untouched
+
+
+# ---------------------------------------------------------------- 7: Markdown without images, HTML or foreign links
+HOSTILE_MD = "\n\n".join([
+    "**加粗**",
+    "![跟踪像素](https://track.example.com/p.gif)",
+    "![引用图][px]",
+    "[px]: https://track.example.com/ref.png",
+    "<img src=\"https://track.example.com/raw.gif\">",
+    "<iframe src=\"https://evil.example.com/\"></iframe>",
+    "[官网](https://www.gov.cn/)",
+    "[相对](../index.html)",
+    "[文件](file:///etc/passwd)",
+    "[邮件](mailto:a@example.com)",
+    "[ftp](ftp://evil.example.com/x)",
+    "[协议相对](//evil.example.com/x)",
+    "[脚本](javascript:alert(1))",
+    "[数据](data:text/html;base64,PHNjcmlwdD4=)",
+    "<ftp://evil.example.com/auto>",
+])
+
+
+class _Refs(HTMLParser):
+    RESOURCE_ATTRS = {"src", "srcset", "poster", "data", "background", "action", "formaction", "xlink:href", "ping"}
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.resources: list[tuple[str, str, str]] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for k, v in attrs:
+            if v is None:
+                continue
+            if k == "href" and tag == "a":
+                self.links.append(v)
+            elif k in self.RESOURCE_ATTRS or k == "href" or k == "style":
+                self.resources.append((tag, k, v))
+
+
+def _check_no_external_resources(root: Path):
+    pages = sorted(root.rglob("*.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text("utf-8")
+        p = _Refs()
+        p.feed(text)
+        assert not {"img", "iframe", "object", "embed", "video", "audio", "picture"} & set(p.tags), page
+        for tag, k, v in p.resources:
+            if k == "style":
+                assert "url(" not in v, f"{page}: {tag} style {v}"
+                continue
+            parts = urlsplit(v.strip())
+            if parts.scheme == "data" and tag == "link":  # the inline empty favicon
+                continue
+            assert not parts.scheme and not parts.netloc, f"{page}: external resource <{tag} {k}={v!r}>"
+        for v in p.links:
+            parts = urlsplit(v.strip())
+            if parts.scheme or v.strip().startswith("//"):
+                assert parts.scheme in ("http", "https") and parts.netloc, f"{page}: link {v!r}"
+        assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", text), page
+        assert "@import" not in text, page
+
+
+def test_markdown_renders_without_images_html_or_foreign_links(tmp_path):
+    book = Book()
+    book.powers[0]["办理条件"] = HOSTILE_MD
+    book.powers[0]["申请材料"] = HOSTILE_MD
+    r = build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=tmp_path / "w", search=False)
+    code = next(p.basic_code for _, p in r.catalog.all_powers() if p.category == "行政许可")
+    html = (tmp_path / "site" / "powers" / f"{code}.html").read_text("utf-8")
+    assert "<strong>加粗</strong>" in html
+    assert "<img" not in html and "<iframe" not in html and "track.example.com/p.gif\"" not in html
+    assert '<a href="https://www.gov.cn/">官网</a>' in html and '<a href="../index.html">相对</a>' in html
+    for bad in ("file:", "mailto:", "ftp:", "//evil", "javascript:", "data:text"):
+        assert f'href="{bad}' not in html, bad
+    assert "跟踪像素" in html  # an image is shown as its text
+    _check_no_external_resources(tmp_path / "site")
+
+
+def test_markdown_renderer_directly():
+    out = site.render_markdown("![a](https://t.example/x.png) [b](mailto:x@y) [c](https://ok.example/) "
+                               "[d](sub/page.html) <b>raw</b>")
+    assert "<img" not in out and 'href="mailto:' not in out and "<b>" not in out and "t.example" not in out
+    assert '<a href="https://ok.example/">c</a>' in out and '<a href="sub/page.html">d</a>' in out
