@@ -88,6 +88,12 @@ def escape(text: str) -> str:
     return text
 
 
+def label(text: str) -> str:
+    """User text for a Graphviz label: escaped as markup, and each backslash doubled, because
+    Graphviz expands \\N, \\G, \\L, \\T, \\H and \\E in labels (also in HTML-like ones) into ids."""
+    return escape(text).replace("\\", "\\\\")
+
+
 def wrap(text: str, width: int) -> list[str]:
     """Break long labels: CJK text every `width` characters, at punctuation when close."""
     lines = []
@@ -102,7 +108,7 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 def _html(text: str, width: int) -> str:
-    return "<BR/>".join(escape(line) for line in wrap(text, width))
+    return "<BR/>".join(label(line) for line in wrap(text, width))
 
 
 def _table(rows: list[str]) -> str:
@@ -128,7 +134,7 @@ def chart_title(flow: Flow, power: Power | None = None) -> str:
 
 def chart_key(flow: Flow, title: str, settings: ChartSettings) -> str:
     payload = json.dumps({"flow": flow_content(flow), "title": title, "font": settings.font, "wrap": settings.wrap,
-                          "graphviz": graphviz_version(), "v": 1}, ensure_ascii=False, sort_keys=True)
+                          "graphviz": graphviz_version(), "v": 2}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
 
 
@@ -163,7 +169,7 @@ def to_dot(flow: Flow, title: str, settings: ChartSettings = ChartSettings()) ->
         if s.risk or s.risk_level:
             level = s.risk_level if s.risk_level in RISK_STYLE else "低"
             used_levels.add(level)
-            lines = [f"<B>风险点（{escape(level)}）</B>"]
+            lines = [f"<B>风险点（{label(level)}）</B>"]
             if s.risk:
                 lines.append(_html(s.risk, 14))
             if s.control:
@@ -219,8 +225,8 @@ def _svg_accessible(svg: str, title: str, desc: str) -> str:
     """Put the chart's title and text alternative first in the SVG (screen readers read these)."""
     svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)  # Graphviz comments carry no information
     head = f'<title id="t">{escape(title)}</title>\n<desc id="d">{escape(desc)}</desc>\n'
-    return re.sub(r"(<svg\b[^>]*?)>", r'\1 role="img" aria-labelledby="t d">' + "\n" + head.replace("\\", "\\\\"),
-                  svg, count=1)
+    return re.sub(r"(<svg\b[^>]*?)>", lambda m: m.group(1) + ' role="img" aria-labelledby="t d">\n' + head,
+                  svg, count=1)  # a function, so that no user text is read as a replacement template
 
 
 def titled_for_power(svg: str, power: Power, flow: Flow, font: str = FONT) -> str:
@@ -246,8 +252,8 @@ def titled_for_power(svg: str, power: Power, flow: Flow, font: str = FONT) -> st
     head = (f'<svg width="{width:.0f}pt" height="{height * (vh + band) / vh:.0f}pt" '
             f'viewBox="{x0:.2f} {y0 - band:.2f} {vw:.2f} {vh + band:.2f}"')
     svg = svg[:m.start()] + head + svg[m.end():]
-    label = f"{power.full_name}（{power.basic_code or ''}）运行流程图"
-    svg = re.sub(r'<title id="t">', f'<title id="t">{escape(label)}：', svg, count=1)
+    name = f"{power.full_name}（{power.basic_code or ''}）运行流程图"
+    svg = svg.replace('<title id="t">', f'<title id="t">{escape(name)}：', 1)
     return re.sub(r'(</desc>\n)', lambda mm: mm.group(1) + f'<rect x="{x0:.2f}" y="{y0 - band:.2f}" width="{vw:.2f}" '
                   f'height="{band:.2f}" fill="white"/>\n' + texts, svg, count=1)
 

@@ -95,10 +95,12 @@ CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
 def cn_int(s: str) -> int | None:
-    """一百零一 → 101, 十五 → 15, 12 → 12; None when not a number."""
+    """一百零一 → 101, 十五 → 15, 12 → 12; None when not a number (or an absurdly long one)."""
     s = s.strip()
+    if len(s) > 12:  # no article, paragraph, item, month or day is written with more characters
+        return None
     if s.isdigit():
-        return int(s)
+        return int(s) if s.isdecimal() else None
     total, num = 0, 0
     for ch in s:
         if ch in CN_DIGITS:

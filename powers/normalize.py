@@ -178,17 +178,23 @@ CN_NUM = "零〇一二三四五六七八九两十百千万亿"
 NUM = rf"(?:\d+(?:\.\d+)?[{CN_NUM}]*|[{CN_NUM}]+)"
 
 
+CN_NUMBER_MAX = 1e15  # 一千万亿: past every fine, article or time limit; larger is not a number here
+
+
 def cn_number(s: str) -> float | None:
-    """二万 → 20000, 1.5万 → 15000, 一百零一 → 101, 三十 → 30; None when not a number."""
+    """二万 → 20000, 1.5万 → 15000, 一百零一 → 101, 三十 → 30; None when not a number,
+    or when absurdly large (over CN_NUMBER_MAX: 9亿亿亿…, 400 digits), so no caller meets inf."""
     s = s.strip().replace(",", "").replace("，", "")
     if not s:
         return None
     m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]*)", s)
     if m:
+        if len(m.group(1).split(".")[0].lstrip("0")) > 16 or len(m.group(2)) > 8:
+            return None
         v = float(m.group(1))
         for u in m.group(2):
             v *= _UNITS[u]
-        return v
+        return v if v <= CN_NUMBER_MAX else None
     if any(ch not in _DIGITS and ch not in _UNITS for ch in s):
         return None
     total, section, digit = 0, 0, None
@@ -204,7 +210,8 @@ def cn_number(s: str) -> float | None:
             else:
                 section += (1 if digit is None else digit) * unit
             digit = None
-    return float(total + section + (digit or 0))
+    v = total + section + (digit or 0)
+    return float(v) if v <= CN_NUMBER_MAX else None
 
 
 def cn_numeral(n: int, *, leading: bool = True) -> str:

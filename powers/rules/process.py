@@ -119,22 +119,37 @@ def _reachable(flow: Flow, start: str) -> set[str]:
 
 
 def longest_days(flow: Flow) -> float:
-    """Sum of step time limits along the longest path from the start, ignoring back edges."""
+    """Sum of step time limits along the longest path from the start, ignoring back edges.
+
+    A depth-first walk with an explicit stack (a flow may have thousands of steps: no recursion);
+    a step's value is memoised the first time its walk ends, as the recursive version did."""
     steps = {s.id: s for s in flow.steps}
+    if not flow.steps:
+        return 0.0
     memo: dict[str, float] = {}
-
-    def walk(n: str, path: frozenset) -> float:
-        if n in memo:
-            return memo[n]
-        s = steps[n]
-        best = 0.0
-        for e in s.next:
-            if e.target in steps and e.target not in path:
-                best = max(best, walk(e.target, path | {n}))
-        memo[n] = (s.days or 0) + best
-        return memo[n]
-
-    return walk(flow.steps[0].id, frozenset()) if flow.steps else 0.0
+    on_path: dict[str, int] = {}  # the steps of the frames below the top one (the path to it)
+    start = flow.steps[0].id
+    stack: list[list] = [[start, 0, 0.0]]  # step id, next edge to try, best so far
+    while stack:
+        frame = stack[-1]
+        s = steps[frame[0]]
+        if frame[1] < len(s.next):
+            target = s.next[frame[1]].target
+            frame[1] += 1
+            if target in steps and not on_path.get(target):
+                if target in memo:
+                    frame[2] = max(frame[2], memo[target])
+                else:
+                    on_path[frame[0]] = on_path.get(frame[0], 0) + 1
+                    stack.append([target, 0, 0.0])
+            continue
+        stack.pop()
+        memo[frame[0]] = (s.days or 0) + frame[2]
+        if stack:
+            parent = stack[-1]
+            on_path[parent[0]] -= 1
+            parent[2] = max(parent[2], memo[frame[0]])
+    return memo[start]
 
 
 def check_flow(flow: Flow) -> list[Finding]:
