@@ -151,7 +151,7 @@ class RawWorkbook:
 
     @property
     def usable(self) -> bool:
-        return not any(f.rule in {"S001", "S002", "S003", "S004", "S011"} for f in self.findings)
+        return not any(f.rule in {"S001", "S002", "S003", "S004", "S011", "S013"} for f in self.findings)
 
 
 @dataclass
@@ -235,24 +235,36 @@ def _match_sheet(names: list[str]) -> dict[str, str]:
     return found
 
 
+_NOTE = re.compile(r"[（(【\[〔][^（）()【】\[\]〔〕]*[)）】\]〕]")
+
+
+def _column(value: object, syn: dict[str, str]) -> str | None:
+    """The canonical column a header names: 法定时限, 承办机构（内设科室）, 公开范围（社会/内部） …
+    (a note in brackets is dropped when the header itself is not a synonym)."""
+    k = normalize.header_key(value)
+    if k in syn:
+        return syn[k]
+    return syn.get(_NOTE.sub("", k)) if k else None
+
+
 def _find_header(rows: list[tuple], sheet: str) -> tuple[int, dict[int, str], list[tuple[int, str]]] | None:
-    """Index of the header row among the first rows, its column map and unknown headers."""
+    """Index of the header row among the first rows, its column map and unknown headers (a second
+    header naming a column already mapped is unknown too)."""
     syn = _SYNONYMS[sheet]
     best, best_score = None, 1
     for i, values in enumerate(rows[:30]):
-        keys = [normalize.header_key(v) for v in values]
-        score = sum(1 for k in keys if k in syn)
+        score = sum(1 for v in values if _column(v, syn))
         if score > best_score:
             best, best_score = i, score
     if best is None:
         return None
     colmap, unknown = {}, []
     for j, v in enumerate(rows[best]):
-        k = normalize.header_key(v)
-        if not k:
+        if not normalize.header_key(v):
             continue
-        if k in syn and syn[k] not in colmap.values():
-            colmap[j] = syn[k]
+        col = _column(v, syn)
+        if col is not None and col not in colmap.values():
+            colmap[j] = col
         else:
             unknown.append((j, str(v)))
     return best, colmap, unknown
@@ -377,8 +389,16 @@ def _read_sheet(out: RawWorkbook, path: Path, name: str, canon: str, grid: list[
     hi, colmap, unknown = found
     headers = {j: str(grid[hi][j]).strip() for j in colmap}
     for j, h in unknown:
-        out.findings.append(S.UNKNOWN_COLUMN(Provenance(
-            file=file, sheet=name, row=hi + 1, column=h, cell=f"{get_column_letter(j + 1)}{hi + 1}"), h))
+        at = Provenance(file=file, sheet=name, row=hi + 1, column=h, cell=f"{get_column_letter(j + 1)}{hi + 1}")
+        if canon == "职权目录" and "公开" in normalize.header_key(h):
+            # a second scope column, or one the reader cannot name: which one says 内部 is unknown,
+            # so no row of the file may reach the public site until a person settles it
+            scope = next((headers[k] for k, c in colmap.items() if c == "公开范围"), None)
+            out.findings.append(S.SCOPE_COLUMN_UNCLEAR(at, h, why=(
+                f"与“{scope}”列重复" if scope else "无法识别为“公开范围”列"), why_en=(
+                f"a second scope column besides '{scope}'" if scope else "not recognised as the 公开范围 column")))
+        else:
+            out.findings.append(S.UNKNOWN_COLUMN(at, h))
     for col in REQUIRED_COLUMNS[canon]:
         if col not in colmap.values():
             out.findings.append(S.REQUIRED_COLUMN_MISSING(

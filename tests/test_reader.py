@@ -6,6 +6,8 @@ import re
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from conftest import Book, licence
 from powers import validate
 from powers.read import read_workbook
@@ -43,3 +45,47 @@ def test_stale_dimension_does_not_hide_rows(book, tmp_path):
     r = validate([path])
     assert r.counts[str(path)].read == 7 + len(book.tiers) + len(book.flows)
     assert len(r.departments[0].powers) == 7
+
+
+SCOPE_HEADERS = ["公开范围（社会/内部）", "公开范围(社会、内部)", "是否公开", "公开范围（必填，社会或内部）", "公开范围【社会/内部】",
+                 "公开属性（社会、内部）"]
+
+
+@pytest.mark.parametrize("header", SCOPE_HEADERS)
+def test_scope_header_variants_map_to_scope(book, tmp_path, header):
+    """However the 公开范围 header is written, its 内部 keeps the item off the public site."""
+    book.drop_cols.add("公开范围")
+    book.powers[0][header] = "内部"
+    path = book.save(tmp_path / "scope.xlsx")
+    raw = read_workbook(path)
+    assert raw.tables["职权目录"][0].get("公开范围") == "内部"
+    r = validate([path])
+    assert not [f for f in r.findings if f.rule == "S007"], [f.value for f in r.findings if f.rule == "S007"]
+    assert {p.name: p.scope for p in r.departments[0].all_powers()}["测试许可"] == "内部"
+
+
+@pytest.mark.parametrize("extra", [{"公开属性": "社会"}, {"公开范围（社会/内部）": "社会"}, {"是否对社会公开说明": "是"},
+                                   {"公开与否": "社会"}])
+def test_second_or_unknown_scope_header_keeps_rows_out(book, tmp_path, extra):
+    """Two scope columns (or one the reader cannot name) are an error, and no row of the file
+    reaches the catalog: the item can never be published as 社会 by accident."""
+    book.powers[0]["公开范围"] = "内部"
+    book.powers[0].update(extra)
+    path = book.save(tmp_path / "scope2.xlsx")
+    r = validate([path])
+    hits = [f for f in r.findings if f.rule == "S013"]
+    assert hits and hits[0].severity == "error" and hits[0].cell and hits[0].value == next(iter(extra))
+    assert not [f for f in r.findings if f.rule == "S007"]
+    assert r.departments == []
+    c = r.counts[str(path)]
+    assert c.read and c.accepted == 0 and c.rejected == c.read
+
+
+def test_bracketed_notes_in_other_headers(book, tmp_path):
+    """A note in brackets after any known header does not hide the column."""
+    book.drop_cols.add("承办机构")
+    for p in book.powers:
+        p["承办机构（内设科室）"] = p.pop("承办机构")
+    r = validate([book.save(tmp_path / "notes.xlsx")])
+    assert not [f for f in r.findings if f.rule in ("S007", "S009", "F101")]
+    assert r.departments[0].powers[0].unit == "审批科"

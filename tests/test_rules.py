@@ -53,6 +53,7 @@ CASES = {
     "S010": mutate_power(1, 承办机构=None),
     # no 部门信息 and the power list on a sheet of another name: a flat 权责清单 to import first
     "S011": lambda b: b.sheets.update({"部门信息": "说明", "职权目录": "Sheet1"}),
+    "S013": mutate_power(0, 公开属性="社会"),  # a second scope column: no row of the file accepted
     "F101": mutate_power(0, 承办机构=None),
     "F102": mutate_power(0, 公开范围="半公开"),
     "F103": mutate_power(0, 法定时限="二十个自然日"),

@@ -49,3 +49,9 @@ FOREIGN_LAYOUT = rule(
     "没有“部门信息”表，文件是{layout_zh}，须先转换：powers import {file} -o 输出目录",
     "No 部门信息 sheet: the file is {layout_en}; convert it first: powers import {file} -o DIR",
     "运行 powers import {file} -o 输出目录，在生成的标准工作簿中补全部门信息后再校验。")
+SCOPE_COLUMN_UNCLEAR = rule(
+    "S013", "scope-column-unclear", "error",
+    "列“{value}”涉及公开范围，但{why}；为防止内部事项被公开，本文件全部事项暂不接受",
+    "Column '{value}' concerns disclosure but is {why_en}; to keep internal items off the site, "
+    "no item of this file is accepted",
+    "职权目录只保留一个“公开范围”列（填“社会”或“内部”），删除或改名其他含“公开”的列后重新提交。")
