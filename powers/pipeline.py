@@ -53,7 +53,8 @@ def build(paths: list[str | Path], out: str | Path = "site", *, work: str | Path
         catalog, findings = cat.build_catalog(result, reg, release_date)
     result.findings += findings
     cat.write_catalog(catalog, work)
-    public = site.public_catalog(catalog)
+    view = site.public_view(catalog)  # the one filter: every public output below is made from this view
+    public = view.catalog
     report, index = flowcharts.render_catalog(public, work / "flowcharts")
     charts_dir = work / "flowcharts"
     svg_cache: dict[str, str] = {}
@@ -75,7 +76,7 @@ def build(paths: list[str | Path], out: str | Path = "site", *, work: str | Path
     if stage.exists():
         shutil.rmtree(stage)
     try:
-        pages = site.build_site(catalog, stage, charts, previous, options)
+        pages = site.build_site(view, stage, charts, previous, options)
         if search:
             site.index_search(stage)
     except BaseException:

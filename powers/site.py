@@ -1,7 +1,7 @@
 """The static disclosure site: Jinja2 pages, inline SVG charts, open data, sitemap.
 
-Only the public catalog reaches this module: internal-scope (内部) powers are removed first, so
-no page, link, search entry, data file or count can mention them. Output is deterministic: the
+Only the public view reaches the writers: `public_view` removes every power not known to be public
+(公开范围 社会) once, and every page, link, search entry, data file and count is made from it. Output is deterministic: the
 same catalog gives the same bytes (no clocks; zip timestamps pinned to the release date).
 """
 from __future__ import annotations
@@ -62,14 +62,54 @@ class SiteOptions:
     site_name: str | None = None
 
 
-# ---------------------------------------------------------------- the public catalog
-def public_catalog(catalog: Catalog) -> Catalog:
-    """The catalog without internal-scope powers; provenance keeps only file names."""
+# ---------------------------------------------------------------- the public view
+def is_public(p: Power) -> bool:
+    """The one test of publication: only what is known to be public (社会) is; anything else is withheld."""
+    return p.scope == "社会"
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """The catalog as the public may see it, and what was withheld from it.
+
+    Every public output (pages, lists, open data, search index, change log, sitemap, flowcharts,
+    the kept release) is produced from one `PublicView`, made once by `public_view`. `withheld`
+    holds the codes and (department, name) of withheld powers, so the change log can tell a
+    power that became internal from one that was removed, without naming it.
+    """
+
+    catalog: Catalog
+    withheld_codes: frozenset[str] = frozenset()
+    withheld_names: frozenset[tuple[str, str]] = frozenset()
+
+    def withholds(self, department: str, code: str | None, name: str) -> bool:
+        return (code is not None and code in self.withheld_codes) or (department, name) in self.withheld_names
+
+
+def public_view(catalog: Catalog) -> PublicView:
+    """The catalog without non-public powers or sub-items; provenance keeps only file names."""
     pub = catalog.model_copy(deep=True)
+    codes: set[str] = set()
+    names: set[tuple[str, str]] = set()
+
+    def withhold(d: Department, p: Power) -> None:
+        for q in p.walk():
+            if q.basic_code:
+                codes.add(q.basic_code)
+            names.add((d.name, q.full_name))
+
     for d in pub.departments:
-        d.powers = [p for p in d.powers if p.scope != "内部"]
+        kept = []
         for p in d.powers:
-            p.sub_items = [s for s in p.sub_items if s.scope != "内部"]
+            if not is_public(p):
+                withhold(d, p)
+                continue
+            subs = []
+            for s in p.sub_items:
+                (subs.append(s) if is_public(s) else withhold(d, s))
+            p.sub_items = subs
+            kept.append(p)
+        d.powers = kept
         d.file = Path(d.file).name
         for p in d.all_powers():
             p.provenance.file = Path(p.provenance.file).name
@@ -80,7 +120,15 @@ def public_catalog(catalog: Catalog) -> Catalog:
         for f in d.flows:
             for s in f.steps:
                 s.provenance.file = Path(s.provenance.file).name
-    return pub
+    # a name or code shared with a public power is not a secret of the withheld one
+    public_codes = {p.basic_code for _, p in pub.all_powers()}
+    public_names = {(d.name, p.full_name) for d, p in pub.all_powers()}
+    return PublicView(pub, frozenset(codes - public_codes), frozenset(names - public_names))
+
+
+def public_catalog(catalog: Catalog) -> Catalog:
+    """The public catalog alone (see `public_view`)."""
+    return public_view(catalog).catalog
 
 
 def site_name(catalog: Catalog) -> str:
@@ -259,12 +307,17 @@ def _dept_ctx(d: Department) -> dict:
             "address": d.address}
 
 
-def _changes(w: _Writer, catalog: Catalog, previous: Catalog | None) -> None:
+def _changes(w: _Writer, view: PublicView, previous: Catalog | None) -> None:
+    catalog = view.catalog
     total = sum(1 for _ in catalog.all_powers())
     if previous is None:
         w.page("changes.html", "changes.html", title="变更记录", first=True, total=total, sections=[])
         return
     d = cat.diff(previous, catalog, by="code")
+    # a power public before and withheld now is not named (its name, code and department stay out)
+    removed = [e for e in d["removed"] if not view.withholds(e["department"], e["code"], e["name"])]
+    withdrawn = len(d["removed"]) - len(removed)
+    d["removed"] = removed
     st = d["status_changed"]
     suspended = [e for e in st if e["to"] == "暂停"]
     cancelled = [e for e in st if e["to"] == "取消"]
@@ -277,7 +330,7 @@ def _changes(w: _Writer, catalog: Catalog, previous: Catalog | None) -> None:
         e["detail"] = f"{e['from']} → {e['to']}"
     sections = [("新增事项", d["added"]), ("内容变更", d["changed"]), ("暂停实施", suspended), ("取消", cancelled),
                 ("恢复实施", resumed), ("不再列入", d["removed"])]
-    w.page("changes.html", "changes.html", title="变更记录", first=False, d=d, suspended=suspended,
+    w.page("changes.html", "changes.html", title="变更记录", first=False, d=d, withdrawn=withdrawn, suspended=suspended,
            cancelled=cancelled, resumed=resumed, sections=sections,
            previous_date=previous.release_date.isoformat() if previous.release_date else "上一版本")
 
@@ -305,14 +358,16 @@ def _sitemap(w: _Writer, base: str) -> None:
            .encode("utf-8"))
 
 
-def build_site(catalog: Catalog, out_dir: str | Path, charts: dict[str, str] | None = None,
+def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[str, str] | None = None,
                previous: Catalog | None = None, options: SiteOptions = SiteOptions()) -> list[str]:
     """Write every page of the public site for `catalog` into out_dir; returns the page paths.
 
-    `charts` maps a power's 基本编码 to its flowchart SVG text; `previous` is the last release's
-    public catalog for the change log. Internal-scope powers are removed here whatever is passed.
+    `catalog` is the public view made by `public_view` (a full catalog is filtered here, once);
+    every page, list, count, data file and the sitemap come from that view alone. `charts` maps a
+    power's 基本编码 to its flowchart SVG text; `previous` is the last release, filtered the same way.
     """
-    catalog = public_catalog(catalog)
+    view = catalog if isinstance(catalog, PublicView) else public_view(catalog)
+    catalog = view.catalog
     previous = public_catalog(previous) if previous else None
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -356,7 +411,7 @@ def build_site(catalog: Catalog, out_dir: str | Path, charts: dict[str, str] | N
     w.page("categories/index.html", "list.html", title="权力类别", intro="按权力类别浏览。", contact=None, groups=[],
            links=[{"href": f"{code}.html", "text": c, "note": f"{s['by_category'][c]}项"}
                   for c, code in CATEGORIES.items()])
-    _changes(w, catalog, previous)
+    _changes(w, view, previous)
     _open_data(w, catalog)
     w.page("404.html", "404.html", title="页面不存在")
     if options.base_url:

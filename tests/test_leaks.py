@@ -5,13 +5,14 @@ import csv
 import gzip
 import io
 import re
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import openpyxl
 
-from conftest import Book, licence
+from conftest import Book, licence, penalty, step
 from powers import site
 from powers.pipeline import build
 from powers.site import SiteOptions
@@ -141,3 +142,106 @@ def test_markdown_renderer_directly():
                                "[d](sub/page.html) <b>raw</b>")
     assert "<img" not in out and 'href="mailto:' not in out and "<b>" not in out and "t.example" not in out
     assert '<a href="https://ok.example/">c</a>' in out and '<a href="sub/page.html">d</a>' in out
+
+
+# ---------------------------------------------------------------- 6: made internal since the last release
+def test_power_made_internal_is_not_named_in_change_log(tmp_path):
+    work = tmp_path / "w"
+    book = Book()
+    book.powers.append(licence(序号="3", 职权名称="即将转为内部的许可"))
+    r1 = build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=work, search=False,
+               release_date=date(2026, 1, 1))
+    code = next(p.basic_code for _, p in r1.catalog.all_powers() if p.name == "即将转为内部的许可")
+    assert "即将转为内部的许可" in (tmp_path / "site" / "data" / "catalog.csv").read_text("utf-8-sig")
+    book.powers[2]["公开范围"] = "内部"
+    r2 = build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=work, search=True,
+               release_date=date(2026, 4, 1), options=SiteOptions(base_url=BASE))
+    assert r2.previous == date(2026, 1, 1)
+    changes = (tmp_path / "site" / "changes.html").read_text("utf-8")
+    assert "不再列入" in changes or "不再公开" in changes
+    _assert_absent(tmp_path / "site", ["即将转为内部的许可", code])
+
+
+def test_truly_removed_power_is_still_named(tmp_path):
+    work = tmp_path / "w"
+    book = Book()
+    book.powers.append(licence(序号="3", 职权名称="下一版删除的许可"))
+    build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=work, search=False,
+          release_date=date(2026, 1, 1))
+    book.powers.pop()
+    build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=work, search=False,
+          release_date=date(2026, 4, 1))
+    changes = (tmp_path / "site" / "changes.html").read_text("utf-8")
+    assert "下一版删除的许可" in changes
+
+
+# ---------------------------------------------------------------- 5: one filtered view for every public output
+def test_every_public_output_comes_from_one_view(tmp_path, monkeypatch):
+    """Tighten the one filter; if any stage filtered on its own, the withheld power would leak there."""
+    real = site.public_view
+    calls = []
+
+    def stricter(catalog):
+        calls.append(catalog)
+        for d in catalog.departments:
+            for p in d.all_powers():
+                if p.name == "被视图扣下的许可":
+                    p.scope = "内部"
+        return real(catalog)
+
+    monkeypatch.setattr(site, "public_view", stricter)
+    work = tmp_path / "w"
+    book = Book()
+    book.powers.append(licence(序号="3", 职权名称="被视图扣下的许可", 流程="专用流程"))
+    book.flows += [step("专用流程", "1", "专用受理", 1, "2"), step("专用流程", "2", "专用决定", 1, "")]
+    r = build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=work,
+              release_date=date(2026, 4, 1), options=SiteOptions(base_url=BASE))
+    assert len(calls) == 1, "the pipeline filters the catalog once"
+    code = next(p.basic_code for _, p in r.catalog.all_powers() if p.name == "被视图扣下的许可")
+    _assert_absent(tmp_path / "site", ["被视图扣下的许可", code, "专用受理"])
+    assert "被视图扣下的许可" not in (work / "releases" / "2026-04-01.json").read_text("utf-8")
+
+
+def test_only_society_scope_is_public(tmp_path):
+    """The filter keeps what is known to be public (社会), not whatever is not spelled 内部."""
+    book = Book()
+    r = build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=tmp_path / "w", search=False)
+    cat = r.catalog.model_copy(deep=True)
+    d = cat.departments[0]
+    d.powers[0].scope = "不公开"   # e.g. a hand-edited catalog.json handed to build_site
+    d.powers[1].scope = "内部 "
+    view = site.public_view(cat)
+    assert [p.name for _, p in view.catalog.all_powers()] == []
+    site.build_site(cat, tmp_path / "s2")
+    for f, data in _all_bytes(tmp_path / "s2"):
+        assert "测试许可".encode() not in data, f
+    assert site.is_public(r.catalog.departments[0].powers[0])
+
+
+# ---------------------------------------------------------------- every byte of a built site
+def test_no_internal_name_in_any_output_byte(tmp_path):
+    work = tmp_path / "w"
+    book = Book()
+    book.powers += [
+        licence(序号="3", 职权名称="内部许可甲", 公开范围="内部", 流程="内部专用流程", 办理条件="内部条件说明乙"),
+        licence(序号="4", 职权名称="公开主项", 子项名称="公开子项"),
+        licence(序号="5", 职权名称="公开主项", 子项名称="内部子项丙", 公开范围="内部"),
+        penalty(序号="6", 职权名称="内部处罚丁", 公开范围="不公开"),
+        licence(序号="7", 职权名称="先公开后内部戊"),
+    ]
+    book.tiers += [{"职权序号": "6", "阶次": 1, "违法情节": "内部情节己", "处罚种类": "罚款",
+                    "裁量标准": "处100元以上200元以下罚款", "罚款下限": 100, "罚款上限": 200}]
+    book.flows += [step("内部专用流程", "1", "内部环节庚", 1, "")]
+    build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=work, search=False,
+          release_date=date(2026, 1, 1))
+    book.powers[-1]["公开范围"] = "内部"
+    r = build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=work,
+              release_date=date(2026, 4, 1), options=SiteOptions(base_url=BASE))
+    internal = [p for _, p in r.catalog.all_powers() if p.scope == "内部"]
+    assert {p.full_name for p in internal} >= {"内部许可甲", "内部处罚丁", "先公开后内部戊"}
+    needles = ["内部许可甲", "内部子项丙", "内部处罚丁", "先公开后内部戊", "内部条件说明乙", "内部情节己", "内部环节庚",
+               "内部专用流程"] + [p.basic_code for p in internal if p.basic_code]
+    _assert_absent(tmp_path / "site", needles)
+    # and the public ones are there, so the walk is looking at the right bytes
+    text = b"".join(data for _, data in _all_bytes(tmp_path / "site"))
+    assert "公开子项".encode() in text and "测试许可".encode() in text
