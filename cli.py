@@ -139,10 +139,11 @@ def catalog_cmd(
     """Validate, assign unified codes and write catalog.json with its JSON Schema."""
     rd = _date(release_date)
     result = _validate(paths, laws, inclusive_ends)
-    with powers.CodeRegistry(registry or out / cat.REGISTRY_FILE) as reg:
-        catalog, findings = cat.build_catalog(result, reg, rd)
-    result.findings += findings
-    path = cat.write_catalog(catalog, out)
+    with _locked([out]):
+        with powers.CodeRegistry(registry or out / cat.REGISTRY_FILE) as reg:
+            catalog, findings = cat.build_catalog(result, reg, rd)
+        result.findings += findings
+        path = cat.write_catalog(catalog, out)
     s = cat.stats(catalog)
     typer.echo(f"已写入 / wrote {path}: {len(catalog.departments)} 个部门，{s['total']} 项职权（另有子项 {s['sub_items']} 项）")
     typer.echo(_tally(result), err=True)
@@ -150,6 +151,29 @@ def catalog_cmd(
         typer.echo("有错误的行未收入目录，运行 powers validate 查看 / rows with errors were left out; run powers validate",
                    err=True)
     raise typer.Exit(1 if result.errors else 0)
+
+
+def _locked(folders: list[Path]):
+    """Take turns with other powers runs on the same folders (a clear error if one holds them too long)."""
+    import contextlib
+
+    from powers import paths as paths_mod
+
+    @contextlib.contextmanager
+    def hold():
+        try:
+            cm = paths_mod.locked(folders, say=lambda msg: typer.echo(msg, err=True))
+            cm.__enter__()
+        except paths_mod.FolderBusy as e:
+            fail(e.zh, e.en)
+        except OSError as e:
+            fail(f"无法锁定目录：{e}", f"cannot lock the folder: {e}")
+        try:
+            yield
+        finally:
+            cm.__exit__(None, None, None)
+
+    return hold()
 
 
 def _date(value: str | None) -> date | None:
@@ -325,9 +349,14 @@ def build(
     laws: LawsOpt = None,
 ) -> None:
     """Run the whole pipeline (validate → catalog → flowcharts → site) into a static site."""
+    from powers import paths as paths_mod
     from powers import pipeline, site
 
     existing(paths)
+    try:
+        paths_mod.guard_output(out, paths, work=work)
+    except paths_mod.OutputRefused as e:
+        fail(e.zh, e.en)
     prev = None
     if previous is not None:
         existing([previous])
@@ -337,9 +366,13 @@ def build(
     except flowcharts_mod.FlowchartError as e:
         fail(*str(e).split("\n", 1))
     _check_font()
+    registry_laws, rd = _laws(laws), _date(release_date)
     try:
-        r = pipeline.build(paths, out, work=work, previous=prev, laws=_laws(laws), release_date=_date(release_date),
-                           options=site.SiteOptions(base_url=base_url, draft=draft))
+        with _locked([work, out]):
+            r = pipeline.build(paths, out, work=work, previous=prev, laws=registry_laws, release_date=rd,
+                               options=site.SiteOptions(base_url=base_url, draft=draft))
+    except paths_mod.OutputRefused as e:  # the output changed while waiting for the lock
+        fail(e.zh, e.en)
     except pipeline.BuildRefused as e:
         typer.echo(report.to_text(e.result), err=True)
         fail(f"清单有 {len(e.result.errors)} 个错误，拒绝发布；改正后重试，或用 --draft 生成草稿",
@@ -360,6 +393,7 @@ def publish(
     rollback: Annotated[bool, typer.Option("--rollback", help="Swap the previous release back into DEST.")] = False,
 ) -> None:
     """Swap a built site into DEST atomically, keep DEST.previous, write manifest.json (SHA-256)."""
+    from powers import paths as paths_mod
     from powers import publish as pub
 
     try:
@@ -370,6 +404,8 @@ def publish(
         files = pub.publish(site_dir, dest)
     except pub.PublishError as e:
         fail(*str(e).split(" / ", 1))
+    except paths_mod.FolderBusy as e:
+        fail(e.zh, e.en)
     except OSError as e:
         fail(f"发布失败，目标目录未改变：{e}", f"publish failed, {dest} is unchanged: {e}", 1)
     kept = dest.with_name(f"{dest.name}.previous")

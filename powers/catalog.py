@@ -8,7 +8,6 @@ from pathlib import Path
 
 from .codes import CodeRegistry
 from .models import CATEGORIES, Catalog, Finding, Power
-from .rules import cross
 from .validate import ValidationResult
 
 CATALOG_FILE = "catalog.json"
@@ -21,8 +20,7 @@ def build_catalog(result: ValidationResult, registry: CodeRegistry,
     """Assign codes and assemble the catalog; code conflicts come back as findings."""
     depts = sorted(result.departments, key=lambda d: (d.number, d.name))
     conflicts = registry.assign(depts)
-    findings = [cross.CODE_TAKEN(c.power.at("基本编码"), c.code,
-                                 holder=c.holder.split("|")[3]) for c in conflicts]
+    findings = [c.finding() for c in conflicts]  # a code taken by another power, or no code left
     for d in depts:
         d.powers.sort(key=lambda p: p.basic_code)
         for p in d.powers:
@@ -51,9 +49,19 @@ def write_catalog(catalog: Catalog, out_dir: str | Path) -> Path:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    """Write beside `path` under a name unique to this process, then rename over it."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def load_catalog(path: str | Path) -> Catalog:

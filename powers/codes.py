@@ -32,11 +32,28 @@ def identity(dept: Department, p: Power) -> str:
 
 @dataclass
 class Conflict:
-    """A code a workbook carries that the registry already gave to another power."""
+    """A code a workbook carries that the registry already gave to another power; or, with `full`,
+    a power left without a code because every number under `code` (a prefix) was issued."""
 
     power: Power
     code: str
     holder: str
+    full: bool = False
+
+    def finding(self):
+        from .rules import cross
+
+        if self.full:
+            p, prefix = self.power, self.code
+            if len(prefix) == 9:
+                return cross.code_space_full(p, f"{prefix} 下的子项", f"sub-items under {prefix}")
+            return cross.code_space_full(p, f"部门编号 {prefix[4:6]} 下{p.category}主项（编码前缀 {prefix}）",
+                                         f"main items of {p.category} under department number {prefix[4:6]}")
+        return cross.CODE_TAKEN(self.power.at("基本编码"), self.code, holder=self.holder.split("|")[3])
+
+
+class CodeSpaceFull(Exception):
+    """Every number under a prefix has been issued (retired ones are never reused)."""
 
 
 class CodeRegistry:
@@ -74,7 +91,7 @@ class CodeRegistry:
                               (start, stop - start + 1, prefix + "%", start, stop - start + 1, "0" * width)).fetchone()
         n = (row[0] or 0) + 1
         if n >= 10 ** width:
-            raise OverflowError(f"no codes left under {prefix}")
+            raise CodeSpaceFull(prefix)
         return f"{n:0{width}d}"
 
     def _insert(self, code: str, ident: str, now: str) -> None:
@@ -106,11 +123,22 @@ class CodeRegistry:
                 elif holder != ident:
                     conflicts.append(Conflict(p, p.basic_code, holder))
                     p.basic_code = None
-        # then new powers, in an order that does not depend on the rows' order in the workbook
+        # then new powers, in an order that does not depend on the rows' order in the workbook;
+        # a power left without a code (its number space is used up) leaves the catalog with a finding
         for p in sorted(dept.powers, key=lambda p: (p.category, p.name)):
-            self._code(dept, p, None, now)
+            try:
+                self._code(dept, p, None, now)
+            except CodeSpaceFull as full:
+                conflicts += [Conflict(x, full.args[0], "", full=True) for x in p.walk()]
+                continue
             for s in sorted(p.sub_items, key=lambda s: s.sub_item or ""):
-                self._code(dept, s, p.basic_code, now)
+                try:
+                    self._code(dept, s, p.basic_code, now)
+                except CodeSpaceFull as full:
+                    conflicts += [Conflict(x, full.args[0], "", full=True) for x in s.walk()]
+        dept.powers = [p for p in dept.powers if p.basic_code]
+        for p in dept.powers:
+            p.sub_items = [s for s in p.sub_items if s.basic_code]
         for p in dept.all_powers():
             level = p.level or dept.level
             p.implementation_code = f"{dept.credit_code}{level}{p.basic_code}"

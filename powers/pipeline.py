@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from . import catalog as cat
-from . import flowcharts, site
+from . import flowcharts, paths as paths_mod, site
 from .codes import CodeRegistry
 from .laws import LawRegistry
 from .models import Catalog
@@ -46,6 +46,7 @@ def build(paths: list[str | Path], out: str | Path = "site", *, work: str | Path
           laws: LawRegistry | None = None, release_date: date | None = None, search: bool = True) -> BuildResult:
     """Build the site into `out` from workbooks; the finished site replaces `out` only at the end."""
     out, work = Path(out), Path(work)
+    paths_mod.guard_output(out, paths, work=work)  # refuse to replace inputs or a folder the tool did not make
     result = validate(paths, laws=laws)
     if result.errors and not options.draft:
         raise BuildRefused(result)
@@ -79,6 +80,7 @@ def build(paths: list[str | Path], out: str | Path = "site", *, work: str | Path
         pages = site.build_site(view, stage, charts, previous, options)
         if search:
             site.index_search(stage)
+        paths_mod.mark(stage)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise

@@ -1,8 +1,20 @@
 """Publish a built site into the portal directory atomically, keep the previous release, preview.
 
-The new release is copied beside DEST, checked against its manifest, then exchanged with DEST in
-one rename (Linux renameat2 RENAME_EXCHANGE; elsewhere two renames). The old release stays as
-DEST.previous for rollback. A failure before the exchange leaves DEST exactly as it was.
+Every release directory holds `manifest.json` (SHA-256 of every file, and a release number), and a
+directory counts as a release only when its files match that manifest. The steps, each of which
+leaves DEST a complete release if the process is killed right after it:
+
+1. copy the site into `.DEST.incoming-XXXX` (unique), check it, write the manifest last;
+2. rename it to `.DEST.next` (complete by construction: only a checked copy gets that name);
+3. exchange `.DEST.next` with DEST in one rename (Linux renameat2 RENAME_EXCHANGE; elsewhere two
+   renames); `.DEST.next` now holds the old release;
+4. rename DEST.previous to `.DEST.trash-XXXX`, `.DEST.next` to DEST.previous, delete the trash.
+
+Nothing is ever deleted in place: a directory is renamed to a trash name first, so a half-deleted
+directory is never called a release. A run that finds leftovers of a killed one (under the same
+lock) finishes its work: a complete `.DEST.next` older than DEST is the displaced old release and
+becomes DEST.previous; one newer than DEST was never made live and is discarded. `--rollback`
+swaps back only a DEST.previous that matches its manifest.
 """
 from __future__ import annotations
 
@@ -12,15 +24,21 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 MANIFEST = "manifest.json"
+SKIP = {MANIFEST, ".powers-output"}  # the build marker says "replaceable build output": not for the portal
 
 
 class PublishError(RuntimeError):
     pass
+
+
+def _step(name: str) -> None:
+    """A point between two steps of publishing (tests stop the process here)."""
 
 
 def sha256(path: Path) -> str:
@@ -33,7 +51,30 @@ def sha256(path: Path) -> str:
 
 def manifest(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): sha256(p) for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != MANIFEST}
+            if p.is_file() and p.relative_to(root).as_posix() not in SKIP}
+
+
+def read_manifest(root: Path) -> dict | None:
+    try:
+        data = json.loads((Path(root) / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else None
+
+
+def is_complete(root: str | Path) -> bool:
+    """True when `root` holds a manifest and exactly the files it lists, with their checksums."""
+    root = Path(root)
+    if not root.is_dir():
+        return False
+    data = read_manifest(root)
+    return data is not None and manifest(root) == data["files"]
+
+
+def _number(root: Path) -> int:
+    data = read_manifest(root) or {}
+    n = data.get("release", 0)
+    return n if isinstance(n, int) else 0
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -49,51 +90,131 @@ def _exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
+def _names(dest: Path) -> tuple[Path, Path]:
+    return dest.with_name(f".{dest.name}.next"), dest.with_name(f"{dest.name}.previous")
+
+
+def _trash(dest: Path) -> Path:
+    return Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.trash-"))
+
+
+def _discard(path: Path, dest: Path) -> None:
+    """Rename out of the way first, then delete: a half-deleted directory never keeps a release's name."""
+    if not path.exists() and not path.is_symlink():
+        return
+    trash = _trash(dest)
+    path.rename(trash / "x")
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _set_previous(dest: Path, release: Path) -> None:
+    _, previous = _names(dest)
+    _discard(previous, dest)
+    _step("previous-discarded")
+    release.rename(previous)
+
+
+def recover(dest: str | Path) -> None:
+    """Finish or undo what a killed publish left beside DEST (call with DEST locked)."""
+    dest = Path(dest).absolute()
+    nxt, previous = _names(dest)
+    parent = dest.parent
+    if not parent.is_dir():
+        return
+    for p in parent.glob(f".{dest.name}.trash-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in parent.glob(f".{dest.name}.incoming-*"):  # copies not yet checked: never a release
+        shutil.rmtree(p, ignore_errors=True)
+    legacy = dest.with_name(f".{dest.name}.incoming")  # left by earlier versions after their swap
+    if legacy.is_dir():
+        if is_complete(legacy) and not is_complete(previous) and read_manifest(legacy) != read_manifest(dest):
+            _set_previous(dest, legacy)
+        else:
+            _discard(legacy, dest)
+    if nxt.exists():
+        if dest.is_dir() and is_complete(nxt) and _number(nxt) < _number(dest):
+            _set_previous(dest, nxt)  # the swap happened: nxt is the displaced old release
+        elif not dest.exists() and is_complete(nxt):
+            nxt.rename(dest)  # first publish killed between its two renames (non-Linux path)
+        else:
+            _discard(nxt, dest)  # never made live
+
+
+def _lock(dest: Path):
+    from .paths import locked
+
+    return locked([dest])
+
+
 def publish(site: str | Path, dest: str | Path, *, copy=shutil.copy2) -> dict:
     """Copy `site` into `dest` as one atomic swap; returns the manifest written."""
     site, dest = Path(site).resolve(), Path(dest).absolute()
     if not (site / "index.html").is_file():
         raise PublishError(f"不是构建好的网站目录（缺少 index.html）：{site} / not a built site: {site}")
-    staging = dest.with_name(f".{dest.name}.incoming")
-    previous = dest.with_name(f"{dest.name}.previous")
-    if staging.exists():
-        shutil.rmtree(staging)
-    try:
-        shutil.copytree(site, staging, copy_function=copy)
-        files = manifest(staging)
-        if files != manifest(site):
-            raise PublishError("复制后的文件与源文件不一致 / copied files differ from the source")
-        (staging / MANIFEST).write_text(json.dumps({"files": files}, ensure_ascii=False, indent=1, sort_keys=True)
-                                        + "\n", "utf-8")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if dest.exists():
-        if _exchange(staging, dest):  # staging now holds the old release
-            if previous.exists():
-                shutil.rmtree(previous)
-            staging.rename(previous)
+    if dest.exists() and not dest.is_dir():
+        raise PublishError(f"发布目标不是目录：{dest} / the destination is not a folder: {dest}")
+    if dest.is_dir() and any(dest.iterdir()) and read_manifest(dest) is None:
+        raise PublishError(f"发布目标 {dest} 已有文件但不是 powers publish 发布的版本（缺少 {MANIFEST}），发布会替换并最终删除它；"
+                           f"请指定新的或空的目录 / {dest} holds files but is not a release published by powers publish "
+                           f"(no {MANIFEST}); publishing would replace and later delete it: give a new or empty folder")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(dest):
+        recover(dest)
+        nxt, _ = _names(dest)
+        staging = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.incoming-"))
+        try:
+            shutil.copytree(site, staging, copy_function=copy, dirs_exist_ok=True,
+                            ignore=lambda d, names: [n for n in names if Path(d) == site and n in SKIP])
+            files = manifest(staging)
+            if files != manifest(site):
+                raise PublishError("复制后的文件与源文件不一致 / copied files differ from the source")
+            number = _number(dest) + 1 if dest.is_dir() else 1
+            _step("copied")
+            (staging / MANIFEST).write_text(json.dumps({"files": files, "release": number}, ensure_ascii=False,
+                                                       indent=1, sort_keys=True) + "\n", "utf-8")
+            os.chmod(staging, 0o755)
+            _step("manifest-written")
+            staging.rename(nxt)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _step("ready")
+        if dest.is_dir() and not any(dest.iterdir()):
+            dest.rmdir()
+        if dest.exists():
+            if _exchange(nxt, dest):  # nxt now holds the old release
+                _step("exchanged")
+            else:
+                old = _trash(dest) / "x"
+                dest.rename(old)  # killed here: DEST missing until the next run; see recover()
+                nxt.rename(dest)
+                old.rename(nxt)
+            _set_previous(dest, nxt)
+            _step("previous-set")
         else:
-            if previous.exists():
-                shutil.rmtree(previous)
-            dest.rename(previous)
-            staging.rename(dest)
-    else:
-        staging.rename(dest)
+            nxt.rename(dest)
     return files
 
 
 def rollback(dest: str | Path) -> None:
     """Swap DEST.previous back into DEST (the release being replaced becomes DEST.previous)."""
     dest = Path(dest).absolute()
-    previous = dest.with_name(f"{dest.name}.previous")
-    if not previous.is_dir():
-        raise PublishError(f"没有可回滚的上一版本：{previous} / nothing to roll back to")
-    if not _exchange(previous, dest):
-        tmp = dest.with_name(f".{dest.name}.rollback")
-        dest.rename(tmp)
-        previous.rename(dest)
-        tmp.rename(previous)
+    _, previous = _names(dest)
+    with _lock(dest):
+        recover(dest)
+        if not previous.is_dir():
+            raise PublishError(f"没有可回滚的上一版本：{previous} / nothing to roll back to: {previous}")
+        if not is_complete(previous):
+            raise PublishError(f"上一版本不完整（文件与其 {MANIFEST} 不符），不能回滚：{previous} / the previous release "
+                               f"{previous} does not match its {MANIFEST}: refusing to put it live")
+        if not dest.exists():
+            previous.rename(dest)
+            return
+        if not _exchange(previous, dest):
+            tmp = dest.with_name(f".{dest.name}.rollback")
+            dest.rename(tmp)
+            previous.rename(dest)
+            tmp.rename(previous)
 
 
 class _Handler(SimpleHTTPRequestHandler):

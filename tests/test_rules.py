@@ -53,6 +53,7 @@ CASES = {
     "S010": mutate_power(1, 承办机构=None),
     # no 部门信息 and the power list on a sheet of another name: a flat 权责清单 to import first
     "S011": lambda b: b.sheets.update({"部门信息": "说明", "职权目录": "Sheet1"}),
+    "S012": lambda b: setattr(b, "powers", []),
     "S013": mutate_power(0, 公开属性="社会"),  # a second scope column: no row of the file accepted
     "F101": mutate_power(0, 承办机构=None),
     "F102": mutate_power(0, 公开范围="半公开"),
@@ -70,6 +71,7 @@ CASES = {
     "F114": mutate_power(0, 申请材料=None),
     "F115": mutate_power(1, 无裁量空间="也许"),
     "F116": mutate_power(0, 职权类别="20"),
+    "F117": lambda b: b.tiers[0].update(罚款下限="nan"),
     "L201": mutate_power(0, 实施依据="依据有关规定办理"),
     "L202": mutate_power(0, 实施依据="《中华人民共和国行政许可法》全文"),
     "L203": mutate_power(0, 实施依据="【规范性文件】《测试市测试事项管理办法》第三条：实行许可管理。"),
@@ -109,6 +111,7 @@ CASES = {
     "X501": lambda b: b.powers.append(dict(b.powers[0], 序号="3")),
     "X505": lambda b: (b.powers[0].update(基本编码="370107001000"),
                        b.powers.append(dict(b.powers[0], 序号="3", 职权名称="另一许可"))),
+    "X507": lambda b: b.powers.extend(dict(b.powers[1], 序号=str(i + 3), 职权名称=f"处罚{i:04d}", 无裁量空间="是") for i in range(999)),
 }
 
 

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..models import Department, Finding
+from ..models import Department, Finding, Power
 from . import rule
 
 DUPLICATE = rule(
@@ -29,6 +29,41 @@ DUPLICATE_CODE = rule(
     "X505", "duplicate-code", "error",
     "基本编码 {value} 被多个事项使用（另见第 {other} 行）", "Basic code {value} is used by several powers (see row {other})",
     "清空其中一个的编码，由系统重新赋码。")
+
+CODE_SPACE_FULL = rule(
+    "X507", "code-space-full", "error",
+    "“{value}”无法赋码：{space}的编号（001–999）已用完",
+    "'{value}' cannot be coded: the numbers of {space_en} (001–999) are used up",
+    "一个部门编号下同一类别最多 999 个主项、一个主项最多 999 个子项（已取消事项的编码也不再使用）。"
+    "请向编码管理机构申请第二个部门编号，将部分事项（如按内设机构）分入另一部门工作簿；或合并为主项下的子项。")
+MAIN_ITEMS = 999  # 3 digits of main item in the 基本编码, 000 excluded
+
+
+def code_space_full(p: Power, space: str, space_en: str) -> Finding:
+    return CODE_SPACE_FULL(p.at("职权名称"), p.full_name, space=space, space_en=space_en)
+
+
+def _code_space(dept: Department) -> list[Finding]:
+    """More main items of one category (or sub-items of one item) than a 3-digit number holds.
+
+    Codes are handed out in (category, name) order; the items past the 999th in that order get the
+    finding (items carrying a code of their own do not need a new one)."""
+    out: list[Finding] = []
+    groups: dict[tuple, list[Power]] = {}
+    for p in dept.powers:
+        groups.setdefault((p.origin == "国家基本目录", p.category), []).append(p)
+    for (_, category), items in groups.items():
+        if len(items) > MAIN_ITEMS:
+            new = [p for p in sorted(items, key=lambda p: (p.category, p.name)) if not p.basic_code]
+            for p in new[len(new) - (len(items) - MAIN_ITEMS):]:
+                out.append(code_space_full(p, f"部门编号 {dept.number} 下{category}主项",
+                                           f"main items of {category} under department number {dept.number}"))
+    for p in dept.powers:
+        if len(p.sub_items) > MAIN_ITEMS:
+            new = [s for s in sorted(p.sub_items, key=lambda s: s.sub_item or "") if not s.basic_code]
+            for s in new[len(new) - (len(p.sub_items) - MAIN_ITEMS):]:
+                out.append(code_space_full(s, f"“{p.name}”的子项", f"sub-items of '{p.name}'"))
+    return out
 
 
 @dataclass(frozen=True)
@@ -74,7 +109,7 @@ def check_department(dept: Department) -> list[Finding]:
                 out.append(DUPLICATE_CODE(p.at("基本编码"), p.basic_code,
                                           other=codes[p.basic_code]))
             codes.setdefault(p.basic_code, p.provenance.row)
-    return out
+    return out + _code_space(dept)
 
 
 def check_across(depts: list[Department]) -> list[Finding]:

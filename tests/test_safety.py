@@ -1,0 +1,276 @@
+"""Nothing lost: output folders that hold inputs are refused, runs sharing a folder take turns, and
+publishing survives kill -9 at any point (issue 8, items 3, 9 and 10)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from conftest import ROOT, Book
+from powers import paths as paths_mod
+from powers import publish as pub
+from powers.pipeline import build
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# ---------------------------------------------------------------- (3) output folders
+def test_build_into_the_input_folder_is_refused_and_inputs_survive(tmp_path):
+    inv = tmp_path / "inv"
+    Book().save(inv / "d.xlsx")
+    (inv / "notes.txt").write_text("keep me", "utf-8")
+    before = snapshot(inv)
+    for out in (inv, tmp_path, inv / "site"):  # the input folder, a folder holding it, a folder inside it
+        r = invoke("build", inv, "-o", out, "--work", tmp_path / "w")
+        assert r.exit_code == 2, r.output
+        assert "错误：" in r.output and "Error:" in r.output and str(out) in r.output
+        assert snapshot(inv) == before
+    r = invoke("build", inv / "d.xlsx", "-o", inv, "--work", tmp_path / "w")  # a workbook given by name
+    assert r.exit_code == 2 and snapshot(inv) == before
+    with pytest.raises(paths_mod.OutputRefused):  # the library refuses too
+        build([inv], inv, work=tmp_path / "w", search=False)
+    assert snapshot(inv) == before
+
+
+def test_build_refuses_a_foreign_folder_and_its_work_folder(tmp_path):
+    src = Book().save(tmp_path / "in" / "d.xlsx")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "thesis.docx").write_bytes(b"years of work")
+    r = invoke("build", src, "-o", docs, "--work", tmp_path / "w")
+    assert r.exit_code == 2 and paths_mod.MARKER in r.output and str(docs) in r.output
+    assert (docs / "thesis.docx").read_bytes() == b"years of work"
+    r = invoke("build", src, "-o", tmp_path / "w", "--work", tmp_path / "w")  # would delete the code registry
+    assert r.exit_code == 2 and "work" in r.output
+
+
+def test_rebuild_into_an_earlier_output_and_an_empty_folder(tmp_path):
+    src = Book().save(tmp_path / "in" / "d.xlsx")
+    site = tmp_path / "site"
+    site.mkdir()  # empty: fine
+    build([src], site, work=tmp_path / "w", search=False)
+    assert (site / paths_mod.MARKER).is_file()
+    build([src], site, work=tmp_path / "w", search=False)  # an earlier output: replaced
+    (site / paths_mod.MARKER).unlink()  # a site built before the marker existed is still recognised
+    build([src], site, work=tmp_path / "w", search=False)
+    dest = tmp_path / "portal"
+    pub.publish(site, dest)
+    assert not (dest / paths_mod.MARKER).exists()  # the marker stays out of the portal
+
+
+def test_publish_refuses_a_folder_it_did_not_publish(tmp_path):
+    src = Book().save(tmp_path / "in" / "d.xlsx")
+    build([src], tmp_path / "site", work=tmp_path / "w", search=False)
+    dest = tmp_path / "portal"
+    dest.mkdir()
+    (dest / "other.html").write_text("someone else's", "utf-8")
+    r = invoke("publish", tmp_path / "site", dest)
+    assert r.exit_code == 2 and "manifest.json" in r.output
+    assert (dest / "other.html").read_text("utf-8") == "someone else's"
+
+
+# ---------------------------------------------------------------- (9) concurrent runs
+def _run_all(cmds: list[list[str]], cwd: Path) -> list[subprocess.CompletedProcess]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", "from cli import main; main()", *c], cwd=cwd, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in cmds]
+    out = []
+    for p in procs:
+        so, se = p.communicate(timeout=300)
+        out.append(subprocess.CompletedProcess(p.args, p.returncode, so, se))
+    return out
+
+
+def test_concurrent_catalog_and_build_on_one_folder(tmp_path):
+    src = str(Book().save(tmp_path / "in" / "d.xlsx"))
+    runs = _run_all([["catalog", src, "-o", "same"] for _ in range(5)]
+                    + [["build", src, "-o", "site", "--work", "work"] for _ in range(3)], tmp_path)
+    for r in runs:
+        assert "Traceback" not in r.stderr and "Internal error" not in r.stderr, r.stderr
+        assert r.returncode == 0, r.stderr
+    assert json.loads((tmp_path / "same" / "catalog.json").read_text("utf-8"))["departments"]
+    assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "work" / "catalog.json").is_file()
+    assert not list((tmp_path / "same").glob("*.tmp")) and not list(tmp_path.glob(".site.*ing"))
+    waited = [r for r in runs if "waiting" in r.stderr]
+    assert waited  # at least one run had to wait, and said so
+
+
+def test_a_run_that_cannot_get_the_lock_fails_clearly(tmp_path, monkeypatch):
+    src = Book().save(tmp_path / "in" / "d.xlsx")
+    monkeypatch.setenv("POWERS_LOCK_TIMEOUT", "0.3")
+    with paths_mod.locked([tmp_path / "same"]):
+        r = invoke("catalog", src, "-o", tmp_path / "same")
+    assert r.exit_code == 2, r.output
+    assert "另一个 powers 进程" in r.output and "in use by another powers run" in r.output
+    assert invoke("catalog", src, "-o", tmp_path / "same").exit_code == 0
+
+
+# ---------------------------------------------------------------- (10) publish and kill -9
+CHILD = r"""
+import os, signal, sys
+from powers import publish as pub
+site, dest, mode = sys.argv[1:4]
+if mode.startswith("step:"):
+    def _step(name, _at=mode[5:]):
+        if name == _at:
+            os.kill(os.getpid(), signal.SIGKILL)
+    pub._step = _step
+print("go", flush=True)
+try:
+    pub.rollback(dest) if mode == "rollback" else pub.publish(site, dest)
+except pub.PublishError as e:
+    sys.exit(f"refused: {e}")
+"""
+
+
+def _site(root: Path, tag: str, n: int = 400) -> Path:
+    (root / "assets").mkdir(parents=True)
+    (root / "index.html").write_text(f"<p>{tag}</p>", "utf-8")
+    for i in range(n):
+        d = root / f"d{i % 20}"
+        d.mkdir(exist_ok=True)
+        (d / f"p{i}.html").write_text(f"{tag} page {i} " + "x" * (i * 7 % 3000), "utf-8")
+    return root
+
+
+def _live_release(dest: Path, sites: dict[str, dict]) -> str:
+    """DEST matches its manifest (checked here, independently of the code under test) and is one
+    of the published sites, whole; returns which."""
+    data = json.loads((dest / "manifest.json").read_text("utf-8"))
+    files = {p.relative_to(dest).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted(dest.rglob("*")) if p.is_file() and p.name != "manifest.json"}
+    assert files == data["files"]
+    found = [k for k, v in sites.items() if v == files]
+    assert len(found) == 1, "the live folder is not one of the published sites"
+    return found[0]
+
+
+def _child(site: Path, dest: Path, mode: str, kill_after: float | None) -> tuple[int, float]:
+    """Run publish (or rollback) in a process; kill -9 it `kill_after` seconds after it starts working.
+    Returns its exit status and how long it worked."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    p = subprocess.Popen([sys.executable, "-c", CHILD, str(site), str(dest), mode], env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "go"
+    t0 = time.monotonic()
+    if kill_after is not None:
+        try:
+            p.wait(timeout=kill_after)
+        except subprocess.TimeoutExpired:
+            p.send_signal(signal.SIGKILL)
+    _, err = p.communicate(timeout=60)
+    assert "Traceback" not in err, err
+    return p.returncode, time.monotonic() - t0
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    root = tmp_path_factory.mktemp("sites")
+    made = {t: _site(root / t, t) for t in "ABC"}
+    return made, {t: pub.manifest(s) for t, s in made.items()}
+
+
+STEPS = ["copied", "manifest-written", "ready", "exchanged", "previous-discarded", "previous-set"]
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_publish_killed_at_each_step(sites, tmp_path, step):
+    made, sums = sites
+    dest = tmp_path / "portal"
+    pub.publish(made["A"], dest)
+    pub.publish(made["B"], dest)  # live B, previous A
+    assert _child(made["C"], dest, f"step:{step}", None)[0] == -signal.SIGKILL
+    live = _live_release(dest, sums)
+    assert live == ("C" if STEPS.index(step) >= STEPS.index("exchanged") else "B")
+    pub.rollback(dest)
+    back = _live_release(dest, sums)
+    # the release that was live before the killed publish is never lost: rollback reaches it
+    assert back == ("B" if live == "C" else "A")
+    pub.publish(made["A"], dest)
+    assert _live_release(dest, sums) == "A"
+    assert pub.is_complete(dest.with_name("portal.previous"))
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".portal.") and p.name != ".portal.lock"]
+
+
+def test_publish_killed_at_random_points(sites, tmp_path):
+    """Seeded random kill -9s of publish and rollback; after each, the live folder is a whole release
+    matching its manifest, and --rollback puts only a whole release live."""
+    made, sums = sites
+    rng = random.Random(8)
+    dest = tmp_path / "portal"
+    pub.publish(made["A"], dest)
+    rc, full = _child(made["B"], dest, "publish", None)  # how long a whole publish works
+    assert rc == 0
+    kills = runs = 0
+    while kills < 20 and runs < 80:  # at least 20 processes killed part-way
+        runs += 1
+        tag = "ABC"[runs % 3]
+        mode = "rollback" if rng.random() < 0.2 else "publish"
+        rc, took = _child(made[tag], dest, mode, rng.uniform(0, full))
+        if rc == -signal.SIGKILL:
+            kills += 1
+        else:
+            assert rc == 0 or mode == "rollback", rc
+            full = max(full, took)
+        _live_release(dest, sums)
+        if rng.random() < 0.5:
+            try:
+                pub.rollback(dest)
+            except pub.PublishError as e:
+                assert "roll back" in str(e) or "refusing" in str(e)
+            _live_release(dest, sums)
+    assert kills >= 20
+    pub.publish(made["C"], dest)
+    assert _live_release(dest, sums) == "C"
+    pub.rollback(dest)
+    _live_release(dest, sums)
+
+
+def test_rollback_refuses_a_partly_removed_release(sites, tmp_path):
+    made, sums = sites
+    dest = tmp_path / "portal"
+    pub.publish(made["A"], dest)
+    pub.publish(made["B"], dest)
+    previous = tmp_path / "portal.previous"
+    for p in sorted(previous.rglob("*.html"))[:50]:  # what a killed rm -r leaves
+        p.unlink()
+    r = invoke("publish", made["A"], dest, "--rollback")
+    assert r.exit_code == 2 and "manifest.json" in r.output
+    assert _live_release(dest, sums) == "B"
+    (previous / "manifest.json").unlink()
+    assert invoke("publish", made["A"], dest, "--rollback").exit_code == 2
+    assert _live_release(dest, sums) == "B"
+
+
+def test_legacy_interrupted_publish_keeps_the_complete_old_release(sites, tmp_path):
+    """Earlier versions left the displaced old release in .DEST.incoming when killed while removing
+    DEST.previous: the next run keeps it as the previous release instead of deleting it."""
+    made, sums = sites
+    dest = tmp_path / "portal"
+    pub.publish(made["A"], dest)
+    pub.publish(made["B"], dest)  # live B, previous A
+    legacy = tmp_path / ".portal.incoming"
+    (tmp_path / "portal.previous").rename(legacy)  # the complete old release, where the old code left it
+    half = tmp_path / "portal.previous"
+    half.mkdir()
+    (half / "index.html").write_text("half", "utf-8")  # a half-deleted older one
+    pub.rollback(dest)
+    assert _live_release(dest, sums) == "A"
