@@ -151,7 +151,7 @@ class RawWorkbook:
 
     @property
     def usable(self) -> bool:
-        return not any(f.rule in {"S001", "S002", "S003", "S004", "S011", "S013"} for f in self.findings)
+        return not any(f.rule in {"S001", "S002", "S003", "S004", "S011", "S012", "S013"} for f in self.findings)
 
 
 @dataclass
@@ -419,6 +419,10 @@ def _read_sheet(out: RawWorkbook, path: Path, name: str, canon: str, grid: list[
         if row.cells:
             rows.append(row)
     out.tables[canon] = rows
+    if canon == "职权目录" and not rows:
+        # a blank template sent back, or rows pasted elsewhere: an error, or the department would
+        # pass with nothing filed and publish an empty page
+        out.findings.append(S.NO_DATA_ROWS(Provenance(file=file, sheet=name, row=hi + 1), sheet=name))
 
 
 def _read_info(out: RawWorkbook, file: str, name: str, grid: list[list]) -> None:

@@ -91,10 +91,11 @@ def validate_workbook(path: str | Path, laws: LawRegistry, *, inclusive_ends: bo
     count = RowCount(file=str(path))
     count.rows = {(r.sheet, r.number) for t in TABLES for r in raw.tables.get(t, [])}
     count.read = len(count.rows)
-    dept = fields.department(raw, findings) if raw.usable else None
+    dept = fields.department(raw, findings, today) if raw.usable else None
     if dept is None:  # without usable 部门信息 nothing of this file can enter the catalog
         count.rejected = count.read
         return None, findings, count
+    fields.check_numbers(raw, findings)
     typed = [fields.power(row, dept, findings) for row in raw.tables.get("职权目录", [])]
     dept.powers = _assemble([p for p in typed if p is not None])
     every = list(dept.all_powers())

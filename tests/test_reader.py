@@ -3,6 +3,7 @@ that are no values (NaN, impossible dates, an empty list, an unreadable scope he
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 import zipfile
 from pathlib import Path
 
@@ -89,3 +90,72 @@ def test_bracketed_notes_in_other_headers(book, tmp_path):
     r = validate([book.save(tmp_path / "notes.xlsx")])
     assert not [f for f in r.findings if f.rule in ("S007", "S009", "F101")]
     assert r.departments[0].powers[0].unit == "审批科"
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-Infinity", "1e400", "abc"])
+def test_fine_that_is_not_a_number(book, tmp_path, value):
+    """罚款下限/上限 typed as nan, inf or words no number can be read from is an error at the cell
+    (it was published as "nan元～nan元", or silently replaced by the 裁量标准 words)."""
+    for t in book.tiers:
+        t["罚款下限"] = t["罚款上限"] = value
+    path = book.save(tmp_path / "nan.xlsx")
+    r = validate([path])
+    hits = [f for f in r.findings if f.rule == "F117"]
+    assert {(f.row, f.column) for f in hits} == {(i, c) for i in (2, 3, 4) for c in ("罚款下限", "罚款上限")}
+    assert all(f.severity == "error" and f.value == value for f in hits)
+    p = next(p for p in r.departments[0].all_powers() if p.category == "行政处罚")
+    assert p.tiers == []  # rejected, never published
+    c = r.counts[str(path)]
+    assert c.read == c.accepted + c.rejected and c.rejected >= 3
+
+
+def test_nan_stored_as_a_number(book, tmp_path):
+    """A numeric cell whose stored value overflows to inf (1E999, written by another tool) is an
+    error too, in any column. (A stored NaN makes openpyxl refuse the file: S001.)"""
+    path = book.save(tmp_path / "nan.xlsx")
+    rewrite_sheet_xml(path, "裁量基准", lambda xml: re.sub(
+        rb'(<c r="G2"[^>]*>)<v>[^<]*</v>', rb'\1<v>1E999</v>', re.sub(
+            rb'(<c r="H3"[^>]*>)<v>[^<]*</v>', rb'\1<v>-1e999</v>', xml)))
+    rewrite_sheet_xml(path, "流程", lambda xml: re.sub(
+        rb'(<c r="E2"[^>]*>)<v>[^<]*</v>', rb'\1<v>1E999</v>', xml))
+    r = validate([path])
+    hits = {(f.sheet, f.cell) for f in r.findings if f.rule == "F117"}
+    assert {("裁量基准", "G2"), ("裁量基准", "H3"), ("流程", "E2")} <= hits
+
+
+@pytest.mark.parametrize("value", ["", "/", "无"])
+def test_empty_fine_columns_are_no_finding(book, tmp_path, value):
+    for t in book.tiers:
+        t["罚款下限"] = t["罚款上限"] = value or None
+    r = validate([book.save(tmp_path / "empty.xlsx")])
+    assert not [f for f in r.findings if f.rule == "F117"]
+
+
+@pytest.mark.parametrize("value,why", [("9999-12-31", "之后"), (datetime(9999, 1, 1), "之后"),
+                                       ("1900-01-01", "1949"), (datetime(1948, 12, 31), "1949"),
+                                       ("2026年3月", "无法识别"), ("去年春天", "无法识别"), ("三月一日", "无法识别")])
+def test_impossible_or_free_text_dates(book, tmp_path, value, why):
+    book.info["填报日期"] = value
+    r = validate([book.save(tmp_path / "date.xlsx")], today=date(2026, 11, 25))
+    hits = [f for f in r.findings if f.rule == "F110"]
+    assert hits and hits[0].severity == "error" and why in hits[0].message_zh, [f.message_zh for f in hits]
+    assert r.departments[0].filled_date is None  # an impossible date is not used as the review date
+    assert not [f for f in r.findings if f.rule == "L205"]
+
+
+def test_plausible_date_is_no_finding(book, tmp_path):
+    book.info["填报日期"] = datetime(2026, 3, 1)
+    r = validate([book.save(tmp_path / "date.xlsx")], today=date(2026, 11, 25))
+    assert not [f for f in r.findings if f.rule == "F110"]
+    assert r.departments[0].filled_date == date(2026, 3, 1)
+
+
+def test_headers_without_rows(book, tmp_path):
+    """A 职权目录 with its header and no data row (a blank template sent back) is an error, not a
+    silent exit 0: the department would publish nothing and look as if it had filed."""
+    book.powers, book.tiers, book.flows = [], [], []
+    path = book.save(tmp_path / "blank.xlsx")
+    r = validate([path])
+    hits = [f for f in r.findings if f.rule == "S012"]
+    assert hits and hits[0].severity == "error" and hits[0].sheet == "职权目录"
+    assert r.errors and r.departments == []

@@ -1,7 +1,9 @@
 """F: field values. Typing a raw row into the catalog models happens here, rule by rule."""
 from __future__ import annotations
 
+import math
 import re
+from datetime import date
 
 from .. import normalize
 from ..legal import parse_bases
@@ -51,8 +53,8 @@ LEVEL = rule(
     "填写 1–5 或层级名称：1 国家级、2 省级、3 市级、4 县级、5 乡镇级（多个层级用“、”分隔，如“省级、市级、县级”）。")
 BAD_DATE = rule(
     "F110", "bad-date", "error",
-    "日期“{value}”无法识别", "Date '{value}' cannot be read",
-    "按 2026-03-31 的格式填写日期。")
+    "日期“{value}”{why}", "Date '{value}' {why_en}",
+    "按 2026-03-31 的格式填写实际的填报日期。")
 CODE_STRUCTURE = rule(
     "F111", "code-structure", "error",
     "基本编码“{value}”不是 12 位数字，或来源位不符（应为 00 或 {province}）",
@@ -82,6 +84,10 @@ INTERPRETED = rule(
     "“{column}”的值“{value}”按“{canonical}”处理：{why}",
     "'{column}' value '{value}' is taken as '{canonical}': {why_en}",
     "{hint}")
+NOT_A_NUMBER = rule(
+    "F117", "not-a-number", "error",
+    "“{column}”的值“{value}”不是数字", "'{column}' value '{value}' is not a number",
+    "填写金额数字（如 2000 或 2万），不适用时留空；不要填 nan、inf 或文字说明。")
 
 # Closed values as departments write them → the canonical value. Anything naming 内部 or 不公开 is
 # internal: when in doubt an item stays off the public site.
@@ -172,7 +178,7 @@ def closed(row: Row, column: str, allowed, findings: list[Finding], default=None
     return default if unknown is None else unknown
 
 
-def department(raw: RawWorkbook, findings: list[Finding]) -> Department | None:
+def department(raw: RawWorkbook, findings: list[Finding], today: date | None = None) -> Department | None:
     """部门信息 → Department (without powers); None when it is unusable."""
     info = raw.info
     sheet = next((c.prov.sheet for c in info.values()), "部门信息")
@@ -199,12 +205,7 @@ def department(raw: RawWorkbook, findings: list[Finding]) -> Department | None:
         level = department_level(level, region if region and re.fullmatch(r"\d{6}", region) else None,
                                  at("行使层级"), findings)
         ok = ok and level is not None
-    filled = None
-    if "填报日期" in info:
-        try:
-            filled = normalize.parse_date(info["填报日期"].raw)
-        except ValueError:
-            findings.append(BAD_DATE(at("填报日期"), get("填报日期")))
+    filled = filled_date(info["填报日期"], today or date.today(), findings) if "填报日期" in info else None
     if not ok:
         return None
     return Department(
@@ -212,6 +213,55 @@ def department(raw: RawWorkbook, findings: list[Finding]) -> Department | None:
         credit_code=credit, level=int(level), address=get("办公地址"), phone=get("联系电话"),
         supervision_phone=get("监督电话"), filler=get("填报人"), reviewer=get("审核人"),
         filled_date=filled, file=raw.path)
+
+
+EARLIEST_DATE = date(1949, 10, 1)  # no department of the People's Republic filed before it existed
+
+
+def filled_date(cell, today: date, findings: list[Finding]) -> date | None:
+    """填报日期 → a date; free text, a date before 1949-10-01 or after today (9999-12-31 …) is an
+    F110 error and gives None (the review date then is unknown, never an impossible one)."""
+    try:
+        d = normalize.parse_date(cell.raw)
+    except ValueError:
+        why, why_en = "无法识别，不是日期", "cannot be read as a date"
+    else:
+        if d is None or EARLIEST_DATE <= d <= today:
+            return d
+        why, why_en = (("早于 1949-10-01，不可能是填报日期", "is before 1949-10-01, so it cannot be the filing date")
+                       if d < EARLIEST_DATE else
+                       (f"在今天（{today:%Y-%m-%d}）之后，不可能是填报日期", f"is after today ({today:%Y-%m-%d})"))
+    findings.append(BAD_DATE(cell.prov, cell.text, why=why, why_en=why_en))
+    return None
+
+
+_NUMBER_COLUMNS = {"裁量基准": ("罚款下限", "罚款上限", "法定下限", "法定上限")}
+_NO_VALUE = {"/", "-", "—", "——", "无", "不适用", "空"}
+
+
+def check_numbers(raw: RawWorkbook, findings: list[Finding]) -> None:
+    """Numbers that are no numbers: a NaN or infinite value stored in any cell, and an amount
+    column whose text reads as no finite number (nan, inf, 1e400, words). An error rejects the
+    row: "nan元～nan元" never reaches the site, and words are not silently replaced."""
+    for sheet, rows in raw.tables.items():
+        columns = _NUMBER_COLUMNS.get(sheet, ())
+        for row in rows:
+            for column, cell in row.cells.items():
+                value = cell.raw
+                if isinstance(value, float) and not math.isfinite(value):
+                    bad = True
+                elif column in columns and not isinstance(value, (int, float)):
+                    if re.sub(r"\s", "", cell.text or "") in _NO_VALUE:
+                        continue
+                    try:
+                        n = normalize.number(value)
+                    except (OverflowError, ValueError):
+                        n = None
+                    bad = n is None or not math.isfinite(n)
+                else:
+                    bad = False
+                if bad:
+                    findings.append(NOT_A_NUMBER(cell.prov, cell.text, column=column))
 
 
 def department_level(value: str, region: str | None, where: Provenance, findings: list[Finding]) -> int | None:

@@ -49,6 +49,10 @@ FOREIGN_LAYOUT = rule(
     "没有“部门信息”表，文件是{layout_zh}，须先转换：powers import {file} -o 输出目录",
     "No 部门信息 sheet: the file is {layout_en}; convert it first: powers import {file} -o DIR",
     "运行 powers import {file} -o 输出目录，在生成的标准工作簿中补全部门信息后再校验。")
+NO_DATA_ROWS = rule(
+    "S012", "no-data-rows", "error",
+    "工作表“{sheet}”只有表头，没有任何事项", "Sheet '{sheet}' has its header but no data rows",
+    "在表头下逐行填写本部门的职权事项；如果事项填在了其他工作表，请移到“{sheet}”中。")
 SCOPE_COLUMN_UNCLEAR = rule(
     "S013", "scope-column-unclear", "error",
     "列“{value}”涉及公开范围，但{why}；为防止内部事项被公开，本文件全部事项暂不接受",
