@@ -245,3 +245,15 @@ def test_no_internal_name_in_any_output_byte(tmp_path):
     # and the public ones are there, so the walk is looking at the right bytes
     text = b"".join(data for _, data in _all_bytes(tmp_path / "site"))
     assert "公开子项".encode() in text and "测试许可".encode() in text
+
+
+def test_demo_site_loads_no_external_resource(tmp_path):
+    """Every template, chart and page of the full demo: nothing fetched from outside the site."""
+    from conftest import INVENTORIES
+
+    build([INVENTORIES], tmp_path / "site", work=tmp_path / "w", search=False, options=SiteOptions(base_url=BASE))
+    _check_no_external_resources(tmp_path / "site")
+    for f in (tmp_path / "site" / "assets").iterdir():
+        text = f.read_text("utf-8")
+        assert not re.search(r"url\(\s*['\"]?(?:[a-z]+:|//)", text), f
+        assert "@import" not in text and "fetch(\"http" not in text and "https://" not in text, f
