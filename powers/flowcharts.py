@@ -32,6 +32,7 @@ RISK_STYLE = {  # three clearly different styles, also shown in the legend
     "低": {"fillcolor": "#eef3f8", "color": "#6b7b8c", "penwidth": "1", "style": "filled,dotted", "fontcolor": "#37474f"},
 }
 INSTALL_HINT = "apt-get install -y graphviz fonts-noto-cjk"
+MAX_STEPS_ON_A_PAGE = 40  # past this a flow scaled to one page is unreadable (2,000 steps: scale 0)
 
 
 class FlowchartError(RuntimeError):
@@ -134,7 +135,7 @@ def chart_title(flow: Flow, power: Power | None = None) -> str:
 
 def chart_key(flow: Flow, title: str, settings: ChartSettings) -> str:
     payload = json.dumps({"flow": flow_content(flow), "title": title, "font": settings.font, "wrap": settings.wrap,
-                          "graphviz": graphviz_version(), "v": 2}, ensure_ascii=False, sort_keys=True)
+                          "graphviz": graphviz_version(), "v": 3}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
 
 
@@ -142,8 +143,10 @@ def to_dot(flow: Flow, title: str, settings: ChartSettings = ChartSettings()) ->
     """The DOT graph: start, steps (post, time), conditional edges, risk notes, end, legend."""
     f = settings.font
     g = graphviz.Digraph("flow")
+    # a page-sized chart, unless the flow is too long to be legible on one page (it then keeps its size)
+    page = {"size": "7.5,10.5"} if len(flow.steps) <= MAX_STEPS_ON_A_PAGE else {}
     g.attr(rankdir="TB", fontname=f, labelloc="t", fontsize="16", nodesep="0.35", ranksep="0.4",
-           size="7.5,10.5", pad="0.2", bgcolor="white",
+           **page, pad="0.2", bgcolor="white",
            label=_table([f'<FONT POINT-SIZE="16"><B>{_html(line, 40)}</B></FONT>' for line in title.split("\n")]))
     g.attr("node", fontname=f, fontsize="11", shape="box", style="rounded,filled", fillcolor="#f5f9ff",
            color="#2f5d8a", margin="0.2,0.08")
@@ -240,6 +243,7 @@ def titled_for_power(svg: str, power: Power, flow: Flow, font: str = FONT) -> st
     width, height = float(m.group(1)), float(m.group(2))
     x0, y0, vw, vh = map(float, m.group(3).split())
     k = float(sc.group(1)) if (sc := re.search(r'class="graph" transform="scale\(([\d.]+)', svg)) else 1.0
+    k = k if k > 0.01 else 1.0  # a chart scaled to nothing still gets a readable band
     big, small, lead = 15 * k, 12 * k, 20 * k  # the band matches the chart's own text scale
     per_line = max(8, int(vw / big))
     lines = [part for line in chart_title(flow, power).split("\n") for part in wrap(line, per_line)]

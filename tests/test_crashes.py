@@ -124,3 +124,8 @@ def test_a_2000_step_flow_is_checked_and_drawn(book, tmp_path):
 
     assert longest_days(flow) == 0
     fc.to_dot(flow, fc.chart_title(flow)).source  # layout preparation
+    r = runner.invoke(app, ["build", str(tmp_path / "in"), "-o", str(tmp_path / "site"), "--work",
+                            str(tmp_path / "work")])
+    assert r.exit_code == 0, r.output  # drawn at its own size: scaled to one page it had scale 0
+    page = next((tmp_path / "site" / "powers").glob("*.html"), None)
+    assert page is not None
