@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Book, licence
-from powers import validate
+from powers import normalize, validate
 from powers.read import read_workbook
 
 
@@ -131,7 +131,8 @@ def test_empty_fine_columns_are_no_finding(book, tmp_path, value):
     assert not [f for f in r.findings if f.rule == "F117"]
 
 
-@pytest.mark.parametrize("value,why", [("9999-12-31", "之后"), (datetime(9999, 1, 1), "之后"),
+@pytest.mark.parametrize("value,why", [("9999-12-31", "晚一年以上"), (datetime(9999, 1, 1), "晚一年以上"),
+                                       ("2028-01-01", "晚一年以上"),
                                        ("1900-01-01", "1949"), (datetime(1948, 12, 31), "1949"),
                                        ("2026年3月", "无法识别"), ("去年春天", "无法识别"), ("三月一日", "无法识别")])
 def test_impossible_or_free_text_dates(book, tmp_path, value, why):
@@ -143,11 +144,12 @@ def test_impossible_or_free_text_dates(book, tmp_path, value, why):
     assert not [f for f in r.findings if f.rule == "L205"]
 
 
-def test_plausible_date_is_no_finding(book, tmp_path):
-    book.info["填报日期"] = datetime(2026, 3, 1)
+@pytest.mark.parametrize("value", [datetime(2026, 3, 1), "2026-12-01"])  # a form dated for the day it is sent
+def test_plausible_date_is_no_finding(book, tmp_path, value):
+    book.info["填报日期"] = value
     r = validate([book.save(tmp_path / "date.xlsx")], today=date(2026, 11, 25))
     assert not [f for f in r.findings if f.rule == "F110"]
-    assert r.departments[0].filled_date == date(2026, 3, 1)
+    assert r.departments[0].filled_date == normalize.parse_date(value)
 
 
 def test_headers_without_rows(book, tmp_path):

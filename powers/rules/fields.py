@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from .. import normalize
 from ..legal import parse_bases
@@ -219,18 +219,20 @@ EARLIEST_DATE = date(1949, 10, 1)  # no department of the People's Republic file
 
 
 def filled_date(cell, today: date, findings: list[Finding]) -> date | None:
-    """填报日期 → a date; free text, a date before 1949-10-01 or after today (9999-12-31 …) is an
+    """填报日期 → a date; free text, a date before 1949-10-01 or more than a year ahead (9999-12-31 …) is an
     F110 error and gives None (the review date then is unknown, never an impossible one)."""
     try:
         d = normalize.parse_date(cell.raw)
     except ValueError:
         why, why_en = "无法识别，不是日期", "cannot be read as a date"
     else:
-        if d is None or EARLIEST_DATE <= d <= today:
+        # a form dated a few days or weeks ahead (the day it will be sent) is plausible; years ahead is not
+        if d is None or EARLIEST_DATE <= d <= today + timedelta(days=366):
             return d
         why, why_en = (("早于 1949-10-01，不可能是填报日期", "is before 1949-10-01, so it cannot be the filing date")
                        if d < EARLIEST_DATE else
-                       (f"在今天（{today:%Y-%m-%d}）之后，不可能是填报日期", f"is after today ({today:%Y-%m-%d})"))
+                       (f"比今天（{today:%Y-%m-%d}）晚一年以上，不可能是填报日期",
+                        f"is more than a year after today ({today:%Y-%m-%d})"))
     findings.append(BAD_DATE(cell.prov, cell.text, why=why, why_en=why_en))
     return None
 
