@@ -11,12 +11,17 @@ from .models import CATEGORIES, ORIGINS, PENALTY_KINDS, RISK_LEVELS, SCOPES, STA
 from .read import COLUMNS, REQUIRED_COLUMNS
 from .rules.fields import credit_check_char
 
+# The example 部门编号 is no number at all: a department that keeps it is stopped by F108 until it
+# writes its own, instead of passing with a number another department may have kept too (whose
+# powers would then get the same codes).
+EXAMPLE_NUMBER = "XX"
+
 LEVEL_CHOICES = ("1", "2", "3", "4", "5", "国家级", "省级", "市级", "县级", "乡镇级")
 
 INSTRUCTIONS = [
     "填报说明",
     "1. 本工作簿包含“部门信息”“职权目录”“裁量基准”“流程”四张表，表名和列名请勿修改；带 * 的列为必填。",
-    "2. 部门信息：部门编号为 2 位数字（基本编码中的授权部门编号）；行政区划代码 6 位；统一社会信用代码 18 位（系统校验校验位）；行使层级填本部门所在层级：1 或 国家级、2 或 省级、3 或 市级（市本级）、4 或 县级、5 或 乡镇级。",
+    "2. 部门信息：部门编号为 2 位数字（基本编码中的授权部门编号），每个部门各不相同；示例中的“" + EXAMPLE_NUMBER + "”须改为本部门的编号，否则校验报错；行政区划代码 6 位；统一社会信用代码 18 位（系统校验校验位）；行使层级填本部门所在层级：1 或 国家级、2 或 省级、3 或 市级（市本级）、4 或 县级、5 或 乡镇级。",
     "3. 职权目录：一行一个职权或子项。子项与主项“职权名称”相同，并填写“子项名称”。职权类别从下拉列表选择。",
     "4. 实施依据：写明“【层级】《法规全称》（版本）第X条第X款第（X）项：条文内容”，多个依据分行填写。规范性文件不得作为行政许可、行政处罚的唯一依据。",
     "5. 法定时限、承诺时限填写工作日数或“即办”；承诺时限不得超过法定时限，一般应压缩三分之一以上。",
@@ -63,7 +68,7 @@ def write_template(path: str | Path) -> Path:
     ws.column_dimensions["A"].width = 140
 
     info = wb.create_sheet("部门信息")
-    example = {"部门名称": "某市示例局", "部门编号": "99", "部门简称": "市示例局", "行政区划代码": "370200",
+    example = {"部门名称": "某市示例局", "部门编号": EXAMPLE_NUMBER, "部门简称": "市示例局", "行政区划代码": "370200",
                "统一社会信用代码": _credit("11370200MB000000" + "1"), "行使层级": "3", "办公地址": "某市某路1号",
                "联系电话": "0532-12345", "监督电话": "0532-12346", "填报人": "", "审核人": "", "填报日期": "2026-01-01"}
     required_info = {"部门名称", "部门编号", "行政区划代码", "统一社会信用代码", "行使层级"}

@@ -54,7 +54,15 @@ def find_workbooks(paths: list[str | Path]) -> list[Path]:
                           and not f.name.startswith("~$"))
         else:
             out.append(p)
-    return out
+    # a file named twice (a folder and a file in it) is one department, not a department filed twice
+    seen: set[Path] = set()
+    unique = []
+    for f in out:
+        key = f.resolve() if f.exists() else f
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
 
 
 def _assemble(rows: list[Power]) -> list[Power]:
@@ -83,10 +91,15 @@ def _assemble(rows: list[Power]) -> list[Power]:
 
 
 def validate_workbook(path: str | Path, laws: LawRegistry, *, inclusive_ends: bool = False,
-                      today: date | None = None) -> tuple[Department | None, list[Finding], RowCount]:
-    """Read, normalize and check one workbook (the per-department rule families)."""
+                      today: date | None = None, cells: dict | None = None
+                      ) -> tuple[Department | None, list[Finding], RowCount]:
+    """Read, normalize and check one workbook (the per-department rule families).
+
+    `cells`, when given, gets file → 部门信息 key → the cell it was read from (for cross-checks)."""
     today = today or date.today()
     raw = read_workbook(path)
+    if cells is not None:
+        cells[raw.path] = {k: c.prov for k, c in raw.info.items()}
     findings = list(raw.findings)
     count = RowCount(file=str(path))
     count.rows = {(r.sheet, r.number) for t in TABLES for r in raw.tables.get(t, [])}
@@ -194,15 +207,25 @@ def validate(paths: list[str | Path], *, laws: LawRegistry | None = None, inclus
     laws = laws or LawRegistry.load()
     result = ValidationResult()
     files = find_workbooks(paths)
+    cells: dict = {}
     for path in files:
-        dept, findings, count = validate_workbook(path, laws, inclusive_ends=inclusive_ends, today=today)
+        dept, findings, count = validate_workbook(path, laws, inclusive_ends=inclusive_ends, today=today,
+                                                  cells=cells)
         result.findings += findings
         result.counts[str(path)] = count
         if dept is not None:
             if reference:
                 result.findings += cross.check_reference(dept, reference)
             result.departments.append(dept)
-    result.findings += cross.check_across(result.departments)
+    across = cross.check_across(result.departments, cells)
+    result.findings += across
+    # a department whose 部门编号 clashes or that comes from several files is kept out whole: none of
+    # its rows gets a code (they would collide), and every one of them is counted as rejected
+    out = {f.file for f in across if f.rule in cross.DROPS_DEPARTMENT and f.severity == "error"}
+    for dept in [d for d in result.departments if d.file in out]:
+        result.departments.remove(dept)
+        count = result.counts[dept.file]
+        count.accepted, count.rejected = 0, count.read
     rejected = _rejected_rows(result.findings)
     for dept in result.departments:
         result.findings += _drop_rejected(dept, rejected)

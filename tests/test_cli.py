@@ -106,6 +106,16 @@ def test_template_validates_clean(tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
     assert wb.sheetnames == ["填报说明", "部门信息", "职权目录", "裁量基准", "流程"]
     assert len(wb["职权目录"].data_validations.dataValidation) >= 5
+    # the example 部门编号 is a placeholder, not a number a department could keep and pass with (issue 8,
+    # item 4): it is the one finding until replaced, and with a number of its own the template is clean
+    r = invoke("validate", tmp_path / "t.xlsx", "--format", "json")
+    assert r.exit_code == 1, r.output
+    [f] = json.loads(r.stdout)["findings"]
+    assert (f["rule"], f["sheet"], f["column"], f["value"]) == ("F108", "部门信息", "部门编号", "XX")
+    ws = wb["部门信息"]
+    [cell] = [row[1] for row in ws.iter_rows(min_row=2) if str(row[0].value).startswith("部门编号")]
+    cell.value = "07"
+    wb.save(tmp_path / "t.xlsx")
     r = invoke("validate", tmp_path / "t.xlsx")
     assert r.exit_code == 0, r.output
 

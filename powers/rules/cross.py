@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..models import Department, Finding, Power
+from ..models import Department, Finding, Power, Provenance
 from . import rule
 
 DUPLICATE = rule(
@@ -37,6 +37,22 @@ CODE_SPACE_FULL = rule(
     "一个部门编号下同一类别最多 999 个主项、一个主项最多 999 个子项（已取消事项的编码也不再使用）。"
     "请向编码管理机构申请第二个部门编号，将部分事项（如按内设机构）分入另一部门工作簿；或合并为主项下的子项。")
 MAIN_ITEMS = 999  # 3 digits of main item in the 基本编码, 000 excluded
+
+NUMBER_CLASH = rule(
+    "X508", "department-number-clash", "error",
+    "部门编号 {value} 同时被{other}使用：不同部门的职权会得到相同的编码，本部门职权暂不收入目录",
+    "Department number {value} is also used by {other}: different departments' powers would get the same codes; "
+    "this department's powers are left out of the catalog",
+    "每个部门须使用本部门自己的 2 位授权部门编号（基本编码中的授权部门位），不能沿用模板示例或其他部门的编号。"
+    "核对后改正编号重新提交；改正前这些部门的职权均不赋码、不收入目录。")
+FILED_TWICE = rule(
+    "X509", "department-filed-twice", "error",
+    "部门“{value}”由多个工作簿填报（另见 {other}），本部门职权暂不收入目录",
+    "Department '{value}' comes from several workbooks (also {other}); its powers are left out of the catalog",
+    "一个部门只交一个工作簿：把这些文件合并为一个，或只保留最新的一个（如导入后产生的 DEPT.xlsx 与 DEPT-2.xlsx），"
+    "删除或移走其余文件后重新校验。")
+# findings that keep a whole department (every row of its file) out of the catalog
+DROPS_DEPARTMENT = frozenset({"X508", "X509"})
 
 
 def code_space_full(p: Power, space: str, space_en: str) -> Finding:
@@ -112,13 +128,60 @@ def check_department(dept: Department) -> list[Finding]:
     return out + _code_space(dept)
 
 
-def check_across(depts: list[Department]) -> list[Finding]:
+def _file_labels(depts: list[Department]) -> dict[str, str]:
+    """How a message names a department's file: its name, or the whole path when two files share a name."""
+    names: dict[str, set[str]] = {}
+    for d in depts:
+        names.setdefault(Path(d.file).name, set()).add(d.file)
+    return {d.file: Path(d.file).name if len(names[Path(d.file).name]) == 1 else d.file for d in depts}
+
+
+def _info_cell(d: Department, key: str, cells: dict[str, dict[str, Provenance]] | None) -> Provenance:
+    where = (cells or {}).get(d.file, {}).get(key)
+    return where or Provenance(file=d.file, sheet="部门信息", row=0, column=key)
+
+
+def check_departments(depts: list[Department],
+                      cells: dict[str, dict[str, Provenance]] | None = None) -> list[Finding]:
+    """Departments that cannot all enter one catalog: two departments with one 部门编号 (X508: their
+    codes would collide and share one department page) and one department from several files (X509).
+    Every department named by one of these errors is kept out whole (`DROPS_DEPARTMENT`): which of
+    them is right is for people to decide, and a code once issued is never taken back.
+    `cells`: file → 部门信息 key → the cell it was read from."""
+    labels = _file_labels(depts)
+    out: list[Finding] = []
+    by_name: dict[str, list[Department]] = {}
+    by_number: dict[str, list[Department]] = {}
+    for d in depts:
+        by_name.setdefault(d.name, []).append(d)
+        by_number.setdefault(d.number, []).append(d)
+    for name, group in by_name.items():
+        if len({d.file for d in group}) < 2:
+            continue
+        for d in group:
+            others = "、".join(labels[o.file] for o in group if o.file != d.file)
+            out.append(FILED_TWICE(_info_cell(d, "部门名称", cells), name, other=others))
+    for number, group in by_number.items():
+        if len({d.name for d in group}) < 2:
+            continue
+        for d in group:
+            others: dict[str, list[str]] = {}
+            for o in group:
+                if o.name != d.name:
+                    others.setdefault(o.name, []).append(labels[o.file])
+            text = "、".join(f"“{n}”（{'、'.join(files)}）" for n, files in others.items())
+            out.append(NUMBER_CLASH(_info_cell(d, "部门编号", cells), number, other=text))
+    return out
+
+
+def check_across(depts: list[Department],
+                 cells: dict[str, dict[str, Provenance]] | None = None) -> list[Finding]:
+    out = check_departments(depts, cells)
     owners: dict[str, list[str]] = {}
     for d in depts:
         for p in d.powers:
             if d.name not in owners.setdefault(p.name, []):
                 owners[p.name].append(d.name)
-    out = []
     for d in depts:
         for p in d.powers:
             others = [o for o in owners[p.name] if o != d.name]
