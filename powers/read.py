@@ -19,6 +19,19 @@ from . import normalize
 from .models import Finding, Provenance
 from .rules import structure as S
 
+# Limits, so that a hostile or broken file costs bounded memory and time. A real department
+# workbook is a few MB, with ~100–150 powers and ~1,000 tiers; each limit is far above that.
+# All XML inside an .xlsx together, uncompressed (zip members' declared sizes; zipfile never inflates
+# a member past its declared size). A 1.1 MB zip can inflate to 1.1 GiB, which took 2.4 GiB to read.
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+# An .xls is not compressed: its size on disk bounds what python-calamine loads.
+MAX_XLS_BYTES = 200 * 1024 * 1024
+# Rows per sheet (header and blank rows included). Above it the whole file is refused, never cut
+# short: a 200,000-row sheet took 87 s and 4.6 GiB.
+MAX_ROWS = 50_000
+# Characters in one cell: Excel's own cell limit, so no workbook saved by Excel exceeds it.
+MAX_CELL_CHARS = 32_767
+
 # canonical sheet name → accepted synonyms (matched on the normalized name)
 SHEETS: dict[str, tuple[str, ...]] = {
     "部门信息": ("部门信息", "基本信息", "单位信息", "部门基本信息"),
@@ -151,7 +164,8 @@ class RawWorkbook:
 
     @property
     def usable(self) -> bool:
-        return not any(f.rule in {"S001", "S002", "S003", "S004", "S011", "S012", "S013"} for f in self.findings)
+        return not any(f.rule in {"S001", "S002", "S003", "S004", "S011", "S012", "S013", "S014", "S015"}
+                       for f in self.findings)
 
 
 @dataclass
@@ -281,6 +295,9 @@ def read_workbook(path: str | Path) -> RawWorkbook:
         return out
     if _is_xls(path):
         return _read_xls(out, path)
+    if problem := _too_large(path):
+        out.findings.append(problem)
+        return out
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
@@ -291,11 +308,87 @@ def read_workbook(path: str | Path) -> RawWorkbook:
         if not _foreign_layout(out, path, sheets, lambda: load_grids(path)):
             for canon, name in _wanted(out, path, sheets):
                 _read_sheet(out, path, name, canon, *_grid(path, wb, name))
+    except _TooManyRows as e:  # the whole file is refused: nothing half-read
+        out.tables.clear()
+        out.findings.append(_too_many_rows(str(path), e.sheet, e.rows))
     except Exception as e:  # a corrupt part inside a valid zip: report, never a traceback
         out.findings.append(S.FILE_UNREADABLE(str(path), reason=type(e).__name__ + ": " + str(e)))
     finally:
         wb.close()
     return out
+
+
+class _TooManyRows(Exception):
+    def __init__(self, sheet: str, rows: int):
+        super().__init__(sheet, rows)
+        self.sheet, self.rows = sheet, rows
+
+
+def _too_many_rows(file: str, sheet: str, rows: int) -> Finding:
+    return S.TOO_MANY_ROWS(Provenance(file=file, sheet=sheet, row=0), sheet=sheet, rows=f"{rows:,}",
+                           limit=f"{MAX_ROWS:,}")
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:,.1f}"
+
+
+def _too_large(path: Path) -> Finding | None:
+    """Before openpyxl opens an .xlsx (it parses a whole sheet just to size it): S014 when its members,
+    uncompressed, add up to more than MAX_UNCOMPRESSED (from the zip directory, nothing inflated),
+    S015 when a sheet's XML holds more than MAX_ROWS rows (counted by streaming, nothing parsed)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            total = sum(i.file_size for i in infos)
+            if total > MAX_UNCOMPRESSED:
+                return S.FILE_TOO_LARGE(str(path), size_mb=_mb(total), limit_mb=_mb(MAX_UNCOMPRESSED),
+                                        what="解压后", what_en="uncompressed")
+            names = _sheet_parts(z)
+            for i in infos:
+                if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
+                    with z.open(i) as f:
+                        if (n := _count_row_tags(f)) > MAX_ROWS:
+                            return _too_many_rows(str(path), names.get(i.filename, i.filename), n)
+    except Exception:  # noqa: BLE001 - a broken zip or part: openpyxl reads it and reports what it finds
+        return None
+    return None
+
+
+def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
+    """Zip member of each sheet → the sheet's name (from workbook.xml and its relationships)."""
+    from xml.etree import ElementTree as ET
+
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]
+
+    targets = {}
+    for el in ET.fromstring(z.read("xl/_rels/workbook.xml.rels")).iter():
+        if local(el.tag) == "Relationship" and el.get("Target"):
+            t = el.get("Target")
+            t = t.lstrip("/") if t.startswith("/") else "xl/" + t
+            targets[el.get("Id")] = t
+    out = {}
+    for el in ET.fromstring(z.read("xl/workbook.xml")).iter():
+        if local(el.tag) == "sheet":
+            rid = next((v for k, v in el.attrib.items() if local(k) == "id"), None)
+            if rid in targets and el.get("name"):
+                out[targets[rid]] = el.get("name")
+    return out
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_row_tags(f) -> int:
+    """Rows stored in a sheet's XML (a binary file object), counted by streaming it in chunks."""
+    n, keep, buf = 0, 32, b""  # a match is shorter than `keep`: one cut by a chunk end is counted next time
+    while chunk := f.read(1 << 20):
+        buf += chunk
+        cut = max(len(buf) - keep, 0)
+        n += sum(1 for m in _ROW_TAG.finditer(buf) if m.start() < cut)
+        buf = buf[cut:]
+    return n + sum(1 for _ in _ROW_TAG.finditer(buf))
 
 
 def _is_xls(path: Path) -> bool:
@@ -308,13 +401,27 @@ def _is_xls(path: Path) -> bool:
 def _read_xls(out: RawWorkbook, path: Path) -> RawWorkbook:
     """A legacy .xls workbook, read directly (merged cells filled as for .xlsx)."""
     try:
+        size = path.stat().st_size
+    except OSError as e:
+        out.findings.append(S.FILE_UNREADABLE(str(path), reason=e.strerror or str(e)))
+        return out
+    if size > MAX_XLS_BYTES:
+        out.findings.append(S.FILE_TOO_LARGE(str(path), size_mb=_mb(size), limit_mb=_mb(MAX_XLS_BYTES),
+                                             what=".xls 文件", what_en=".xls file"))
+        return out
+    try:
         grids = {g.name: g for g in load_grids(path)}
     except Exception as e:  # noqa: BLE001 - whatever calamine raises, the file cannot be read
         out.findings.append(S.FILE_XLS(str(path), reason=type(e).__name__ + ": " + str(e)[:200]))
         return out
     sheets = _match_sheet(list(grids))
     if not _foreign_layout(out, path, sheets, lambda: list(grids.values())):
-        for canon, name in _wanted(out, path, sheets):
+        wanted = list(_wanted(out, path, sheets))
+        for canon, name in wanted:
+            if len(grids[name].rows) > MAX_ROWS:  # the whole file is refused: nothing half-read
+                out.findings.append(_too_many_rows(str(path), name, len(grids[name].rows)))
+                return out
+        for canon, name in wanted:
             _read_sheet(out, path, name, canon, grids[name].filled(), [])
     return out
 
@@ -350,7 +457,11 @@ def _grid(path: Path, wb, name: str) -> tuple[list[list], list[tuple[int, int, o
     """All values of a sheet, with cached values for formulas; formulas lacking one are listed."""
     ws = wb[name]
     ws.reset_dimensions()  # the stored <dimension> is often stale: read to the sheet's real last row
-    grid = [list(r) for r in ws.iter_rows(values_only=True)]
+    grid, rows = [], ws.iter_rows(values_only=True)
+    for r in rows:  # few row elements, yet far apart (one at row 1,048,575): counted, not kept
+        if len(grid) >= MAX_ROWS:
+            raise _TooManyRows(name, len(grid) + 1 + sum(1 for _ in rows))
+        grid.append(list(r))
     formulas = [(i, j) for i, r in enumerate(grid) for j, v in enumerate(r)
                 if isinstance(v, str) and v.startswith("=")]
     missing = []
@@ -408,15 +519,20 @@ def _read_sheet(out: RawWorkbook, path: Path, name: str, canon: str, grid: list[
     for i in range(hi + 1, len(grid)):
         values = grid[i]
         row = Row(file, name, i + 1, layout=layout)
+        too_long = False
         for j, canon_col in colmap.items():
             raw = values[j] if j < len(values) else None
+            if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:  # an error at the row: validate rejects it
+                too_long = True
+                out.findings.append(_cell_too_long(file, name, i, j, headers[j], raw))
+                continue
             t = normalize.text(raw, multiline=canon_col in MULTILINE)
             if t is None:
                 continue
             letter = get_column_letter(j + 1)
             row.cells[canon_col] = Cell(raw, t, Provenance(
                 file=file, sheet=name, row=i + 1, column=headers[j], cell=f"{letter}{i + 1}"))
-        if row.cells:
+        if row.cells or too_long:  # read (and counted), then rejected by the S016 error at its row
             rows.append(row)
     out.tables[canon] = rows
     if canon == "职权目录" and not rows:
@@ -432,6 +548,11 @@ def _read_info(out: RawWorkbook, file: str, name: str, grid: list[list]) -> None
 
     def keep(key: str, i: int, k: int) -> None:
         value = grid[i][k] if k < len(grid[i]) else None
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            finding = _cell_too_long(file, name, i, k, key, value)
+            if not any(f.rule == "S016" and (f.sheet, f.cell) == (name, finding.cell) for f in out.findings):
+                out.findings.append(finding)
+            return
         if key not in out.info and value is not None and str(value).strip():
             out.info[key] = Cell(value, normalize.text(value), Provenance(
                 file=file, sheet=name, row=i + 1, column=key, cell=f"{get_column_letter(k + 1)}{i + 1}"))
@@ -447,3 +568,8 @@ def _read_info(out: RawWorkbook, file: str, name: str, grid: list[list]) -> None
                         if values[k] is not None and str(values[k]).strip()), None)
             if nxt is not None and nxt not in keys:
                 keep(key, i, nxt)
+
+
+def _cell_too_long(file: str, sheet: str, i: int, j: int, column: str, raw: str) -> Finding:
+    at = Provenance(file=file, sheet=sheet, row=i + 1, column=column, cell=f"{get_column_letter(j + 1)}{i + 1}")
+    return S.CELL_TOO_LONG(at, raw[:60], length=f"{len(raw):,}", limit=f"{MAX_CELL_CHARS:,}")

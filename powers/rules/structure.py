@@ -59,3 +59,18 @@ SCOPE_COLUMN_UNCLEAR = rule(
     "Column '{value}' concerns disclosure but is {why_en}; to keep internal items off the site, "
     "no item of this file is accepted",
     "职权目录只保留一个“公开范围”列（填“社会”或“内部”），删除或改名其他含“公开”的列后重新提交。")
+FILE_TOO_LARGE = rule(
+    "S014", "file-too-large", "error",
+    "文件过大：{size_mb} MB（{what}），超过上限 {limit_mb} MB，未读取",
+    "The file is too large: {size_mb} MB ({what_en}), over the {limit_mb} MB limit; not read",
+    "一个部门的工作簿通常只有几 MB；删除多余的工作表、图片和空白行后另存为 .xlsx 再提交。")
+TOO_MANY_ROWS = rule(
+    "S015", "too-many-rows", "error",
+    "工作表“{sheet}”有 {rows} 行，超过上限 {limit} 行；为避免只读取一部分，本文件未读取",
+    "Sheet '{sheet}' has {rows} rows, over the {limit}-row limit; the file is not read, so nothing is half-read",
+    "一个部门通常只有一二百项职权、约一千条裁量阶次；删除表格下方的空白或无关行后重新提交。")
+CELL_TOO_LONG = rule(
+    "S016", "cell-too-long", "error",
+    "单元格有 {length} 个字符，超过上限 {limit} 个（Excel 单元格的上限）；本行未被接受",
+    "The cell holds {length} characters, over the {limit}-character limit (Excel's own); the row is rejected",
+    "缩短该单元格内容（长文本请写在附件中并在此注明）后重新提交。")
