@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import normalize
 from .common import (_CLOSED, ColumnMap, DepartmentDraft, ImportError_, ImportResult, NothingToImport, Options,
-                     SourceRow, _basic_code, _category_value, _closed_value, _finish, _guess_from_codes,
+                     SourceRow, _basic_code, _category_value, _closed_value, _finish_listed,
                      _internal_hint, _long, _new_department, _one_line, level_number)
 
 
@@ -192,12 +192,7 @@ def _import_json(path: Path, opts: Options, result: ImportResult) -> None:
                                         else ("部门信息.部门名称（按部门分成多个工作簿）" if canon
                                               else "职权目录.备注（模板没有此列，照录为“键：值”）")))
     for d in by_dept.values():
-        _guess_from_codes(d)
-        if any(not p.get("承办机构") for p in d.powers):
-            d.guesses.append("没有承办机构的事项，承办机构填写部门名称")
-            for p in d.powers:
-                p["承办机构"] = p.get("承办机构") or d.info.get("部门名称") or ""
-        _finish(d)
+        _finish_listed(d, "没有承办机构的事项，承办机构填写部门名称")
         result.departments.append(d)
 
 

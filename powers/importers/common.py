@@ -211,6 +211,17 @@ def _renumber(d: DepartmentDraft) -> None:
     d.guesses.append("各工作表分别从 1 编号，序号重复：职权目录按顺序重新编号，原序号写入备注")
 
 
+def _finish_listed(d: DepartmentDraft, unit_note: str) -> None:
+    """The end of a list import (flat table or JSON): codes the items carry, 承办机构 filled with the
+    department's name where the source has none (said in `unit_note`), then `_finish`."""
+    _guess_from_codes(d)
+    if any(not p.get("承办机构") for p in d.powers):
+        d.guesses.append(unit_note)
+        for p in d.powers:
+            p["承办机构"] = p.get("承办机构") or d.info.get("部门名称") or ""
+    _finish(d)
+
+
 def _finish(d: DepartmentDraft) -> None:
     _renumber(d)
     for (what, raw, taken), places in d.mapped.items():

@@ -11,7 +11,7 @@ from ..read import SheetGrid
 from ..rules.fields import closed_word
 from .common import (_CLOSED, ColumnMap, DepartmentDraft, ImportResult, Options, SourceRow, _basic_code,
                      _category_value, _closed_value, _column_numbers, _department_from_name, _department_from_title,
-                     _finish, _guess_from_codes, _internal_hint, _long, _merge_index, _new_department, _one_line,
+                     _finish_listed, _internal_hint, _long, _merge_index, _new_department, _one_line,
                      level_number)
 from .detect import _FLAT_SYN, _head, _is_flat_sheet
 
@@ -107,12 +107,7 @@ def _import_flat(grids: list[SheetGrid], path: Path, opts: Options, result: Impo
             else:
                 _flat_row(g, d, filled[i], cols, i, found.labels, state)
     for d in drafts:
-        _guess_from_codes(d)
-        if any(not p.get("承办机构") for p in d.powers):
-            d.guesses.append("原表没有承办机构的事项，承办机构填写部门名称")
-            for p in d.powers:
-                p["承办机构"] = p.get("承办机构") or d.info.get("部门名称") or ""
-        _finish(d)
+        _finish_listed(d, "原表没有承办机构的事项，承办机构填写部门名称")
         result.departments.append(d)
 
 
