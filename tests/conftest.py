@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import gzip
 from pathlib import Path
 
 import openpyxl
@@ -100,3 +101,13 @@ class Book:
 @pytest.fixture
 def book():
     return Book()
+
+
+def site_bytes(root: Path):
+    """Every file of a built site with its bytes, Pagefind's gzip index files decompressed."""
+    for f in sorted(root.rglob("*")):
+        if f.is_file():
+            data = f.read_bytes()
+            if data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+            yield f, data

@@ -7,7 +7,6 @@ For every example: the library's validate accounts for every row read (accepted 
 """
 from __future__ import annotations
 
-import gzip
 import random
 from datetime import date, datetime, time
 from pathlib import Path
@@ -17,7 +16,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import FLOW_COLS, INFO, POWER_COLS, TIER_COLS, Book, licence, step
+from conftest import Book, FLOW_COLS, INFO, POWER_COLS, TIER_COLS, licence, site_bytes, step
 from powers.pipeline import build
 from powers.site import SiteOptions
 from powers.validate import validate
@@ -119,15 +118,6 @@ def _example(i: int) -> tuple[Book, str]:
     return book, marker
 
 
-def _all_bytes(root: Path):
-    for f in sorted(root.rglob("*")):
-        if f.is_file():
-            data = f.read_bytes()
-            if data[:2] == b"\x1f\x8b":
-                data = gzip.decompress(data)
-            yield f, data
-
-
 # Known product bugs found by this fuzz, keyed by example number: (reason).  Empty when none are open.
 KNOWN: dict[int, str] = {}
 
@@ -154,7 +144,7 @@ def test_fuzz_every_column(tmp_path, i):
                 release_date=date(2026, 4, 1))
     internal = [p for _, p in res.catalog.all_powers() if marker in p.full_name]
     assert internal and {p.scope for p in internal} == {"内部"}, "the internal power reached the catalog (else nothing to leak)"
-    files = list(_all_bytes(tmp_path / "site"))
+    files = list(site_bytes(tmp_path / "site"))
     assert files, "a site was written"
     if search:
         assert any("pagefind" in f.parts for f, _ in files), "the search index was built"

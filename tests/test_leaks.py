@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
 from datetime import date
@@ -12,7 +11,7 @@ from urllib.parse import urlsplit
 
 import openpyxl
 
-from conftest import Book, licence, penalty, step
+from conftest import Book, licence, penalty, site_bytes, step
 from powers import site
 from powers.pipeline import build
 from powers.site import SiteOptions
@@ -20,18 +19,8 @@ from powers.site import SiteOptions
 BASE = "https://example.gov.cn/qlqd/"
 
 
-def _all_bytes(root: Path):
-    """Every file of a built site, Pagefind's gzip index files decompressed."""
-    for f in sorted(root.rglob("*")):
-        if f.is_file():
-            data = f.read_bytes()
-            if data[:2] == b"\x1f\x8b":
-                data = gzip.decompress(data)
-            yield f, data
-
-
 def _assert_absent(root: Path, needles: list[str]) -> None:
-    files = list(_all_bytes(root))
+    files = list(site_bytes(root))
     assert any("pagefind" in f.parts for f, _ in files), "the search index was built"
     for f, data in files:
         for n in needles:
@@ -213,7 +202,7 @@ def test_only_society_scope_is_public(tmp_path):
     view = site.public_view(cat)
     assert [p.name for _, p in view.catalog.all_powers()] == []
     site.build_site(cat, tmp_path / "s2")
-    for f, data in _all_bytes(tmp_path / "s2"):
+    for f, data in site_bytes(tmp_path / "s2"):
         assert "测试许可".encode() not in data, f
     assert site.is_public(r.catalog.departments[0].powers[0])
 
@@ -243,7 +232,7 @@ def test_no_internal_name_in_any_output_byte(tmp_path):
                "内部专用流程"] + [p.basic_code for p in internal if p.basic_code]
     _assert_absent(tmp_path / "site", needles)
     # and the public ones are there, so the walk is looking at the right bytes
-    text = b"".join(data for _, data in _all_bytes(tmp_path / "site"))
+    text = b"".join(data for _, data in site_bytes(tmp_path / "site"))
     assert "公开子项".encode() in text and "测试许可".encode() in text
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 import re
@@ -14,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 import openpyxl
 import pytest
 
-from conftest import INVENTORIES, Book
+from conftest import Book, INVENTORIES, site_bytes
 from powers import load_catalog, validate
 from powers import publish as pub
 from powers.pipeline import BuildRefused, build
@@ -62,21 +61,12 @@ def test_every_internal_link_resolves(demo):
                 assert target.is_file(), f"{page}: broken {url}"
 
 
-def _all_bytes(site: Path):
-    for f in site.rglob("*"):
-        if f.is_file():
-            data = f.read_bytes()
-            if data[:2] == b"\x1f\x8b":  # Pagefind's index files are gzip
-                data = gzip.decompress(data)
-            yield f, data
-
-
 def test_internal_scope_never_published(demo):
     r, site = demo
     internal = [p for _, p in r.catalog.all_powers() if p.scope == "内部"]
     assert len(internal) >= 3
     needles = [p.name.encode() for p in internal] + [p.basic_code.encode() for p in internal]
-    for f, data in _all_bytes(site):
+    for f, data in site_bytes(site):
         for n in needles:
             assert n not in data, f"{n.decode()} leaked into {f}"
     data = json.loads((site / "data" / "catalog.json").read_text("utf-8"))
