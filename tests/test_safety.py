@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -124,20 +125,41 @@ def test_a_run_that_cannot_get_the_lock_fails_clearly(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- (10) publish and kill -9
+# The child runs publish or rollback and kills itself with SIGKILL at a chosen point: "step:NAME" at one
+# of publish's named steps, or "publish:op:K" / "rollback:op:K" just before its K-th change to the file
+# system (counted with an audit hook, so the points do not depend on how publish is written: every file
+# copied, every file removed, every rename, the manifest written). Unkilled runs report "ops N".
 CHILD = r"""
 import os, signal, sys
 from powers import publish as pub
 site, dest, mode = sys.argv[1:4]
+CHANGES = {"os.rename", "os.remove", "os.rmdir", "os.mkdir", "shutil.copyfile", "os.chmod", "os.utime",
+           "ctypes.call_function"}
+WRITE = os.O_WRONLY | os.O_RDWR
+ops = [0]
+def die(what):
+    sys.stderr.write(f"killed at {what}\n")
+    sys.stderr.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
 if mode.startswith("step:"):
     def _step(name, _at=mode[5:]):
         if name == _at:
-            os.kill(os.getpid(), signal.SIGKILL)
+            die(name)
     pub._step = _step
+elif ":op:" in mode:
+    at = int(mode.rsplit(":", 1)[1])
+    def hook(event, args):
+        if event in CHANGES or (event == "open" and isinstance(args[2], int) and args[2] & WRITE):
+            if ops[0] == at:
+                die(event)
+            ops[0] += 1
+    sys.addaudithook(hook)
 print("go", flush=True)
 try:
-    pub.rollback(dest) if mode == "rollback" else pub.publish(site, dest)
+    pub.rollback(dest) if mode.startswith("rollback") else pub.publish(site, dest)
 except pub.PublishError as e:
     sys.exit(f"refused: {e}")
+sys.stderr.write(f"ops {ops[0]}\n")
 """
 
 
@@ -151,34 +173,37 @@ def _site(root: Path, tag: str, n: int = 400) -> Path:
     return root
 
 
-def _live_release(dest: Path, sites: dict[str, dict]) -> str:
-    """DEST matches its manifest (checked here, independently of the code under test) and is one
-    of the published sites, whole; returns which."""
-    data = json.loads((dest / "manifest.json").read_text("utf-8"))
-    files = {p.relative_to(dest).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in sorted(dest.rglob("*")) if p.is_file() and p.name != "manifest.json"}
-    assert files == data["files"]
+def _whole(folder: Path, sites: dict[str, dict]) -> str | None:
+    """Which published site `folder` holds, whole and matching its manifest (checked here, independently
+    of the code under test); None when it is missing, partial or not one of them."""
+    try:
+        data = json.loads((folder / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "manifest.json"}
+    if not isinstance(data, dict) or files != data.get("files"):
+        return None
     found = [k for k, v in sites.items() if v == files]
-    assert len(found) == 1, "the live folder is not one of the published sites"
-    return found[0]
+    return found[0] if len(found) == 1 else None
 
 
-def _child(site: Path, dest: Path, mode: str, kill_after: float | None) -> tuple[int, float]:
-    """Run publish (or rollback) in a process; kill -9 it `kill_after` seconds after it starts working.
-    Returns its exit status and how long it worked."""
+def _live_release(dest: Path, sites: dict[str, dict]) -> str:
+    """DEST matches its manifest and is one of the published sites, whole; returns which."""
+    found = _whole(dest, sites)
+    assert found, f"the live folder {dest} is not a whole release matching its manifest"
+    return found
+
+
+def _child(site: Path, dest: Path, mode: str) -> tuple[int, str]:
+    """Run publish (or rollback) in a process that kills itself as `mode` says; its exit status and stderr."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     p = subprocess.Popen([sys.executable, "-c", CHILD, str(site), str(dest), mode], env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert p.stdout.readline().strip() == "go"
-    t0 = time.monotonic()
-    if kill_after is not None:
-        try:
-            p.wait(timeout=kill_after)
-        except subprocess.TimeoutExpired:
-            p.send_signal(signal.SIGKILL)
     _, err = p.communicate(timeout=60)
     assert "Traceback" not in err, err
-    return p.returncode, time.monotonic() - t0
+    return p.returncode, err
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +222,7 @@ def test_publish_killed_at_each_step(sites, tmp_path, step):
     dest = tmp_path / "portal"
     pub.publish(made["A"], dest)
     pub.publish(made["B"], dest)  # live B, previous A
-    assert _child(made["C"], dest, f"step:{step}", None)[0] == -signal.SIGKILL
+    assert _child(made["C"], dest, f"step:{step}")[0] == -signal.SIGKILL
     live = _live_release(dest, sums)
     assert live == ("C" if STEPS.index(step) >= STEPS.index("exchanged") else "B")
     pub.rollback(dest)
@@ -211,37 +236,57 @@ def test_publish_killed_at_each_step(sites, tmp_path, step):
 
 
 def test_publish_killed_at_random_points(sites, tmp_path):
-    """Seeded random kill -9s of publish and rollback; after each, the live folder is a whole release
-    matching its manifest, and --rollback puts only a whole release live."""
+    """Seeded kill -9s of publish and rollback at random file-system operations, the removal of the
+    displaced release after the swap included. After each: the live folder is a whole release matching
+    its manifest; `powers publish --rollback` succeeds and puts a whole release live; and the release
+    that was live before a killed publish is still live or the previous release (never deleted)."""
     made, sums = sites
     rng = random.Random(8)
-    dest = tmp_path / "portal"
-    pub.publish(made["A"], dest)
-    rc, full = _child(made["B"], dest, "publish", None)  # how long a whole publish works
-    assert rc == 0
-    kills = runs = 0
-    while kills < 20 and runs < 80:  # at least 20 processes killed part-way
-        runs += 1
-        tag = "ABC"[runs % 3]
-        mode = "rollback" if rng.random() < 0.2 else "publish"
-        rc, took = _child(made[tag], dest, mode, rng.uniform(0, full))
-        if rc == -signal.SIGKILL:
-            kills += 1
-        else:
-            assert rc == 0 or mode == "rollback", rc
-            full = max(full, took)
-        _live_release(dest, sums)
-        if rng.random() < 0.5:
-            try:
-                pub.rollback(dest)
-            except pub.PublishError as e:
-                assert "roll back" in str(e) or "refusing" in str(e)
-            _live_release(dest, sums)
-    assert kills >= 20
+    dest, previous = tmp_path / "portal", tmp_path / "portal.previous"
     pub.publish(made["C"], dest)
-    assert _live_release(dest, sums) == "C"
-    pub.rollback(dest)
-    _live_release(dest, sums)
+    pub.publish(made["A"], dest)
+    rc, err = _child(made["B"], dest, "publish:op:-1")  # live B, previous A; how many operations a publish takes
+    assert rc == 0, err
+    full = int(re.search(r"ops (\d+)", err)[1])
+    kills = removal_kills = rollback_kills = runs = 0
+    while (kills < 24 or removal_kills < 4 or rollback_kills < 2) and runs < 100:
+        runs += 1
+        live = _live_release(dest, sums)
+        kept = _whole(previous, sums)
+        assert kept and kept != live, "the previous release is not whole"
+        if rng.random() < 0.15:  # a killed rollback: the two releases stay, one live, the other previous
+            rc, err = _child(made[live], dest, f"rollback:op:{rng.randrange(4)}")
+            assert rc in (0, -signal.SIGKILL), err
+            rollback_kills += rc == -signal.SIGKILL
+            assert {_live_release(dest, sums), _whole(previous, sums)} | {_whole(p, sums) for p in
+                                                                        tmp_path.glob(".portal.*")} >= {live, kept}
+        else:
+            tag = rng.choice([t for t in "ABC" if t != live])
+            # a third of the kills in the last part of the run, where the displaced release is removed
+            k = rng.randrange(full * 2 // 3, full) if rng.random() < 1 / 3 else rng.randrange(full + full // 20)
+            rc, err = _child(made[tag], dest, f"publish:op:{k}")
+            if rc != -signal.SIGKILL:
+                assert rc == 0, err
+                full = max(full, int(re.search(r"ops (\d+)", err)[1]))
+                assert _live_release(dest, sums) == tag and _whole(previous, sums) == live
+                continue
+            kills += 1
+            now = _live_release(dest, sums)
+            assert now in (live, tag)
+            if now == tag and re.search(r"killed at os\.(remove|rmdir)", err):
+                removal_kills += 1  # killed while deleting files after the swap
+        # a complete old release is never deleted, and rollback only ever puts a whole release live
+        r = invoke("publish", made[live], dest, "--rollback")
+        assert r.exit_code == 0, r.output
+        back = _live_release(dest, sums)
+        assert live in (back, _whole(previous, sums)), f"the release {live} live before the kill was lost"
+    assert kills >= 24 and removal_kills >= 4 and rollback_kills >= 2, (kills, removal_kills, rollback_kills)
+    for tag in "CA":  # leftovers of the killed runs are cleared; publish and rollback work as usual
+        pub.publish(made[tag], dest)
+    assert (_live_release(dest, sums), _whole(previous, sums)) == ("A", "C")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".portal.") and p.name != ".portal.lock"]
+    assert invoke("publish", made["A"], dest, "--rollback").exit_code == 0
+    assert (_live_release(dest, sums), _whole(previous, sums)) == ("C", "A")
 
 
 def test_rollback_refuses_a_partly_removed_release(sites, tmp_path):
