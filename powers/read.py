@@ -1,8 +1,9 @@
 """Read department workbooks into raw rows that remember where every value came from.
 
-Streams .xlsx sheets with openpyxl's read-only mode; merged ranges are read from the sheet XML
-(read-only worksheets do not expose them) so merged cells can be filled in. Legacy .xls
-workbooks are read with python-calamine (cached values and merged ranges), into the same rows.
+Cells are read with python-calamine (.xlsx and legacy .xls alike: cached formula values, merged
+ranges), about 20 times faster than openpyxl; openpyxl stays for writing workbooks. Before
+calamine inflates an .xlsx, one streaming pass over each sheet's XML checks the limits below and
+notes formulas and error cells, which calamine reads as empty.
 """
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from . import normalize
 from .models import Finding, Provenance
@@ -29,6 +29,9 @@ MAX_XLS_BYTES = 200 * 1024 * 1024
 # Rows per sheet (header and blank rows included). Above it the whole file is refused, never cut
 # short: a 200,000-row sheet took 87 s and 4.6 GiB.
 MAX_ROWS = 50_000
+# Cells a sheet spans (rows × columns up to its farthest cell): the reader holds a sheet as a grid,
+# so one stray value in column XFD of a long sheet would cost gigabytes. 50,000 rows × 100 columns.
+MAX_CELLS = 5_000_000
 # Characters in one cell: Excel's own cell limit, so no workbook saved by Excel exceeds it.
 MAX_CELL_CHARS = 32_767
 
@@ -164,7 +167,7 @@ class RawWorkbook:
 
     @property
     def usable(self) -> bool:
-        return not any(f.rule in {"S001", "S002", "S003", "S004", "S011", "S012", "S013", "S014", "S015"}
+        return not any(f.rule in {"S001", "S002", "S003", "S004", "S011", "S012", "S013", "S014", "S015", "S017"}
                        for f in self.findings)
 
 
@@ -196,9 +199,16 @@ def _fill_merged(grid: list[list], merged) -> None:
 
 def load_grids(path: str | Path) -> list[SheetGrid]:
     """Every sheet of an .xls or .xlsx workbook with python-calamine (cached formula values).
-    Raises on a file calamine cannot read; callers turn that into a finding."""
+    Raises LimitExceeded (with its finding) on a file over the limits, and whatever calamine
+    raises on a file it cannot read; callers turn that into a finding."""
     from python_calamine import CalamineWorkbook
 
+    path = Path(path)
+    if _is_xls(path):
+        if (size := path.stat().st_size) > MAX_XLS_BYTES:
+            raise LimitExceeded(_xls_too_large(path, size))
+    else:
+        _scan_xlsx(path)
     wb = CalamineWorkbook.from_path(str(path))
     out = []
     for name in wb.sheet_names:
@@ -226,16 +236,6 @@ def _sniff(path: Path) -> Finding | None:
     if not head.startswith(b"PK"):
         return S.FILE_NOT_XLSX(name)
     return None
-
-
-def _merged_ranges(wb, ws) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of a read-only sheet, from the <mergeCell> elements at the end of its XML."""
-    path = getattr(ws, "_worksheet_path", None)
-    if path is None:
-        return [range_boundaries(str(r)) for r in ws.merged_cells.ranges]
-    data = wb._archive.read(path)
-    tail = data[data.rfind(b"</sheetData>"):] if b"</sheetData>" in data else data
-    return [range_boundaries(m.decode()) for m in re.findall(rb'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', tail)]
 
 
 def _match_sheet(names: list[str]) -> dict[str, str]:
@@ -295,33 +295,40 @@ def read_workbook(path: str | Path) -> RawWorkbook:
         return out
     if _is_xls(path):
         return _read_xls(out, path)
-    if problem := _too_large(path):
-        out.findings.append(problem)
-        return out
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        scans = _scan_xlsx(path)
+    except LimitExceeded as e:
+        out.findings.append(e.finding)
+        return out
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         out.findings.append(S.FILE_UNREADABLE(str(path), reason=type(e).__name__ + ": " + str(e)))
         return out
     try:
-        sheets = _match_sheet(wb.sheetnames)
+        from python_calamine import CalamineWorkbook
+
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as e:  # noqa: BLE001 - whatever calamine raises, the file cannot be read
+        out.findings.append(S.FILE_UNREADABLE(str(path), reason=type(e).__name__ + ": " + str(e)[:200]))
+        return out
+    try:
+        sheets = _match_sheet(wb.sheet_names)
         if not _foreign_layout(out, path, sheets, lambda: load_grids(path)):
             for canon, name in _wanted(out, path, sheets):
-                _read_sheet(out, path, name, canon, *_grid(path, wb, name))
-    except _TooManyRows as e:  # the whole file is refused: nothing half-read
-        out.tables.clear()
-        out.findings.append(_too_many_rows(str(path), e.sheet, e.rows))
+                _read_sheet(out, path, name, canon, *_grid(path, wb, name, scans.get(name)))
     except Exception as e:  # a corrupt part inside a valid zip: report, never a traceback
-        out.findings.append(S.FILE_UNREADABLE(str(path), reason=type(e).__name__ + ": " + str(e)))
+        out.tables.clear()
+        out.findings.append(S.FILE_UNREADABLE(str(path), reason=type(e).__name__ + ": " + str(e)[:200]))
     finally:
         wb.close()
     return out
 
 
-class _TooManyRows(Exception):
-    def __init__(self, sheet: str, rows: int):
-        super().__init__(sheet, rows)
-        self.sheet, self.rows = sheet, rows
+class LimitExceeded(Exception):
+    """A limit is exceeded: the whole file is refused before anything is parsed."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(finding.message_en)
+        self.finding = finding
 
 
 def _too_many_rows(file: str, sheet: str, rows: int) -> Finding:
@@ -333,26 +340,89 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:,.1f}"
 
 
-def _too_large(path: Path) -> Finding | None:
-    """Before openpyxl opens an .xlsx (it parses a whole sheet just to size it): S014 when its members,
-    uncompressed, add up to more than MAX_UNCOMPRESSED (from the zip directory, nothing inflated),
-    S015 when a sheet's XML holds more than MAX_ROWS rows (counted by streaming, nothing parsed)."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            total = sum(i.file_size for i in infos)
-            if total > MAX_UNCOMPRESSED:
-                return S.FILE_TOO_LARGE(str(path), size_mb=_mb(total), limit_mb=_mb(MAX_UNCOMPRESSED),
-                                        what="解压后", what_en="uncompressed")
+@dataclass
+class _SheetScan:
+    """What a streaming pass over one sheet's XML tells before any reader parses it."""
+
+    rows: int = 0          # rows the sheet spans: its <row> elements, or its last row number if larger
+    columns: int = 0       # its last column used (1-based)
+    last_cell: str = ""    # the reference of that farthest column, for the finding
+    formulas: bool = False  # any <f> element: formulas need their cached values checked
+    errors: bool = False    # any error cell (#DIV/0! …): calamine reads those as empty
+
+
+def _scan_xlsx(path: Path) -> dict[str, _SheetScan]:
+    """Check an .xlsx against the limits before a reader inflates it: S014 when its members,
+    uncompressed, add up to more than MAX_UNCOMPRESSED (from the zip directory, nothing inflated);
+    S015 when a sheet spans more than MAX_ROWS rows or more than MAX_CELLS cells (by streaming
+    its XML, nothing parsed). Returns each sheet's scan by sheet name."""
+    with zipfile.ZipFile(path) as z:
+        infos = z.infolist()
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNCOMPRESSED:
+            raise LimitExceeded(S.FILE_TOO_LARGE(str(path), size_mb=_mb(total), limit_mb=_mb(MAX_UNCOMPRESSED),
+                                            what="解压后", what_en="uncompressed"))
+        try:
             names = _sheet_parts(z)
-            for i in infos:
-                if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
-                    with z.open(i) as f:
-                        if (n := _count_row_tags(f)) > MAX_ROWS:
-                            return _too_many_rows(str(path), names.get(i.filename, i.filename), n)
-    except Exception:  # noqa: BLE001 - a broken zip or part: openpyxl reads it and reports what it finds
-        return None
-    return None
+        except Exception:  # noqa: BLE001 - calamine reads what it can and reports the rest
+            names = {}
+        scans = {}
+        for i in infos:
+            if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
+                name = names.get(i.filename, i.filename)
+                with z.open(i) as f:
+                    scan = _scan_sheet(f)
+                if scan.rows > MAX_ROWS:
+                    raise LimitExceeded(_too_many_rows(str(path), name, scan.rows))
+                if scan.rows * scan.columns > MAX_CELLS:
+                    raise LimitExceeded(S.SHEET_TOO_WIDE(
+                        Provenance(file=str(path), sheet=name, row=0, cell=scan.last_cell), sheet=name,
+                        rows=f"{scan.rows:,}", columns=f"{scan.columns:,}", cell=scan.last_cell,
+                        limit=f"{MAX_CELLS:,}"))
+                scans[name] = scan
+    return scans
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d+)\"")
+# Cells in columns past Z (two or three letters): rare, so finding them costs almost nothing; a
+# sheet without any spans at most 26 columns.
+_WIDE_COLUMN = re.compile(rb"\sr=\"([A-Z]{2,3})\d")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _scan_sheet(f) -> _SheetScan:
+    """Stream one sheet's XML (a binary file object) in chunks. Each chunk is cut before its last
+    "<", so no tag is ever split between two chunks."""
+    scan, buf, last_col = _SheetScan(), b"", b"Z"
+    last_row = 0
+    while True:
+        chunk = f.read(1 << 20)
+        buf += chunk
+        cut = buf.rfind(b"<") if chunk else len(buf)
+        if cut <= 0 and chunk:
+            continue
+        part, buf = buf[:cut], buf[cut:]
+        scan.rows += len(_ROW_TAG.findall(part))
+        if numbers := _ROW_NUMBER.findall(part):
+            last_row = max(last_row, max(map(int, numbers)))
+        for col in set(_WIDE_COLUMN.findall(part)):
+            if (len(col), col) > (len(last_col), last_col):
+                last_col = col
+                at = re.search(rb'\br="' + col + rb'(\d+)"', part)
+                scan.last_cell = col.decode() + (at.group(1).decode() if at else "")
+        scan.formulas = scan.formulas or bool(_FORMULA_TAG.search(part))
+        scan.errors = scan.errors or b't="e"' in part
+        if not chunk:
+            break
+    scan.rows = max(scan.rows, last_row)
+    scan.columns = column_index_from_string(last_col.decode())
+    return scan
+
+
+def _count_row_tags(f) -> int:
+    """Rows a sheet's XML (a binary file object) spans, counted by streaming it."""
+    return _scan_sheet(f).rows
 
 
 def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
@@ -377,20 +447,6 @@ def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
-
-
-def _count_row_tags(f) -> int:
-    """Rows stored in a sheet's XML (a binary file object), counted by streaming it in chunks."""
-    n, keep, buf = 0, 32, b""  # a match is shorter than `keep`: one cut by a chunk end is counted next time
-    while chunk := f.read(1 << 20):
-        buf += chunk
-        cut = max(len(buf) - keep, 0)
-        n += sum(1 for m in _ROW_TAG.finditer(buf) if m.start() < cut)
-        buf = buf[cut:]
-    return n + sum(1 for _ in _ROW_TAG.finditer(buf))
-
-
 def _is_xls(path: Path) -> bool:
     if path.suffix.lower() == ".xls":
         return True
@@ -406,8 +462,7 @@ def _read_xls(out: RawWorkbook, path: Path) -> RawWorkbook:
         out.findings.append(S.FILE_UNREADABLE(str(path), reason=e.strerror or str(e)))
         return out
     if size > MAX_XLS_BYTES:
-        out.findings.append(S.FILE_TOO_LARGE(str(path), size_mb=_mb(size), limit_mb=_mb(MAX_XLS_BYTES),
-                                             what=".xls 文件", what_en=".xls file"))
+        out.findings.append(_xls_too_large(path, size))
         return out
     try:
         grids = {g.name: g for g in load_grids(path)}
@@ -424,6 +479,11 @@ def _read_xls(out: RawWorkbook, path: Path) -> RawWorkbook:
         for canon, name in wanted:
             _read_sheet(out, path, name, canon, grids[name].filled(), [])
     return out
+
+
+def _xls_too_large(path: Path, size: int) -> Finding:
+    return S.FILE_TOO_LARGE(str(path), size_mb=_mb(size), limit_mb=_mb(MAX_XLS_BYTES),
+                            what=".xls 文件", what_en=".xls file")
 
 
 def _wanted(out: RawWorkbook, path: Path, sheets: dict[str, str]):
@@ -453,33 +513,66 @@ def _foreign_layout(out: RawWorkbook, path: Path, sheets: dict[str, str], grids)
     return True
 
 
-def _grid(path: Path, wb, name: str) -> tuple[list[list], list[tuple[int, int, object]]]:
-    """All values of a sheet, with cached values for formulas; formulas lacking one are listed."""
-    ws = wb[name]
-    ws.reset_dimensions()  # the stored <dimension> is often stale: read to the sheet's real last row
-    grid, rows = [], ws.iter_rows(values_only=True)
-    for r in rows:  # few row elements, yet far apart (one at row 1,048,575): counted, not kept
-        if len(grid) >= MAX_ROWS:
-            raise _TooManyRows(name, len(grid) + 1 + sum(1 for _ in rows))
-        grid.append(list(r))
-    formulas = [(i, j) for i, r in enumerate(grid) for j, v in enumerate(r)
-                if isinstance(v, str) and v.startswith("=")]
+def _grid(path: Path, wb, name: str, scan: _SheetScan | None) -> tuple[list[list], list[tuple[int, int, object]]]:
+    """All values of a sheet (read by python-calamine, which ignores a stale stored <dimension>),
+    merged cells filled, cached values for formulas; formulas lacking one are listed."""
+    sheet = wb.get_sheet_by_name(name)
+    grid = [[_value(v) for v in r] for r in sheet.to_python(skip_empty_area=False)]
     missing = []
-    if formulas:
-        cached_wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            cached_ws = cached_wb[name]
-            cached_ws.reset_dimensions()
-            cached = [list(r) for r in cached_ws.iter_rows(values_only=True)]
-        finally:
-            cached_wb.close()
-        for i, j in formulas:
-            value = cached[i][j] if i < len(cached) and j < len(cached[i]) else None
-            if value is None:
-                missing.append((i, j, grid[i][j]))
-            grid[i][j] = value
-    _fill_merged(grid, _merged_ranges(wb, ws))
+    if scan is not None and (scan.formulas or scan.errors):
+        for (i, j), (formula, value, error) in _formula_cells(path, name).items():
+            while len(grid) <= i:
+                grid.append([])
+            row = grid[i]
+            row.extend([None] * (j + 1 - len(row)))
+            if error:  # calamine reads an error cell as empty; the error text is what the cell shows
+                row[j] = value
+            elif formula is not None and not value:
+                missing.append((i, j, "=" + formula))
+                row[j] = None
+    merged = [(c1 + 1, r1 + 1, c2 + 1, r2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+    _fill_merged(grid, merged)
     return grid, missing
+
+
+def _value(v: object) -> object:
+    """A calamine value as openpyxl gave it: empty is None, a whole number an int."""
+    if v == "":
+        return None
+    if type(v) is float and v.is_integer() and abs(v) < 2 ** 53:
+        return int(v)
+    return v
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_FORMULA = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>(.*?)</(?:\w+:)?v>", re.S)
+_REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d+)\"")
+
+
+def _formula_cells(path: Path, name: str) -> dict[tuple[int, int], tuple[str | None, str, bool]]:
+    """(row, column) 0-based → (formula or None, cached value, is an error cell) for every cell of
+    the sheet that holds a formula or an error. Only for sheets whose scan found either."""
+    from html import unescape
+
+    with zipfile.ZipFile(path) as z:
+        member = next((m for m, n in _sheet_parts(z).items() if n == name), None)
+        if member is None:
+            return {}
+        data = z.read(member)
+    out = {}
+    for m in _CELL.finditer(data):
+        attrs, body = m.group(1), m.group(2) or b""
+        error = b't="e"' in attrs
+        f = _FORMULA.search(body)
+        ref = _REF.search(attrs)
+        if ref is None or (f is None and not error):
+            continue
+        v = _VALUE.search(body)
+        value = unescape(v.group(1).decode("utf-8", "replace")) if v else ""
+        formula = unescape((f.group(1) or b"").decode("utf-8", "replace")) if f else None
+        out[(int(ref.group(2)) - 1, column_index_from_string(ref.group(1).decode()) - 1)] = (formula, value, error)
+    return out
 
 
 def _read_sheet(out: RawWorkbook, path: Path, name: str, canon: str, grid: list[list], missing: list) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 
 import pytest
+import python_calamine
 
 from conftest import Book, licence
 from powers import read, validate
@@ -23,6 +24,7 @@ def test_limits_are_documented_values():
     assert read.MAX_XLS_BYTES == 200 * 1024 * 1024
     assert read.MAX_ROWS == 50_000
     assert read.MAX_CELL_CHARS == 32_767
+    assert read.MAX_CELLS == 5_000_000
 
 
 # --- S014 file-too-large -------------------------------------------------------------------------
@@ -43,7 +45,7 @@ def test_inflating_xlsx_is_refused_before_opening(book, tmp_path, monkeypatch):
     def never(*a, **k):
         raise AssertionError("the workbook was opened")
 
-    monkeypatch.setattr(read.openpyxl, "load_workbook", never)
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", never)
     raw = read_workbook(path)
     assert rules(raw.findings) == ["S014"]
     f = raw.findings[0]
@@ -129,7 +131,7 @@ def test_row_tags_are_counted_across_chunks(book, tmp_path, monkeypatch):
         raise AssertionError("the workbook was opened")
 
     monkeypatch.setattr(read, "MAX_ROWS", 3000)
-    monkeypatch.setattr(read.openpyxl, "load_workbook", never)  # refused before openpyxl parses it
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", never)  # refused before calamine parses it
     raw = read_workbook(path)
     assert rules(raw.findings) == ["S015"] and raw.findings[0].sheet == "职权目录"
     assert "3,001" in raw.findings[0].message_en
@@ -201,3 +203,53 @@ def test_row_tag_cut_by_a_chunk_end_is_counted_once(shift):
     chunk = 1 << 20
     data = b" " * (chunk - shift) + b'<row r="1"><c/></row><x:row r="2"/><rowBreaks/>' + b" " * 10
     assert read._count_row_tags(io.BytesIO(data)) == 2
+
+
+# --- S017 sheet-too-wide ---------------------------------------------------------------------------
+
+def far_cell(ref: str) -> bytes:
+    return f'<c r="{ref}" t="inlineStr"><is><t>x</t></is></c>'.encode()
+
+
+def test_one_cell_far_right_of_a_long_sheet_is_refused(tmp_path, monkeypatch):
+    """A stray value in column XFD makes the sheet 16,384 columns wide: the grid would cost
+    rows × 16,384 cells, so the file is refused naming that cell, before calamine inflates it."""
+    monkeypatch.setattr(read, "MAX_CELLS", 10_000)
+    path = many(10).save(tmp_path / "wide.xlsx")
+    rewrite_sheet_xml(path, "职权目录", lambda xml: xml.replace(b"</row>", far_cell("XFD2") + b"</row>", 2)
+                      .replace(far_cell("XFD2"), b"", 1))  # into row 2, after its cells
+
+    def never(*a, **k):
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", never)
+    raw = read_workbook(path)
+    assert rules(raw.findings) == ["S017"]
+    f = raw.findings[0]
+    assert (f.sheet, f.cell, f.severity) == ("职权目录", "XFD2", "error")
+    assert "16,384" in f.message_en and "XFD2" in f.message_zh and not raw.usable
+
+
+def test_a_few_columns_past_z_are_read(tmp_path, monkeypatch):
+    """Under the limit, a cell in column AB is read like any other (an unknown column: a warning)."""
+    monkeypatch.setattr(read, "MAX_CELLS", 10_000)
+    book = many(10)
+    path = book.save(tmp_path / "ab.xlsx")
+    rewrite_sheet_xml(path, "职权目录", lambda xml: xml.replace(b"</row>", far_cell("AB1") + b"</row>", 1))
+    r = validate([path])
+    assert not [f for f in r.findings if f.rule.startswith("S") and f.rule != "S007"]
+    assert len(r.departments[0].powers) == 10
+    with zipfile.ZipFile(path) as z:
+        scan = read._scan_sheet(z.open("xl/worksheets/sheet2.xml"))
+    assert (scan.rows, scan.columns, scan.last_cell) == (11, 28, "AB1")
+
+
+def test_import_refuses_a_file_over_the_limits(tmp_path, monkeypatch):
+    """`powers import` reads foreign layouts with the same limits, and says which one."""
+    from powers.importers import ImportError_, import_file
+
+    monkeypatch.setattr(read, "MAX_ROWS", 20)
+    path = many(25).save(tmp_path / "long.xlsx")
+    with pytest.raises(ImportError_) as e:
+        import_file(path)
+    assert "20" in str(e.value) and "职权目录" in str(e.value) and "26" in e.value.en

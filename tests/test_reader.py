@@ -109,18 +109,55 @@ def test_fine_that_is_not_a_number(book, tmp_path, value):
     assert c.read == c.accepted + c.rejected and c.rejected >= 3
 
 
-def test_nan_stored_as_a_number(book, tmp_path):
-    """A numeric cell whose stored value overflows to inf (1E999, written by another tool) is an
-    error too, in any column. (A stored NaN makes openpyxl refuse the file: S001.)"""
+@pytest.mark.parametrize("stored", [b"NaN", b"nan", b"INF", b"-inf", b"1E999", b"-1e999"])
+def test_nan_or_inf_stored_as_a_number(book, tmp_path, stored):
+    """A numeric cell whose stored value is NaN or infinite (written by another tool, or 1E999
+    overflowing) is an F117 error at that cell, in any column, never a whole-file S001."""
     path = book.save(tmp_path / "nan.xlsx")
     rewrite_sheet_xml(path, "裁量基准", lambda xml: re.sub(
-        rb'(<c r="G2"[^>]*>)<v>[^<]*</v>', rb'\1<v>1E999</v>', re.sub(
-            rb'(<c r="H3"[^>]*>)<v>[^<]*</v>', rb'\1<v>-1e999</v>', xml)))
+        rb'(<c r="G2"[^>]*>)<v>[^<]*</v>', rb'\1<v>' + stored + rb'</v>', re.sub(
+            rb'(<c r="H3"[^>]*>)<v>[^<]*</v>', rb'\1<v>' + stored + rb'</v>', xml)))
     rewrite_sheet_xml(path, "流程", lambda xml: re.sub(
-        rb'(<c r="E2"[^>]*>)<v>[^<]*</v>', rb'\1<v>1E999</v>', xml))
+        rb'(<c r="E2"[^>]*>)<v>[^<]*</v>', rb'\1<v>' + stored + rb'</v>', xml))
     r = validate([path])
+    assert not [f for f in r.findings if f.rule.startswith("S")]
     hits = {(f.sheet, f.cell) for f in r.findings if f.rule == "F117"}
     assert {("裁量基准", "G2"), ("裁量基准", "H3"), ("流程", "E2")} <= hits
+    c = r.counts[str(path)]
+    assert c.read == c.accepted + c.rejected and c.rejected >= 3
+
+
+def test_formulas_read_their_cached_values(book, tmp_path):
+    """A formula with a cached value reads as that value; one without is S008 at its cell (the row
+    is not silently empty there); an error cell (#DIV/0!) reads as the error text it shows."""
+    book.powers = [licence(序号=str(i), 职权名称=f"测试许可{i}") for i in range(1, 4)]
+    path = book.save(tmp_path / "f.xlsx")  # 承办机构 is column G
+    rewrite_sheet_xml(path, "职权目录", lambda xml: re.sub(
+        rb'<c r="G2"[^>]*>.*?</c>', '<c r="G2" t="str"><f>"审批"&amp;"科"</f><v>审批科</v></c>'.encode(), re.sub(
+            rb'<c r="G3"[^>]*>.*?</c>', b'<c r="G3"><f>A1&amp;B1</f><v></v></c>', re.sub(
+                rb'<c r="G4"[^>]*>.*?</c>', b'<c r="G4" t="e"><f>1/0</f><v>#DIV/0!</v></c>', xml))))
+    with zipfile.ZipFile(path) as z:  # the test really wrote the three formulas into 承办机构
+        assert z.read("xl/worksheets/sheet2.xml").count(b"<f>") == 3
+    raw = read_workbook(path)
+    rows = raw.tables["职权目录"]
+    assert [r.get("承办机构") for r in rows[:3]] == ["审批科", None, "#DIV/0!"]
+    assert [(f.rule, f.cell, f.value) for f in raw.findings] == [("S008", "G3", "=A1&B1")]
+
+
+def test_merged_cells_are_filled_from_their_top_left(book, tmp_path):
+    import openpyxl
+
+    book.powers = [licence(序号=str(i), 职权名称=f"测试许可{i}") for i in range(1, 4)]
+    path = book.save(tmp_path / "m.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["职权目录"]
+    col = next(c.column_letter for c in ws[1] if c.value == "承办机构")
+    ws[f"{col}2"] = "综合科"
+    ws.merge_cells(f"{col}2:{col}4")
+    wb.save(path)
+    rows = read_workbook(path).tables["职权目录"]
+    assert [r.get("承办机构") for r in rows[:3]] == ["综合科"] * 3
+    assert rows[2].at("承办机构").cell == f"{col}4"
 
 
 @pytest.mark.parametrize("value", ["", "/", "无"])

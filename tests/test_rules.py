@@ -186,5 +186,5 @@ def test_unusable_files(content, name, code, tmp_path):
 def test_every_rule_has_a_case():
     tested = set(CASES) | {"S001", "S002", "S003", "S004", "X502", "X503", "X504", "X506",
                              "X508", "X509"}  # two departments: tests/test_departments.py
-    tested |= {"S014", "S015", "S016"}  # resource limits: tests/test_limits.py
+    tested |= {"S014", "S015", "S016", "S017"}  # resource limits: tests/test_limits.py
     assert {r.code for r in all_rules()} == tested

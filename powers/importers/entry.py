@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..read import load_grids
+from ..read import LimitExceeded, load_grids
 from .catalog_json import _import_json
 from .common import CATALOG_JSON, DISCRETION, ImportError_, ImportResult, Options
 from .detect import detect_layout
@@ -118,6 +118,8 @@ def import_file(path: str | Path, options: Options | None = None, **kw) -> Impor
         return result
     try:
         grids = load_grids(path)
+    except LimitExceeded as e:
+        raise ImportError_(f"{path.name}：{e.finding.message_zh}", f"{path.name}: {e.finding.message_en}") from e
     except Exception as e:  # noqa: BLE001 - calamine's errors are many; the message says which
         raise ImportError_(f"无法读取 {path.name}：文件已损坏或不是 Excel 工作簿（{type(e).__name__}: {e}）",
                            f"cannot read {path.name}: damaged or not an Excel workbook ({type(e).__name__}: {e})") from e

@@ -74,3 +74,9 @@ CELL_TOO_LONG = rule(
     "单元格有 {length} 个字符，超过上限 {limit} 个（Excel 单元格的上限）；本行未被接受",
     "The cell holds {length} characters, over the {limit}-character limit (Excel's own); the row is rejected",
     "缩短该单元格内容（长文本请写在附件中并在此注明）后重新提交。")
+SHEET_TOO_WIDE = rule(
+    "S017", "sheet-too-wide", "error",
+    "工作表“{sheet}”的数据区域有 {rows} 行 × {columns} 列（最远的单元格在 {cell}），超过 {limit} 个单元格的上限；本文件未读取",
+    "Sheet '{sheet}' spans {rows} rows × {columns} columns (its farthest cell is {cell}), over the "
+    "{limit}-cell limit; the file is not read",
+    "删除 {cell} 等远离表格的单元格内容（或整列删除多余的列）后重新提交。")
