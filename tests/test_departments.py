@@ -10,7 +10,9 @@ from typer.testing import CliRunner
 from cli import app
 from conftest import Book
 from powers import validate
-from powers.template import EXAMPLE_NUMBER, write_template
+from powers.pipeline import build
+from powers.site import SiteOptions
+from powers.template import write_template
 
 
 def other_department(name="测试市另一局", number="07", **info) -> Book:
@@ -21,6 +23,14 @@ def other_department(name="测试市另一局", number="07", **info) -> Book:
     for t in b.tiers:
         t["职权名称"] = "另一局的处罚"
     return b
+
+
+def example_number(folder) -> str:
+    """The 部门编号 the template offers as its example: what a department that forgets to change it keeps
+    (read from the written template, so the tests hold for any placeholder the template uses)."""
+    wb = openpyxl.load_workbook(write_template(folder / "template.xlsx"))
+    [value] = [row[1].value for row in wb["部门信息"].iter_rows(min_row=2) if str(row[0].value).startswith("部门编号")]
+    return str(value)
 
 
 def accounted(r) -> None:
@@ -102,6 +112,7 @@ def test_same_name_in_two_folders_names_the_paths(book, tmp_path):
     b = book.save(tmp_path / "y" / "d.xlsx")
     r = validate([a, b])
     x = {f.file: f for f in r.findings if f.rule == "X509"}
+    assert sorted(x) == sorted([str(a), str(b)])
     assert str(b) in x[str(a)].message_zh and str(a) in x[str(b)].message_zh
 
 
@@ -119,6 +130,7 @@ def test_different_numbers_and_names_are_quiet(book, tmp_path):
 
 def test_two_departments_that_kept_the_template_number_are_stopped(tmp_path):
     """Kept as written, the example number is F108 in each: no department enters, no codes."""
+    example = example_number(tmp_path)
     paths = []
     for name in ("某市甲局", "某市乙局"):
         path = write_template(tmp_path / "in" / f"{name}.xlsx")
@@ -131,7 +143,45 @@ def test_two_departments_that_kept_the_template_number_are_stopped(tmp_path):
         paths.append(path)
     r = validate([tmp_path / "in"])
     assert sorted((f.rule, f.file, f.column, f.value) for f in r.errors) == sorted(
-        ("F108", str(p), "部门编号", EXAMPLE_NUMBER) for p in paths)
+        ("F108", str(p), "部门编号", example) for p in paths)
     assert r.departments == []
     for c in r.counts.values():
         assert c.read == c.rejected > 0
+
+
+def site_departments(site, work) -> dict[str, str]:
+    """Number → name of every department in the built catalog, after checking that the site has one page
+    per department (titled with its name) and one page per code, no code given to two powers."""
+    cat = json.loads((work / "catalog.json").read_text("utf-8"))
+    depts = {d["number"]: d["name"] for d in cat["departments"]}
+    assert len(depts) == len(cat["departments"]), "two departments share one number"
+    pages = sorted(p.stem for p in (site / "departments").glob("*.html") if p.stem != "index")
+    assert pages == sorted(depts), "department pages and departments differ"
+    for number, name in depts.items():
+        assert f"<title>{name}" in (site / "departments" / f"{number}.html").read_text("utf-8")
+    codes = [p["basic_code"] for d in cat["departments"] for p in d["powers"]]
+    assert len(codes) == len(set(codes)), "one code given to several powers"
+    assert sorted(p.stem for p in (site / "powers").glob("*.html")) == sorted(codes)
+    return depts
+
+
+def test_kept_template_number_shares_no_page_and_no_code(tmp_path):
+    """The issue's case end to end: two departments with different powers both kept the template's example
+    部门编号. Each is stopped at that cell (F108, or X508 were it a valid number) and neither reaches the
+    site, where one department and one page per department and per code remain; once each writes its own
+    number, both are published, each with its own page and codes."""
+    example = example_number(tmp_path)
+    a, b = Book(), other_department(number=example)
+    a.info["部门编号"] = example
+    pa, pb = a.save(tmp_path / "in" / "a.xlsx"), b.save(tmp_path / "in" / "b.xlsx")
+    other_department("测试市第三局", "08").save(tmp_path / "in" / "c.xlsx")
+    site, work = tmp_path / "site", tmp_path / "work"
+    r = build([tmp_path / "in"], site, work=work, search=False, options=SiteOptions(draft=True))
+    assert site_departments(site, work) == {"08": "测试市第三局"}
+    stopped = {(f.file, f.rule) for f in r.validation.errors if f.column == "部门编号" and f.value == example}
+    assert {file for file, _ in stopped} == {str(pa), str(pb)} and {rule for _, rule in stopped} <= {"F108", "X508"}
+    a.info["部门编号"], b.info["部门编号"] = "09", "10"
+    a.save(pa), b.save(pb)
+    r = build([tmp_path / "in"], site, work=work, search=False)
+    assert not r.validation.errors
+    assert site_departments(site, work) == {"08": "测试市第三局", "09": "测试市测试局", "10": "测试市另一局"}
