@@ -10,6 +10,11 @@ leaves DEST a complete release if the process is killed right after it:
    renames); `.DEST.next` now holds the old release;
 4. rename DEST.previous to `.DEST.trash-XXXX`, `.DEST.next` to DEST.previous, delete the trash.
 
+Durability: the files of a copy, its manifest and its folders are flushed to disk (fsync) before the
+copy is renamed to `.DEST.next`, and the parent folder is flushed after each rename that names a
+release, so a power cut cannot leave a release name whose manifest lists files that never reached
+the disk (the renames alone order nothing on disk).
+
 Nothing is ever deleted in place: a directory is renamed to a trash name first, so a half-deleted
 directory is never called a release. A run that finds leftovers of a killed one (under the same
 lock) finishes its work: a complete `.DEST.next` older than DEST is the displaced old release and
@@ -69,6 +74,26 @@ def is_complete(root: str | Path) -> bool:
         return False
     data = read_manifest(root)
     return data is not None and manifest(root) == data["files"]
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries (the names created or renamed in it), to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        if not path.is_dir():  # a file not flushed must fail the publish; a few file systems refuse
+            raise              # fsync on folders, and there is nothing more to do for them
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    """Every file and folder under `root`, then `root`: a copy is on disk before it is named a release."""
+    for p in sorted(root.rglob("*"), reverse=True):  # children before their folder
+        if p.is_file() or p.is_dir():
+            _fsync(p)
+    _fsync(root)
 
 
 def _number(root: Path) -> int:
@@ -174,7 +199,9 @@ def publish(site: str | Path, dest: str | Path, *, copy=shutil.copy2) -> dict:
                                                        indent=1, sort_keys=True) + "\n", "utf-8")
             os.chmod(staging, 0o755)
             _step("manifest-written")
+            _fsync_tree(staging)  # files and manifest on disk before the copy gets a release name
             staging.rename(nxt)
+            _fsync(dest.parent)  # the new name on disk before DEST is swapped for it
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -189,10 +216,12 @@ def publish(site: str | Path, dest: str | Path, *, copy=shutil.copy2) -> dict:
                 dest.rename(old)  # killed here: DEST missing until the next run; see recover()
                 nxt.rename(dest)
                 old.rename(nxt)
+            _fsync(dest.parent)  # the swap on disk before the old release is moved on
             _set_previous(dest, nxt)
             _step("previous-set")
         else:
             nxt.rename(dest)
+        _fsync(dest.parent)  # the published state survives a power cut once publish returns
     return files
 
 
@@ -209,12 +238,12 @@ def rollback(dest: str | Path) -> None:
                                f"{previous} does not match its {MANIFEST}: refusing to put it live")
         if not dest.exists():
             previous.rename(dest)
-            return
-        if not _exchange(previous, dest):
+        elif not _exchange(previous, dest):
             tmp = dest.with_name(f".{dest.name}.rollback")
             dest.rename(tmp)
             previous.rename(dest)
             tmp.rename(previous)
+        _fsync(dest.parent)  # the rollback survives a power cut once it returns
 
 
 class _Handler(SimpleHTTPRequestHandler):

@@ -289,6 +289,49 @@ def test_publish_killed_at_random_points(sites, tmp_path):
     assert (_live_release(dest, sums), _whole(previous, sums)) == ("C", "A")
 
 
+def test_publish_flushes_a_release_to_disk_before_naming_it(sites, tmp_path, monkeypatch):
+    """A power cut must not leave a release name whose manifest lists files not on disk: every file, the
+    manifest and every folder of the copy are fsynced before it is renamed to .portal.next, and the
+    parent folder after the renames that make it live and after a rollback."""
+    made, _ = sites
+    dest = tmp_path / "portal"
+    log: list[tuple] = []
+    fsync, rename, exchange = os.fsync, os.rename, pub._exchange
+
+    def logged_fsync(fd):
+        log.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        return fsync(fd)
+
+    def logged_rename(a, b, **kw):
+        log.append(("rename", str(a), str(b)))
+        return rename(a, b, **kw)
+
+    def logged_exchange(a, b):
+        log.append(("exchange", str(a), str(b)))
+        return exchange(a, b)
+
+    monkeypatch.setattr(os, "fsync", logged_fsync)
+    monkeypatch.setattr(os, "rename", logged_rename)
+    monkeypatch.setattr(pub, "_exchange", logged_exchange)
+    for tag in "AB":  # the first publish (no DEST yet), then one that swaps
+        log.clear()
+        files = pub.publish(made[tag], dest)
+        [named] = [i for i, e in enumerate(log) if e[0] == "rename" and e[2] == str(tmp_path / ".portal.next")]
+        staging = Path(log[named][1])
+        synced = {Path(e[1]) for e in log[:named] if e[0] == "fsync"}
+        wanted = {staging / f for f in [*files, "manifest.json"]}
+        wanted |= {p.parent for p in wanted}
+        assert wanted <= synced, sorted(wanted - synced)[:5]
+        moves = [i for i, e in enumerate(log) if e[0] in ("rename", "exchange")]
+        live = next(i for i in moves if log[i][2] == str(dest))  # the rename or exchange that puts it live
+        for i in (named, live, moves[-1]):  # each followed by a flush of the parent before the next move
+            after = next((j for j in moves if j > i), len(log))
+            assert ("fsync", str(tmp_path)) in log[i + 1:after], (tag, log[i])
+    log.clear()
+    pub.rollback(dest)
+    assert log[-1] == ("fsync", str(tmp_path))
+
+
 def test_rollback_refuses_a_partly_removed_release(sites, tmp_path):
     made, sums = sites
     dest = tmp_path / "portal"
