@@ -319,11 +319,13 @@ def flowcharts(
     _check_font(font)
     catalog = _catalog_for(paths, registry)
     settings = flowcharts_mod.ChartSettings(font=font, formats=tuple(dict.fromkeys(f.value for f in format)))
-    report_, index = flowcharts_mod.render_catalog(catalog, out, settings, power_code=power)
+    with _locked([out]):  # runs sharing the folder take turns (charts and index.json), as catalog and build do
+        report_, index = flowcharts_mod.render_catalog(catalog, out, settings, power_code=power)
+        if not power:
+            (out / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                            "utf-8")
     if power and not index:
         fail(f"目录中没有编码为 {power} 的事项", f"no power with code {power} in the catalog")
-    if not power:
-        (out / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
     for stem, labels in report_.overflowing.items():
         typer.echo(f"警告：{stem}.svg 中有文字超出方框：{'、'.join(labels[:3])} / Warning: labels overflow their boxes in "
                    f"{stem}.svg (check the font)", err=True)

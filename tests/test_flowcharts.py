@@ -146,3 +146,38 @@ def test_fifteen_steps_fit_a_portrait_a4_page(tmp_path):
     w, h = map(float, re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)", pdf.read_bytes()).groups())
     assert h > w and w <= 595 and h <= 842  # A4 portrait in points
     assert fc.overflowing_labels(next(tmp_path.glob("*.svg")).read_text("utf-8")) == []
+
+
+def test_concurrent_runs_into_one_folder_take_turns(tmp_path):
+    """`powers flowcharts -o SAME` twice at once: each waits for the folder's lock (held here first, so
+    both must wait), then both finish with the same complete folder and no temp files left."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from powers import paths
+
+    src = str(Book().save(tmp_path / "in" / "d.xlsx"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with paths.locked([tmp_path / "same"]):
+        procs = [subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "flowcharts", src, "-o",
+                                   "same", "-f", "svg", "-f", "png"], cwd=tmp_path, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        for p in procs:  # each says it waits for the lock before drawing anything
+            line = p.stderr.readline()
+            while line and "waiting" not in line:
+                line = p.stderr.readline()
+            assert "another powers run is using" in line and str(tmp_path / "same") in line, line
+        assert not (tmp_path / "same").exists()
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+        assert "Traceback" not in err and "2 powers" in out
+    index = json.loads((tmp_path / "same" / "index.json").read_text("utf-8"))
+    assert len(index) == 2
+    for entry in index.values():
+        for fmt in ("svg", "png"):
+            assert (tmp_path / "same" / f"{entry['chart']}.{fmt}").stat().st_size > 0
+    assert sorted(p.name for p in (tmp_path / "same").iterdir() if p.name.startswith(".")) == []
