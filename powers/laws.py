@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import os
 import tarfile
 import zipfile
 from dataclasses import dataclass, field
@@ -477,6 +478,7 @@ class TextStore:
         self._zip_source = zip_source
         self._buckets = buckets or {}
         self._zip: zipfile.ZipFile | None = None
+        self._zip_pid = 0
         self._memory: dict[str, dict[str, list[str]]] = {}
         self._loaded: dict[str, dict] = {}
 
@@ -486,7 +488,7 @@ class TextStore:
     def copy(self) -> "TextStore":
         """A store sharing this one's container, to which texts can be added without changing this one."""
         new = TextStore(self._zip_source, self._buckets)
-        new._zip, new._loaded, new._memory = self._zip, self._loaded, dict(self._memory)
+        new._zip, new._zip_pid, new._loaded, new._memory = self._zip, self._zip_pid, self._loaded, dict(self._memory)
         return new
 
     def lines(self, ref: str) -> dict[str, list[str]] | None:
@@ -496,8 +498,10 @@ class TextStore:
         if bucket is None or self._zip_source is None:
             return None
         if bucket not in self._loaded:
-            if self._zip is None:
-                self._zip = zipfile.ZipFile(self._zip_source)
+            if self._zip is None or self._zip_pid != os.getpid():
+                # a forked worker opens its own: an inherited file descriptor shares its offset with
+                # the parent and the other workers, and interleaved reads corrupt each other
+                self._zip, self._zip_pid = zipfile.ZipFile(self._zip_source), os.getpid()
             self._loaded[bucket] = json.loads(self._zip.read(bucket).decode("utf-8"))
         return self._loaded[bucket].get(ref)
 

@@ -394,6 +394,22 @@ def _condition(prefix: str) -> tuple[str | None, list[int]]:
 
 
 def fine_ranges(words: str | None) -> list[Fine]:
+    """Every fine a text states (see _fine_ranges). Memoized: a city's tiers and bases repeat the
+    same statutory texts thousands of times; the Fines are never changed in place (model_copy)."""
+    if not words:
+        return []
+    found = _FINE_CACHE.get(words)
+    if found is None:
+        if len(_FINE_CACHE) > 50_000:
+            _FINE_CACHE.clear()
+        found = _FINE_CACHE[words] = tuple(_fine_ranges(words))
+    return list(found)
+
+
+_FINE_CACHE: dict[str, tuple[Fine, ...]] = {}
+
+
+def _fine_ranges(words: str | None) -> list[Fine]:
     """Every fine a text states, in order, each with its condition and target:
     处二万元以上二十万元以下的罚款；造成严重后果的，处二十万元以上二百万元以下的罚款 →
     [Fine(20000, 200000), Fine(200000, 2000000, condition='造成严重后果的')];

@@ -122,11 +122,25 @@ _SYNONYMS = {
 }
 
 
-@dataclass
 class Cell:
-    raw: object
-    text: str | None
-    prov: Provenance
+    """One cell's value as typed, its cleaned text, and where it came from. The Provenance model is
+    made only when a finding or a model asks for it: a city has a million cells, few of them cited."""
+
+    __slots__ = ("raw", "text", "_where", "_prov")
+
+    def __init__(self, raw: object, text: str | None, where: Provenance | tuple):
+        self.raw, self.text = raw, text
+        self._where, self._prov = (None, where) if isinstance(where, Provenance) else (where, None)
+
+    @property
+    def prov(self) -> Provenance:
+        if self._prov is None:
+            file, sheet, row, column, cell = self._where
+            self._prov = Provenance(file=file, sheet=sheet, row=row, column=column, cell=cell)
+        return self._prov
+
+    def __repr__(self) -> str:
+        return f"Cell({self.raw!r}, {self.text!r}, {self.prov!r})"
 
 
 @dataclass
@@ -607,7 +621,8 @@ def _read_sheet(out: RawWorkbook, path: Path, name: str, canon: str, grid: list[
         if col not in colmap.values():
             out.findings.append(S.REQUIRED_COLUMN_MISSING(
                 Provenance(file=file, sheet=name, row=hi + 1), sheet=name, column=col))
-    layout = {canon_col: (headers[j], get_column_letter(j + 1)) for j, canon_col in colmap.items()}
+    letters = {j: get_column_letter(j + 1) for j in colmap}
+    layout = {canon_col: (headers[j], letters[j]) for j, canon_col in colmap.items()}
     rows = []
     for i in range(hi + 1, len(grid)):
         values = grid[i]
@@ -622,9 +637,7 @@ def _read_sheet(out: RawWorkbook, path: Path, name: str, canon: str, grid: list[
             t = normalize.text(raw, multiline=canon_col in MULTILINE)
             if t is None:
                 continue
-            letter = get_column_letter(j + 1)
-            row.cells[canon_col] = Cell(raw, t, Provenance(
-                file=file, sheet=name, row=i + 1, column=headers[j], cell=f"{letter}{i + 1}"))
+            row.cells[canon_col] = Cell(raw, t, (file, name, i + 1, headers[j], f"{letters[j]}{i + 1}"))
         if row.cells or too_long:  # read (and counted), then rejected by the S016 error at its row
             rows.append(row)
     out.tables[canon] = rows

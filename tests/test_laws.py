@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import tarfile
 import time
+from types import SimpleNamespace
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from conftest import Book
 from powers import validate
+from powers.validate import validate_workbook
 from powers.laws import LawRegistry, cn_int, parse_markdown
 from powers.rules import legal as L
 
@@ -18,7 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(book: Book, tmp_path, **kw):
-    return validate([book.save(tmp_path / "dept.xlsx")], **kw)
+    """One workbook through the per-workbook stage, with what it attached to each basis (the law's
+    text, `_law_text`) still there: validate() drops it once the rules have run."""
+    dept, findings, _ = validate_workbook(book.save(tmp_path / "dept.xlsx"), LawRegistry.load(), **kw)
+    return SimpleNamespace(departments=[dept] if dept else [], findings=findings)
 
 
 def with_basis(book: Book, basis: str, i: int = 1, filled: str = "2026-03-01", **kw) -> Book:
