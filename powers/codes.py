@@ -65,6 +65,7 @@ class CodeRegistry:
         self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self.db.execute("PRAGMA busy_timeout = 60000")
         self.db.executescript(SCHEMA)
+        self._highest: dict[str, int] = {}
 
     def close(self) -> None:
         self.db.close()
@@ -85,23 +86,35 @@ class CodeRegistry:
         return row[0] if row else None
 
     def _next(self, prefix: str, width: int, start: int, stop: int) -> str:
-        """Next unused number after the highest ever issued under `prefix` (retired ones included)."""
-        row = self.db.execute("SELECT MAX(CAST(substr(basic_code, ?, ?) AS INTEGER)) FROM codes "
-                              "WHERE basic_code LIKE ? AND substr(basic_code, ?, ?) != ?",
-                              (start, stop - start + 1, prefix + "%", start, stop - start + 1, "0" * width)).fetchone()
-        n = (row[0] or 0) + 1
+        """Next unused number after the highest ever issued under `prefix` (retired ones included).
+        The highest is read from the table once per prefix and transaction, then counted in memory
+        (`_insert` keeps it current): one scan per new code made allocation quadratic."""
+        n = self._highest.get(prefix)
+        if n is None:
+            n = self._highest[prefix] = self._highest_in_table(prefix, width, start, stop)
+        n += 1
         if n >= 10 ** width:
             raise CodeSpaceFull(prefix)
         return f"{n:0{width}d}"
 
+    def _highest_in_table(self, prefix: str, width: int, start: int, stop: int) -> int:
+        row = self.db.execute("SELECT MAX(CAST(substr(basic_code, ?, ?) AS INTEGER)) FROM codes "
+                              "WHERE basic_code LIKE ? AND substr(basic_code, ?, ?) != ?",
+                              (start, stop - start + 1, prefix + "%", start, stop - start + 1, "0" * width)).fetchone()
+        return row[0] or 0
+
     def _insert(self, code: str, ident: str, now: str) -> None:
         self.db.execute("INSERT INTO codes (basic_code, identity, assigned) VALUES (?, ?, ?)", (code, ident, now))
+        for prefix, number in ((code[:6], code[6:9]), (code[:9], code[9:12])):  # main item, sub-item
+            if prefix in self._highest and number.isdigit() and int(number) > self._highest[prefix]:
+                self._highest[prefix] = int(number)
 
     def assign(self, departments: list[Department]) -> list[Conflict]:
         """Give every power and sub-item its 基本编码 and 实施编码, in one transaction."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         conflicts: list[Conflict] = []
         self.db.execute("BEGIN IMMEDIATE")
+        self._highest = {}  # prefix → highest number issued, valid inside this transaction only
         try:
             for dept in departments:
                 conflicts += self._assign_department(dept, now)

@@ -7,6 +7,7 @@ same catalog gives the same bytes (no clocks; zip timestamps pinned to the relea
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import re
@@ -48,8 +49,10 @@ MD.validateLink = _safe_link
 MD.add_render_rule("image", _image_as_text)
 
 
+@functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Markup:
-    """Markdown from a workbook cell as HTML: no raw HTML, no images, only http(s) or relative links."""
+    """Markdown from a workbook cell as HTML: no raw HTML, no images, only http(s) or relative links.
+    Cached: a city's 责任事项 and 追责情形 are mostly the same few texts on thousands of pages."""
     return Markup(MD.render(text))
 LONG_FIELDS = (("办理条件", "conditions"), ("申请材料", "materials"), ("责任事项", "responsibilities"),
                ("追责情形", "accountability"), ("备注", "note"))
@@ -87,8 +90,10 @@ class PublicView:
 
 
 def public_view(catalog: Catalog) -> PublicView:
-    """The catalog without non-public powers or sub-items; provenance keeps only file names."""
-    pub = catalog.model_copy(deep=True)
+    """The catalog without non-public powers or sub-items; provenance keeps only file names.
+
+    Made of shallow copies (a deep copy of a city's catalog took seconds): models whose content
+    changes are new, everything else is shared with `catalog`, so treat both as read-only."""
     codes: set[str] = set()
     names: set[tuple[str, str]] = set()
 
@@ -98,7 +103,15 @@ def public_view(catalog: Catalog) -> PublicView:
                 codes.add(q.basic_code)
             names.add((d.name, q.full_name))
 
-    for d in pub.departments:
+    def located(m, **update):
+        prov = m.provenance
+        return m.model_copy(update={"provenance": prov.model_copy(update={"file": Path(prov.file).name}), **update})
+
+    def power(p: Power, subs: list[Power]) -> Power:
+        return located(p, sub_items=subs, tiers=[located(t) for t in p.tiers])
+
+    departments = []
+    for d in catalog.departments:
         kept = []
         for p in d.powers:
             if not is_public(p):
@@ -106,20 +119,12 @@ def public_view(catalog: Catalog) -> PublicView:
                 continue
             subs = []
             for s in p.sub_items:
-                (subs.append(s) if is_public(s) else withhold(d, s))
-            p.sub_items = subs
-            kept.append(p)
-        d.powers = kept
-        d.file = Path(d.file).name
-        for p in d.all_powers():
-            p.provenance.file = Path(p.provenance.file).name
-            for t in p.tiers:
-                t.provenance.file = Path(t.provenance.file).name
-        used = {p.flow or f"{p.category}标准流程" for p in d.all_powers()}
-        d.flows = [f for f in d.flows if f.name in used]
-        for f in d.flows:
-            for s in f.steps:
-                s.provenance.file = Path(s.provenance.file).name
+                (subs.append(power(s, [])) if is_public(s) else withhold(d, s))
+            kept.append(power(p, subs))
+        used = {q.flow or f"{q.category}标准流程" for p in kept for q in p.walk()}
+        flows = [f.model_copy(update={"steps": [located(s) for s in f.steps]}) for f in d.flows if f.name in used]
+        departments.append(d.model_copy(update={"powers": kept, "flows": flows, "file": Path(d.file).name}))
+    pub = catalog.model_copy(update={"departments": departments})
     # a name or code shared with a public power is not a secret of the withheld one
     public_codes = {p.basic_code for _, p in pub.all_powers()}
     public_names = {(d.name, p.full_name) for d, p in pub.all_powers()}
@@ -226,9 +231,8 @@ def catalog_csv(catalog: Catalog) -> bytes:
 def catalog_xlsx(catalog: Catalog, release: date | None) -> bytes:
     import openpyxl
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "权力清单"
+    wb = openpyxl.Workbook(write_only=True)  # streamed: half the time of building cell objects
+    ws = wb.create_sheet("权力清单")
     ws.append([c for c, _ in DATA_COLUMNS])
     for r in _rows(catalog):
         ws.append(r)

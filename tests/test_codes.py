@@ -121,3 +121,27 @@ def test_two_processes_never_share_a_code(tmp_path):
     assert all(p.returncode == 0 for p in procs)
     assert len(outs[0]) == len(outs[1]) == 120
     assert not set(outs[0]) & set(outs[1])
+
+
+def test_allocation_scans_the_registry_once_per_prefix(tmp_path):
+    """Linear allocation: the highest number under a prefix is read from the table once per
+    prefix and run, not once per new code; the codes are the ones a scan per code would give."""
+    from powers.models import Department, Power, Provenance
+
+    at = Provenance(file="x.xlsx", sheet="职权目录", row=1)
+    dept = Department(name="青岛市测试局", number="42", region_code="370200", credit_code="11370200MB0000000X",
+                      level=3, file="x.xlsx",
+                      powers=[Power(name=f"测试处罚{i}", category="行政处罚", provenance=at,
+                                    sub_items=[Power(name=f"测试处罚{i}", sub_item=f"子项{k}", category="行政处罚",
+                                                     provenance=at) for k in range(2)] if i < 3 else [])
+                              for i in range(300)])
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        reg._insert("370242007000", "held|by|another", "2020-01-01T00:00:00+00:00")  # issued before: counted past
+        scans = []
+        reg.db.set_trace_callback(lambda sql: scans.append(sql) if "MAX(" in sql else None)
+        assert reg.assign([dept]) == []
+    prefixes = {p.basic_code[:6] for p in dept.powers} | {s.basic_code[:9] for p in dept.powers for s in p.sub_items}
+    assert len(scans) == len(prefixes) == 4  # one main-item prefix, three sub-item prefixes
+    mains = sorted(p.basic_code for p in dept.powers)
+    assert mains[0] == "370242008000" and mains[-1] == "370242307000" and len(set(mains)) == 300
+    assert all(sorted(s.basic_code[9:] for s in p.sub_items) == ["001", "002"] for p in dept.powers if p.sub_items)
