@@ -518,6 +518,23 @@ class LawRegistry:
                 self._by_key.setdefault(_key(t), law)
             self._by_key[_key(law.title)] = law
         self._articles: dict[str, dict[int, Article]] = {}
+        self._fingerprint: str | None = None
+
+    def fingerprint(self) -> str:
+        """A hash of everything the registry knows (laws, versions, texts): cached validation results
+        are reused only with the same registry."""
+        if self._fingerprint is None:
+            import hashlib
+
+            h = hashlib.sha256(repr(self.laws).encode("utf-8"))
+            h.update(json.dumps(self.texts._memory, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+            src = self.texts._zip_source
+            if isinstance(src, (str, Path)):
+                h.update(Path(src).read_bytes())
+            elif isinstance(src, io.BytesIO):
+                h.update(src.getbuffer())
+            self._fingerprint = h.hexdigest()
+        return self._fingerprint
 
     def find(self, title: str | None) -> Law | None:
         if not title:

@@ -10,6 +10,7 @@ import csv
 import functools
 import hashlib
 import io
+import os
 import re
 import shutil
 import zipfile
@@ -21,7 +22,9 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
+from . import cache
 from . import catalog as cat
+from . import paths as paths_mod
 from .models import CATEGORIES, LEVELS, Catalog, Department, Power
 from .normalize import days_text, fine_text
 from .templating import environment, templates_dir
@@ -339,11 +342,14 @@ def _changes(w: _Writer, view: PublicView, previous: Catalog | None) -> None:
            previous_date=previous.release_date.isoformat() if previous.release_date else "上一版本")
 
 
-def _open_data(w: _Writer, catalog: Catalog) -> None:
-    files = [("catalog.json", cat.catalog_json(catalog).encode("utf-8"), "完整目录（JSON），结构见 JSON Schema"),
+def _open_data(w: _Writer, catalog: Catalog, reuse: SiteCache | None = None) -> None:
+    whole = cat.catalog_json(catalog).encode("utf-8")
+    made = _made_from(whole, catalog.release_date, reuse)
+    files = [("catalog.json", whole, "完整目录（JSON），结构见 JSON Schema"),
              ("catalog.schema.json", cat.schema_json().encode("utf-8"), "目录的 JSON Schema"),
-             ("catalog.csv", catalog_csv(catalog), "事项一览（CSV，UTF-8 带 BOM）"),
-             ("catalog.xlsx", catalog_xlsx(catalog, catalog.release_date), "事项一览和裁量基准（Excel）")]
+             ("catalog.csv", made("catalog.csv", lambda: catalog_csv(catalog)), "事项一览（CSV，UTF-8 带 BOM）"),
+             ("catalog.xlsx", made("catalog.xlsx", lambda: catalog_xlsx(catalog, catalog.release_date)),
+              "事项一览和裁量基准（Excel）")]
     listing = []
     for name, data, note in files:
         w.file(f"data/{name}", data)
@@ -352,6 +358,29 @@ def _open_data(w: _Writer, catalog: Catalog) -> None:
                         "sha": hashlib.sha256(data).hexdigest()})
     rows = sum(1 for _ in catalog.all_powers())
     w.page("data.html", "data.html", title="开放数据", files=listing, total=cat.stats(catalog)["total"], rows=rows)
+
+
+def _made_from(whole: bytes, release: date | None, reuse: SiteCache | None):
+    """`made(name, make)`: the file made from this catalog (its JSON, `whole`) and release date,
+    from the cache when an earlier build made it from the same, else made and kept there."""
+    if reuse is None:
+        return lambda name, make: make()
+    folder = reuse.folder / "open-data" / cache.key("open-data", whole, release)
+    if not folder.is_dir():  # a new catalog: the files of older ones are not needed any more
+        shutil.rmtree(reuse.folder / "open-data", ignore_errors=True)
+
+    def made(name: str, make) -> bytes:
+        try:
+            return (folder / name).read_bytes()
+        except OSError:
+            data = make()
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".{name}.{os.getpid()}.tmp"
+            tmp.write_bytes(data)
+            os.replace(tmp, folder / name)
+            return data
+
+    return made
 
 
 def _sitemap(w: _Writer, base: str) -> None:
@@ -363,12 +392,15 @@ def _sitemap(w: _Writer, base: str) -> None:
 
 
 def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[str, str] | None = None,
-               previous: Catalog | None = None, options: SiteOptions = SiteOptions()) -> list[str]:
+               previous: Catalog | None = None, options: SiteOptions = SiteOptions(), *,
+               reuse: SiteCache | None = None, jobs: int = 1) -> list[str]:
     """Write every page of the public site for `catalog` into out_dir; returns the page paths.
 
     `catalog` is the public view made by `public_view` (a full catalog is filtered here, once);
     every page, list, count, data file and the sitemap come from that view alone. `charts` maps a
     power's 基本编码 to its flowchart SVG text; `previous` is the last release, filtered the same way.
+    `reuse`: a department's pages whose inputs are unchanged since the last build are linked from
+    that build instead of rendered again. `jobs`: processes rendering departments' pages.
     """
     view = catalog if isinstance(catalog, PublicView) else public_view(catalog)
     catalog = view.catalog
@@ -391,19 +423,7 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
            category_chart=bar_chart([(c["name"], c["count"]) for c in categories], "各类别事项数"),
            department_chart=bar_chart([(d["name"], d["count"]) for d in departments], "各部门事项数"))
 
-    for d in catalog.departments:
-        groups = [{"title": c, "other_label": "承办机构",
-                   "powers": [_power_row(p, p.unit) for p in d.powers if p.category == c]} for c in CATEGORIES]
-        contact = [(k, v) for k, v in (("办公地址", d.address), ("咨询电话", d.phone), ("监督电话", d.supervision_phone),
-                                       ("统一社会信用代码", d.credit_code)) if v]
-        w.page(f"departments/{d.number}.html", "list.html", title=d.name, contact=contact,
-               intro=cat.summary_sentence(len(d.powers), {c: sum(p.category == c for p in d.powers)
-                                                          for c in CATEGORIES}),
-               groups=[g for g in groups if g["powers"]], links=[])
-        for p in d.powers:
-            _power_page(w, d, p, None, charts)
-            for sub in p.sub_items:
-                _power_page(w, d, sub, p, charts)
+    w.pages += _department_pages(w, catalog, charts, reuse, jobs)
     w.page("departments/index.html", "list.html", title="部门", intro="按实施部门浏览权力事项。", contact=None,
            groups=[], links=[{"href": f"{d.number}.html", "text": d.name, "note": f"{len(d.powers)}项"}
                              for d in catalog.departments])
@@ -416,11 +436,126 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
            links=[{"href": f"{code}.html", "text": c, "note": f"{s['by_category'][c]}项"}
                   for c, code in CATEGORIES.items()])
     _changes(w, view, previous)
-    _open_data(w, catalog)
+    _open_data(w, catalog, reuse)
     w.page("404.html", "404.html", title="页面不存在")
     if options.base_url:
         _sitemap(w, options.base_url)
     return w.pages
+
+
+@dataclass
+class SiteCache:
+    """What a build may reuse: the last build's pages (`site`), and a folder (`folder`) holding the
+    manifest of what each department's pages were made from (department key → its pages, with size
+    and mtime to tell a page edited since) and the open-data files by the catalog they were made from."""
+
+    site: Path
+    folder: Path
+
+    @property
+    def manifest(self) -> Path:
+        return self.folder / "site-pages.json"
+
+
+def _department_key(w: _Writer, d: Department, charts: dict[str, str]) -> str:
+    """Everything a department's pages are made from: its public record, its charts, the context
+    every page shares, and (through cache.key) this code and its templates."""
+    import json
+
+    drawn = [(p.basic_code, hashlib.sha256(charts[p.basic_code].encode()).hexdigest())
+             for p in d.all_powers() if p.basic_code in charts]
+    return cache.key("department-pages", d.model_dump_json(), json.dumps(drawn), json.dumps(w.common, sort_keys=True),
+                     w.opts.draft)
+
+
+def _render_department(w: _Writer, d: Department, charts: dict[str, str]) -> list[str]:
+    """A department's list page and every power page of it; returns their paths."""
+    before = len(w.pages)
+    groups = [{"title": c, "other_label": "承办机构",
+               "powers": [_power_row(p, p.unit) for p in d.powers if p.category == c]} for c in CATEGORIES]
+    contact = [(k, v) for k, v in (("办公地址", d.address), ("咨询电话", d.phone), ("监督电话", d.supervision_phone),
+                                   ("统一社会信用代码", d.credit_code)) if v]
+    w.page(f"departments/{d.number}.html", "list.html", title=d.name, contact=contact,
+           intro=cat.summary_sentence(len(d.powers), {c: sum(p.category == c for p in d.powers)
+                                                      for c in CATEGORIES}),
+           groups=[g for g in groups if g["powers"]], links=[])
+    for p in d.powers:
+        _power_page(w, d, p, None, charts)
+        for sub in p.sub_items:
+            _power_page(w, d, sub, p, charts)
+    return w.pages[before:]
+
+
+# Set in the parent just before the pool forks: workers render from the same objects, unpickled.
+_RENDER: dict = {}
+
+
+def _render_in_worker(i: int) -> list[str]:
+    w, catalog, charts = _RENDER["writer"], _RENDER["catalog"], _RENDER["charts"]
+    w.pages = []
+    return _render_department(w, catalog.departments[i], charts)
+
+
+def _department_pages(w: _Writer, catalog: Catalog, charts: dict[str, str], reuse: SiteCache | None,
+                      jobs: int) -> list[str]:
+    """Every department's pages, in department order: linked from the last build when their key
+    is unchanged, else rendered (in a pool of forked processes when there are several)."""
+    import json
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    keys = [_department_key(w, d, charts) for d in catalog.departments] if reuse else []
+    known: dict = {}
+    if reuse and reuse.manifest.is_file() and (reuse.site / paths_mod.MARKER).is_file():
+        try:
+            known = json.loads(reuse.manifest.read_text("utf-8"))
+        except ValueError:
+            known = {}
+    pages: list[list[str] | None] = [None] * len(catalog.departments)
+    for i, k in enumerate(keys):
+        old = known.get(k)
+        if old and all(_stamp(reuse.site / rel) == stamp for rel, *stamp in old):  # none edited since
+            for rel, *_ in old:
+                _link(reuse.site / rel, w.out / rel)
+            pages[i] = [rel for rel, *_ in old]
+    todo = [i for i, got in enumerate(pages) if got is None]
+    jobs = min(jobs, len(todo))
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for i in todo:
+            pages[i] = _render_department(w, catalog.departments[i], charts)
+    else:
+        _RENDER.update(writer=w, catalog=catalog, charts=charts)
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                for i, got in zip(todo, pool.map(_render_in_worker, todo)):
+                    pages[i] = got
+        finally:
+            _RENDER.clear()
+    if reuse:
+        reuse.manifest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = reuse.manifest.with_name(f".{reuse.manifest.name}.{os.getpid()}.tmp")
+        stamped = {k: [[rel, *_stamp(w.out / rel)] for rel in got] for k, got in zip(keys, pages)}
+        tmp.write_text(json.dumps(stamped, ensure_ascii=False), "utf-8")
+        os.replace(tmp, reuse.manifest)
+    return [rel for got in pages for rel in got]
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _link(src: Path, dst: Path) -> None:
+    """A page of the last build into this one: a hard link (pages are never changed in place, only
+    replaced), or a copy where the file system cannot link."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
 
 
 def index_search(site: str | Path) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from . import cache
 from .laws import LawRegistry
 from .models import Department, Finding, Power
 from .read import Row, read_workbook
@@ -250,26 +251,51 @@ def _compact(dept: Department) -> None:
             strip(step)
 
 
-def _validated(files: list[Path], laws: LawRegistry, inclusive_ends: bool, today: date | None, jobs: int):
+def _validated(files: list[Path], laws: LawRegistry, inclusive_ends: bool, today: date | None, jobs: int,
+               store: cache.PickleCache | None = None) -> list:
     """validate_workbook on every file, in file order: in a pool of forked processes when there
-    are several files and cores (each workbook is a pure function of its bytes and the registry)."""
-    _WORK.update(laws=laws, inclusive_ends=inclusive_ends, today=today or date.today())
-    jobs = min(jobs, len(files))
+    are several files and cores (each workbook is a pure function of its bytes and the registry).
+    With `store`, a workbook whose bytes, path, registry, options and date are unchanged since a
+    run that stored it is not read again."""
+    today = today or date.today()
+    _WORK.update(laws=laws, inclusive_ends=inclusive_ends, today=today)
+    results: list = [None] * len(files)
+    keys: list[str | None] = [None] * len(files)
+    if store is not None:
+        for i, f in enumerate(files):
+            try:
+                keys[i] = cache.key("validate", f, cache.file_hash(f), laws.fingerprint(), today, inclusive_ends)
+            except OSError:
+                continue  # unreadable: validate_workbook reports it
+            results[i] = store.get(keys[i])
+        store.keep_only({k for k in keys if k})
+    todo = [i for i, r in enumerate(results) if r is None]
+    jobs = min(jobs, len(todo))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(_validate_one, files)
-        return
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield from pool.map(_validate_one, files)
+        done = map(_validate_one, [files[i] for i in todo])
+        for i, r in zip(todo, done):
+            results[i] = r
+    else:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for i, r in zip(todo, pool.map(_validate_one, [files[i] for i in todo])):
+                results[i] = r
+    if store is not None:
+        for i in todo:
+            if keys[i]:
+                store.put(keys[i], results[i])
+    return results
 
 
 def validate(paths: list[str | Path], *, laws: LawRegistry | None = None, inclusive_ends: bool = False,
              reference: list[cross.ReferenceItem] | None = None, today: date | None = None,
-             jobs: int | None = None) -> ValidationResult:
+             jobs: int | None = None, cache_dir: str | Path | None = None) -> ValidationResult:
     """Validate every workbook under `paths`; cross-department checks run on all of them.
-    `jobs`: worker processes (default: jobs_default())."""
+    `jobs`: worker processes (default: jobs_default()); `cache_dir`: keep each workbook's result
+    there and reuse it while the workbook, registry, code and date are unchanged."""
     laws = laws or LawRegistry.load()
+    store = cache.PickleCache(cache_dir) if cache_dir else None
     with paused_gc():
-        return _validate(find_workbooks(paths), laws, inclusive_ends, reference, today, jobs or jobs_default())
+        return _validate(find_workbooks(paths), laws, inclusive_ends, reference, today, jobs or jobs_default(), store)
 
 
 @contextmanager
@@ -287,11 +313,12 @@ def paused_gc():
 
 
 def _validate(files: list[Path], laws: LawRegistry, inclusive_ends: bool,
-              reference: list[cross.ReferenceItem] | None, today: date | None, jobs: int) -> ValidationResult:
+              reference: list[cross.ReferenceItem] | None, today: date | None, jobs: int,
+              store: cache.PickleCache | None) -> ValidationResult:
     result = ValidationResult()
     cells: dict = {}
     for path, (dept, findings, count, file_cells) in zip(
-            files, _validated(files, laws, inclusive_ends, today, jobs)):
+            files, _validated(files, laws, inclusive_ends, today, jobs, store)):
         cells.update(file_cells)
         result.findings += findings
         result.counts[str(path)] = count
