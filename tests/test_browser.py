@@ -1,6 +1,9 @@
 """The site in a real headless Chromium: navigation, the drawn flowchart, Chinese search and its recall."""
 from __future__ import annotations
 
+import gzip
+import html
+import json
 import os
 import re
 import shutil
@@ -124,6 +127,8 @@ def _indexed_text(html: str) -> str:
     main = html[html.index("data-pagefind-body"):html.index("</main>")]
     main = re.sub(r'<nav class="crumbs".*?</nav>', "", main, flags=re.S)
     main = re.sub(r'<section aria-labelledby="sup-h" data-pagefind-ignore>.*?</section>', "", main, flags=re.S)
+    # the flowchart (its SVG, caption and step-by-step description) is not indexed (powers.search)
+    main = re.sub(r'<section aria-labelledby="flow-h">.*?</section>', "", main, flags=re.S)
     return re.sub(r"<[^>]+>", "", main)
 
 
@@ -144,3 +149,57 @@ def test_search_recall_for_legal_vocabulary(served, browser):
         }""", term)
         missing = expected - set(found)
         assert not missing, f"{term}: {len(missing)} of {len(expected)} pages not found, e.g. {sorted(missing)[:3]}"
+
+
+def _fragments(site: Path) -> dict[str, dict]:
+    """The index's records by page name, content without Pagefind's word-break marks."""
+    out = {}
+    for f in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(f.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        rec = json.loads(data[len(b"pagefind_dcd"):])
+        rec["content"] = rec["content"].replace("\u200b", "")
+        out[rec["url"].split("/")[-1]] = rec
+    return out
+
+
+def test_index_holds_no_chart_text(served):
+    _, site = served
+    records = _fragments(site)
+    pages = {p.name: p.read_text("utf-8") for p in (site / "powers").glob("*.html")}
+    assert set(records) == set(pages), "one record per public power page, sub-items included"
+    checked = 0
+    for name, page in pages.items():
+        rec = records[name]
+        code = name.removesuffix(".html")
+        assert rec["meta"]["code"] == code and rec["meta"]["title"] and rec["filters"]["部门"] and rec["filters"]["类别"]
+        flow = re.search(r'<section aria-labelledby="flow-h">(.*?)</section>', page, re.S).group(1)
+        elsewhere = _indexed_text(page)
+        chart = {html.unescape(t).strip() for t in re.findall(r"<text[^>]*>(.*?)</text>", flow, re.S)}
+        chart |= {html.unescape(t).strip() for t in re.findall(r"<li>(.*?)</li>", flow, re.S)}
+        for t in chart:
+            if len(t) >= 4 and t not in elsewhere:  # text only the chart has
+                assert t not in rec["content"], f"chart text {t!r} indexed for {name}"
+                checked += 1
+        assert "<svg" not in rec["content"] and "流程文字说明" not in rec["content"]
+    assert checked > len(pages)
+
+
+def test_every_public_power_is_found_by_its_code(served, browser):
+    url, site = served
+    codes = sorted(p.name.removesuffix(".html") for p in (site / "powers").glob("*.html"))
+    page = browser.new_page()
+    page.goto(url + "index.html")
+    found = page.evaluate("""async (codes) => {
+        const pf = await import(new URL('pagefind/pagefind.js', location.href).href);
+        await pf.options({baseUrl: new URL('./', location.href).pathname});
+        const out = {};
+        for (const code of codes) {
+            const r = await pf.search(code);
+            const data = await Promise.all(r.results.slice(0, 5).map(x => x.data()));
+            out[code] = data.map(d => d.url.split('/').pop());
+        }
+        return out;
+    }""", codes)
+    missing = [c for c in codes if f"{c}.html" not in found[c]]
+    assert not missing, f"{len(missing)} of {len(codes)} codes not found in the first 5 results, e.g. {missing[:3]}"

@@ -1,0 +1,190 @@
+"""The site's search index: Pagefind, fed compact records instead of the built HTML.
+
+Parsing every built page made Pagefind read the whole site (each power page inlines a 23 KB flowchart)
+and took most of a city build's time and memory. Here each public power page (sub-items included) gives
+one record holding the text a visitor searches for — name, codes, department, category, 承办机构, the
+legal bases (citations and quoted text), time limits and fee, the Markdown fields as plain text
+(conditions, materials, 责任事项, 追责情形, note) and the discretion tiers (违法情节, 处罚种类, 裁量标准,
+罚款幅度) — with the same meta (title, code, department, category) and filters (部门, 类别) the pages
+marked with data-pagefind-* before, so the search page and its filters work as before. The flowchart
+is left out: its SVG, its caption and its text description (the same steps, roles and risk points on
+every power that shares the flow). Records come only from the public view: a withheld (内部) power
+cannot reach the index.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import html
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from .models import LEVELS, Department, Power
+from .normalize import days_text, fine_text
+
+if TYPE_CHECKING:
+    from .site import PublicView
+
+LANGUAGE = "zh-cn"  # the pages' <html lang="zh-CN">: the index key pagefind.js looks up first, as before
+OUTPUT = "pagefind"
+BATCH = 256  # records in flight to the Pagefind service at once
+
+
+@dataclass(frozen=True)
+class Record:
+    url: str
+    content: str
+    meta: dict[str, str] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=4096)
+def _plain(markdown: str) -> str:
+    """A Markdown cell as the text a page shows (the same few texts recur on thousands of pages)."""
+    from .site import render_markdown
+
+    text = re.sub(r"<[^>]+>", " ", str(render_markdown(markdown)))
+    return re.sub(r"[ \t]*\n[ \t\n]*", "\n", html.unescape(text)).strip()
+
+
+def _power_record(d: Department, p: Power, parent: Power | None) -> Record:
+    level = "、".join(LEVELS[v] + "级" for v in p.levels) or LEVELS.get(p.level or d.level, "")
+    lines = [p.full_name, f"基本编码 {p.basic_code}", f"实施编码 {p.implementation_code or ''}",
+             f"职权类别 {p.category}", f"实施主体 {d.name}", f"承办机构 {p.unit}", f"行使层级 {level}",
+             f"事项来源 {p.origin}", f"状态 {p.status}"]
+    if p.status in ("暂停", "取消") and p.note:
+        lines.append(p.note)
+    if parent is not None:
+        lines.append(f"所属主项 {parent.name}")
+    for s in p.sub_items:
+        lines.append(f"子项 {s.sub_item} {s.basic_code}")
+    for b in p.legal_bases:
+        cite = " ".join(x for x in (b.level, b.citation(), f"（{b.edition}）" if b.edition else "") if x)
+        lines.append(f"{cite} {b.text}".strip())
+    statutory = days_text(p.statutory_days) or p.statutory_limit
+    promised = days_text(p.promised_days) or p.promised_limit
+    if statutory:
+        lines.append(f"法定时限 {statutory}")
+    if promised:
+        lines.append(f"承诺时限 {promised}")
+    lines.append(f"收费依据及标准 {p.fee or '不收费'}")
+    if p.quantity_limit:
+        lines.append(f"数量限制 {p.quantity_limit}")
+    for label, value in (("办理条件", p.conditions), ("申请材料", p.materials), ("责任事项", p.responsibilities),
+                         ("追责情形", p.accountability), ("备注", p.note)):
+        if value:
+            lines.append(f"{label} {_plain(value)}")
+    if p.category == "行政处罚":
+        if p.no_discretion and not p.tiers:
+            lines.append("无裁量空间，依法定标准处罚")
+        for t in p.tiers:
+            lines.append(" ".join(x for x in ("；".join(t.circumstances), "、".join(t.kinds), t.standard or "",
+                                              fine_text(t.fine) or "") if x))
+    return Record(url=f"/powers/{p.basic_code}.html", content="\n".join(x for x in lines if x),
+                  meta={"title": p.full_name, "code": p.basic_code or "", "department": d.name,
+                        "category": p.category},
+                  filters={"部门": [d.name], "类别": [p.category]})
+
+
+def records(view: PublicView) -> Iterator[Record]:
+    """One record per public power page (sub-items included), in page order; only from the public view."""
+    for d in view.catalog.departments:
+        for p in d.powers:
+            yield _power_record(d, p, None)
+            for s in p.sub_items:
+                yield _power_record(d, s, p)
+
+
+def _executable() -> Path:
+    """The extended Pagefind binary: only it segments Chinese text into words."""
+    from pagefind.service import get_executable
+
+    exe = get_executable()
+    if exe is None or "extended" not in exe.name:
+        raise RuntimeError("需要 Pagefind 扩展版（中文分词）/ Pagefind's extended binary is required for Chinese "
+                           f"word segmentation (pip install 'pagefind[extended]'); found: {exe}")
+    return exe
+
+
+def _service_class():
+    from pagefind.service import PagefindService
+
+    class _Service(PagefindService):
+        """The Python API's service, reading replies as they come.
+
+        pagefind 1.4.0's reader sleeps 0.1 s before each reply it reads, so 10,000 records took 1,000 s
+        however many were in flight; this reader is the same loop without the sleep.
+        """
+
+        async def _wait_for_responses(self) -> None:
+            assert self._backend.stdout is not None
+            while True:
+                try:
+                    output = await self._backend.stdout.readuntil(b",")
+                except asyncio.IncompleteReadError:
+                    for future in self._responses.values():
+                        if not future.done():
+                            future.set_exception(RuntimeError("Pagefind service exited"))
+                    return
+                try:
+                    resp = json.loads(base64.b64decode(output[:-1]))
+                except ValueError:  # not a reply (the service's stderr shares this pipe)
+                    continue
+                if not isinstance(resp, dict):
+                    continue
+                message_id = resp.get("message_id")
+                payload = resp["payload"]
+                if message_id is None and payload.get("original_message"):
+                    message_id = json.loads(payload["original_message"]).get("message_id")
+                future = self._responses.pop(message_id, None) if message_id is not None else None
+                if future is None or future.done():
+                    continue
+                if payload["type"] == "Error":
+                    future.set_exception(RuntimeError(payload.get("message")))
+                else:
+                    future.set_result(payload)
+
+    return _Service
+
+
+async def _write(out: Path, recs: Iterator[Record]) -> int:
+    from pagefind.index import PagefindIndex
+
+    _executable()
+    service = await _service_class()().launch()
+    try:
+        index: PagefindIndex = await service.create_index({"output_path": str(out)})
+        count = 0
+        batch: list[Record] = []
+
+        async def flush() -> None:
+            await asyncio.gather(*(index.add_custom_record(url=r.url, content=r.content, language=LANGUAGE,
+                                                           meta=r.meta, filters=r.filters) for r in batch))
+            batch.clear()
+
+        for r in recs:
+            batch.append(r)
+            count += 1
+            if len(batch) >= BATCH:
+                await flush()
+        await flush()
+        await index.write_files(str(out))
+    finally:
+        await service.close()
+    return count
+
+
+def index_search(site_dir: str | Path, view: PublicView) -> int:
+    """Write the Pagefind index of `view`'s power pages to SITE_DIR/pagefind; returns the number of records."""
+    out = Path(site_dir).resolve() / OUTPUT
+    if out.exists():
+        shutil.rmtree(out)
+    try:
+        return asyncio.run(_write(out, records(view)))
+    except Exception as e:
+        raise RuntimeError(f"Pagefind 建立索引失败 / Pagefind failed: {e}") from e
