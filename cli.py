@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 import powers
+import powers.progress
 from powers import catalog as cat
 from powers import flowcharts as flowcharts_mod
 from powers import report
@@ -57,6 +59,51 @@ InclusiveOpt = Annotated[bool, typer.Option("--inclusive-ends", help="Tier end p
                                             "(default: 以上含本数、以下不含本数).")]
 
 
+class TerminalProgress(powers.progress.Progress):
+    """Stage-by-stage progress drawn with rich on standard error, only when it is a terminal: piped
+    or JSON output stays exactly as it was."""
+
+    def __init__(self):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), TextColumn("{task.fields[what]}"),
+                            console=Console(stderr=True), transient=False)
+
+    @contextmanager
+    def stage(self, title: str, total: int | None = None):
+        task = self.bar.add_task(title, total=total, what="")
+        bar = self.bar
+
+        class _Stage(powers.progress.Stage):
+            def advance(self, what: str = "", n: int = 1) -> None:
+                bar.update(task, advance=n, what=what)
+
+        try:
+            yield _Stage()
+        finally:
+            bar.update(task, total=total or 1, completed=total or 1, what="")
+
+    def __enter__(self):
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.stop()
+
+
+@contextmanager
+def progress_for(quiet: bool = False):
+    """A TerminalProgress when standard error is a terminal (and output is not JSON), else the
+    library's quiet default."""
+    if quiet or not sys.stderr.isatty():
+        yield powers.progress.QUIET
+        return
+    with TerminalProgress() as p:
+        yield p
+
+
 def _laws(path: Path | None):
     if path is not None and not path.exists():
         fail(f"找不到法律法规库：{path}", f"law registry not found: {path}")
@@ -66,7 +113,7 @@ def _laws(path: Path | None):
         fail(f"法律法规库格式错误：{path}（{e}）", f"invalid law registry {path}: {e}")
 
 
-def _validate(paths, laws, inclusive_ends, reference=None):
+def _validate(paths, laws, inclusive_ends, reference=None, progress=None):
     files = powers.find_workbooks(existing(paths))
     if not files:
         catalogs = [f for p in paths for f in ([p] if p.is_file() else sorted(p.rglob("*.json")))
@@ -83,7 +130,9 @@ def _validate(paths, laws, inclusive_ends, reference=None):
             ref = powers.load_reference(reference)
         except Exception as e:  # noqa: BLE001 - any broken reference file is an argument problem
             fail(f"参照目录无法读取：{reference}（{e}）", f"cannot read reference list {reference}: {e}")
-    return powers.validate(files, laws=_laws(laws), inclusive_ends=inclusive_ends, reference=ref)
+    registry = _laws(laws)
+    with progress_for(quiet=progress is False) as p:
+        return powers.validate(files, laws=registry, inclusive_ends=inclusive_ends, reference=ref, progress=p)
 
 
 def _tally(result) -> str:
@@ -106,7 +155,7 @@ def validate(
     """Check workbooks and report every finding. Exit 0 without errors, 1 with errors, 2 on bad arguments."""
     if format == ReportFormat.xlsx and out is None:
         fail("xlsx 格式需要用 --out 指定输出目录", "--format xlsx needs --out DIR")
-    result = _validate(paths, laws, inclusive_ends, reference)
+    result = _validate(paths, laws, inclusive_ends, reference, progress=None if format != ReportFormat.json else False)
     if format == ReportFormat.xlsx:
         for p in report.write_annotated(result, out):
             typer.echo(f"已写入 / wrote {p}", err=True)
@@ -194,7 +243,7 @@ def _catalog_for(paths: list[Path], registry: Path | None = None, *, codes: bool
             return cat.load_catalog(paths[0])
         except ValueError as e:
             fail(f"不是有效的目录文件：{paths[0]}", f"not a valid catalog: {paths[0]} ({str(e)[:200]})")
-    result = _validate(paths, None, False)
+    result = _validate(paths, None, False, progress=False)
     if not codes:
         return powers.Catalog(departments=result.departments)
     with powers.CodeRegistry(registry or Path("build") / cat.REGISTRY_FILE) as reg:
@@ -370,9 +419,9 @@ def build(
     _check_font()
     registry_laws, rd = _laws(laws), _date(release_date)
     try:
-        with _locked([work, out]):
+        with _locked([work, out]), progress_for() as progress:
             r = pipeline.build(paths, out, work=work, previous=prev, laws=registry_laws, release_date=rd,
-                               options=site.SiteOptions(base_url=base_url, draft=draft))
+                               options=site.SiteOptions(base_url=base_url, draft=draft), progress=progress)
     except paths_mod.OutputRefused as e:  # the output changed while waiting for the lock
         fail(e.zh, e.en)
     except pipeline.BuildRefused as e:

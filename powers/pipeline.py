@@ -11,7 +11,8 @@ from . import flowcharts, paths as paths_mod, site
 from .codes import CodeRegistry
 from .laws import LawRegistry
 from .models import Catalog
-from .validate import ValidationResult, validate
+from .progress import QUIET, Progress
+from .validate import ValidationResult, jobs_default, validate
 
 
 class BuildRefused(Exception):
@@ -43,20 +44,22 @@ def _previous_release(releases: Path, current: date | None) -> Catalog | None:
 
 def build(paths: list[str | Path], out: str | Path = "site", *, work: str | Path = "build",
           previous: Catalog | None = None, options: site.SiteOptions = site.SiteOptions(),
-          laws: LawRegistry | None = None, release_date: date | None = None, search: bool = True) -> BuildResult:
+          laws: LawRegistry | None = None, release_date: date | None = None, search: bool = True,
+          progress: Progress = QUIET) -> BuildResult:
     """Build the site into `out` from workbooks; the finished site replaces `out` only at the end."""
     out, work = Path(out), Path(work)
     paths_mod.guard_output(out, paths, work=work)  # refuse to replace inputs or a folder the tool did not make
-    result = validate(paths, laws=laws)
+    result = validate(paths, laws=laws, cache_dir=work / "cache" / "validate", progress=progress)
     if result.errors and not options.draft:
         raise BuildRefused(result)
-    with CodeRegistry(work / cat.REGISTRY_FILE) as reg:
+    with progress.stage("赋码 codes"), CodeRegistry(work / cat.REGISTRY_FILE) as reg:
         catalog, findings = cat.build_catalog(result, reg, release_date)
-    result.findings += findings
-    cat.write_catalog(catalog, work)
+        result.findings += findings
+        cat.write_catalog(catalog, work)
     view = site.public_view(catalog)  # the one filter: every public output below is made from this view
     public = view.catalog
-    report, index = flowcharts.render_catalog(public, work / "flowcharts")
+    with progress.stage("流程图 flowcharts"):
+        report, index = flowcharts.render_catalog(public, work / "flowcharts")
     charts_dir = work / "flowcharts"
     svg_cache: dict[str, str] = {}
     charts = {}
@@ -77,9 +80,12 @@ def build(paths: list[str | Path], out: str | Path = "site", *, work: str | Path
     if stage.exists():
         shutil.rmtree(stage)
     try:
-        pages = site.build_site(view, stage, charts, previous, options)
+        pages = site.build_site(view, stage, charts, previous, options, jobs=jobs_default(),
+                                reuse=site.SiteCache(out, work / "cache"), progress=progress)
         if search:
-            site.index_search(stage)
+            from .search import index_search  # compact records of the public view, not the HTML
+            with progress.stage("搜索索引 search index"):
+                index_search(stage, view, work / "cache" / "search")
         paths_mod.mark(stage)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
@@ -87,6 +93,7 @@ def build(paths: list[str | Path], out: str | Path = "site", *, work: str | Path
     site.replace_dir(stage, out)
     if catalog.release_date and not options.draft:
         releases.mkdir(parents=True, exist_ok=True)
-        (releases / f"{catalog.release_date.isoformat()}.json").write_text(cat.catalog_json(public), "utf-8")
+        # the open-data catalog.json is the public catalog's JSON: the release is a copy of it
+        shutil.copyfile(out / "data" / "catalog.json", releases / f"{catalog.release_date.isoformat()}.json")
     return BuildResult(result, catalog, pages, report.rendered, report.reused,
                        previous.release_date if previous else None, out)

@@ -17,6 +17,7 @@ import asyncio
 import base64
 import html
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from . import cache
 from .models import LEVELS, Department, Power
 from .normalize import days_text, fine_text
 
@@ -149,6 +151,22 @@ def _service_class():
                 else:
                     future.set_result(payload)
 
+        async def close(self) -> None:
+            """End the service by closing its input and waiting for it to exit. The library's close
+            terminates it, and the service may still be writing: 1 build in 15 got an empty
+            pagefind-entry.json, which breaks search on the whole site."""
+            try:
+                await asyncio.wait_for(asyncio.gather(*self._responses.values()), timeout=60)
+            finally:
+                self._poll_task.cancel()
+                if self._backend.stdin is not None:
+                    self._backend.stdin.close()
+                try:
+                    await asyncio.wait_for(self._backend.wait(), timeout=60)
+                except asyncio.TimeoutError:
+                    self._backend.terminate()
+                    await self._backend.wait()
+
     return _Service
 
 
@@ -173,18 +191,63 @@ async def _write(out: Path, recs: Iterator[Record]) -> int:
             if len(batch) >= BATCH:
                 await flush()
         await flush()
-        await index.write_files(str(out))
+        for _ in range(WRITE_ATTEMPTS):
+            await index.write_files(str(out))
+            if _entry_complete(out):
+                break
+        else:
+            raise RuntimeError(f"pagefind-entry.json still incomplete after {WRITE_ATTEMPTS} writes")
     finally:
         await service.close()
     return count
 
 
-def index_search(site_dir: str | Path, view: PublicView) -> int:
-    """Write the Pagefind index of `view`'s power pages to SITE_DIR/pagefind; returns the number of records."""
+# Pagefind 1.4.0 sometimes leaves pagefind-entry.json empty (1 write in 7 to 15 here, whatever the
+# process does after): the whole site's search would fail. Writing the same index again fixes it.
+WRITE_ATTEMPTS = 4
+
+
+def _entry_complete(out: Path) -> bool:
+    try:
+        entry = json.loads((out / "pagefind-entry.json").read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(entry, dict) and "version" in entry  # no languages when nothing is public
+
+
+def index_search(site_dir: str | Path, view: PublicView, cache_dir: str | Path | None = None) -> int:
+    """Write the Pagefind index of `view`'s power pages to SITE_DIR/pagefind; returns the number of
+    records. With `cache_dir`, an index made from the same records (and this code) is linked from
+    there instead of made again: Pagefind is the slowest stage of a build."""
     out = Path(site_dir).resolve() / OUTPUT
     if out.exists():
         shutil.rmtree(out)
+    recs = list(records(view))
+    kept = None
+    if cache_dir is not None:
+        made_from = json.dumps([(r.url, r.content, r.meta, r.filters) for r in recs], ensure_ascii=False)
+        kept = Path(cache_dir) / cache.key("search", LANGUAGE, made_from)
+        if _entry_complete(kept / OUTPUT):
+            _link_tree(kept / OUTPUT, out)
+            return len(recs)
     try:
-        return asyncio.run(_write(out, records(view)))
+        count = asyncio.run(_write(out, iter(recs)))
     except Exception as e:
         raise RuntimeError(f"Pagefind 建立索引失败 / Pagefind failed: {e}") from e
+    if kept is not None:  # only the newest index is kept
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        tmp = Path(cache_dir) / f".{kept.name}.{os.getpid()}.tmp"
+        _link_tree(out, tmp / OUTPUT)
+        os.replace(tmp, kept)
+    return count
+
+
+def _link_tree(src: Path, dst: Path) -> None:
+    """A copy of a folder made of hard links (the index files are never changed in place)."""
+    def link(a: str, b: str) -> None:
+        try:
+            os.link(a, b)
+        except OSError:
+            shutil.copy2(a, b)
+
+    shutil.copytree(src, dst, copy_function=link)

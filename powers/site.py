@@ -27,6 +27,7 @@ from . import catalog as cat
 from . import paths as paths_mod
 from .models import CATEGORIES, LEVELS, Catalog, Department, Power
 from .normalize import days_text, fine_text
+from .progress import QUIET, Progress, Stage
 from .templating import environment, templates_dir
 
 MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -393,7 +394,7 @@ def _sitemap(w: _Writer, base: str) -> None:
 
 def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[str, str] | None = None,
                previous: Catalog | None = None, options: SiteOptions = SiteOptions(), *,
-               reuse: SiteCache | None = None, jobs: int = 1) -> list[str]:
+               reuse: SiteCache | None = None, jobs: int = 1, progress: Progress = QUIET) -> list[str]:
     """Write every page of the public site for `catalog` into out_dir; returns the page paths.
 
     `catalog` is the public view made by `public_view` (a full catalog is filtered here, once);
@@ -423,7 +424,8 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
            category_chart=bar_chart([(c["name"], c["count"]) for c in categories], "各类别事项数"),
            department_chart=bar_chart([(d["name"], d["count"]) for d in departments], "各部门事项数"))
 
-    w.pages += _department_pages(w, catalog, charts, reuse, jobs)
+    with progress.stage("网页 pages", len(catalog.departments)) as stage:
+        w.pages += _department_pages(w, catalog, charts, reuse, jobs, stage)
     w.page("departments/index.html", "list.html", title="部门", intro="按实施部门浏览权力事项。", contact=None,
            groups=[], links=[{"href": f"{d.number}.html", "text": d.name, "note": f"{len(d.powers)}项"}
                              for d in catalog.departments])
@@ -436,7 +438,8 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
            links=[{"href": f"{code}.html", "text": c, "note": f"{s['by_category'][c]}项"}
                   for c, code in CATEGORIES.items()])
     _changes(w, view, previous)
-    _open_data(w, catalog, reuse)
+    with progress.stage("开放数据 open data"):
+        _open_data(w, catalog, reuse)
     w.page("404.html", "404.html", title="页面不存在")
     if options.base_url:
         _sitemap(w, options.base_url)
@@ -497,7 +500,7 @@ def _render_in_worker(i: int) -> list[str]:
 
 
 def _department_pages(w: _Writer, catalog: Catalog, charts: dict[str, str], reuse: SiteCache | None,
-                      jobs: int) -> list[str]:
+                      jobs: int, stage: Stage) -> list[str]:
     """Every department's pages, in department order: linked from the last build when their key
     is unchanged, else rendered (in a pool of forked processes when there are several)."""
     import json
@@ -518,17 +521,20 @@ def _department_pages(w: _Writer, catalog: Catalog, charts: dict[str, str], reus
             for rel, *_ in old:
                 _link(reuse.site / rel, w.out / rel)
             pages[i] = [rel for rel, *_ in old]
+            stage.advance(catalog.departments[i].name)
     todo = [i for i, got in enumerate(pages) if got is None]
     jobs = min(jobs, len(todo))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for i in todo:
             pages[i] = _render_department(w, catalog.departments[i], charts)
+            stage.advance(catalog.departments[i].name)
     else:
         _RENDER.update(writer=w, catalog=catalog, charts=charts)
         try:
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
                 for i, got in zip(todo, pool.map(_render_in_worker, todo)):
                     pages[i] = got
+                    stage.advance(catalog.departments[i].name)
         finally:
             _RENDER.clear()
     if reuse:

@@ -18,6 +18,7 @@ from pathlib import Path
 from . import cache
 from .laws import LawRegistry
 from .models import Department, Finding, Power
+from .progress import QUIET, Progress, Stage
 from .read import Row, read_workbook
 from .rules import cross, discretion, fields, legal, process
 from .rules import structure as S
@@ -252,7 +253,7 @@ def _compact(dept: Department) -> None:
 
 
 def _validated(files: list[Path], laws: LawRegistry, inclusive_ends: bool, today: date | None, jobs: int,
-               store: cache.PickleCache | None = None) -> list:
+               store: cache.PickleCache | None = None, stage: Stage = Stage()) -> list:
     """validate_workbook on every file, in file order: in a pool of forked processes when there
     are several files and cores (each workbook is a pure function of its bytes and the registry).
     With `store`, a workbook whose bytes, path, registry, options and date are unchanged since a
@@ -268,6 +269,8 @@ def _validated(files: list[Path], laws: LawRegistry, inclusive_ends: bool, today
             except OSError:
                 continue  # unreadable: validate_workbook reports it
             results[i] = store.get(keys[i])
+            if results[i] is not None:
+                stage.advance(f.name)
         store.keep_only({k for k in keys if k})
     todo = [i for i, r in enumerate(results) if r is None]
     jobs = min(jobs, len(todo))
@@ -275,10 +278,12 @@ def _validated(files: list[Path], laws: LawRegistry, inclusive_ends: bool, today
         done = map(_validate_one, [files[i] for i in todo])
         for i, r in zip(todo, done):
             results[i] = r
+            stage.advance(files[i].name)
     else:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             for i, r in zip(todo, pool.map(_validate_one, [files[i] for i in todo])):
                 results[i] = r
+                stage.advance(files[i].name)
     if store is not None:
         for i in todo:
             if keys[i]:
@@ -288,14 +293,16 @@ def _validated(files: list[Path], laws: LawRegistry, inclusive_ends: bool, today
 
 def validate(paths: list[str | Path], *, laws: LawRegistry | None = None, inclusive_ends: bool = False,
              reference: list[cross.ReferenceItem] | None = None, today: date | None = None,
-             jobs: int | None = None, cache_dir: str | Path | None = None) -> ValidationResult:
+             jobs: int | None = None, cache_dir: str | Path | None = None,
+             progress: Progress = QUIET) -> ValidationResult:
     """Validate every workbook under `paths`; cross-department checks run on all of them.
     `jobs`: worker processes (default: jobs_default()); `cache_dir`: keep each workbook's result
     there and reuse it while the workbook, registry, code and date are unchanged."""
     laws = laws or LawRegistry.load()
     store = cache.PickleCache(cache_dir) if cache_dir else None
-    with paused_gc():
-        return _validate(find_workbooks(paths), laws, inclusive_ends, reference, today, jobs or jobs_default(), store)
+    files = find_workbooks(paths)
+    with paused_gc(), progress.stage("校验 validate", len(files)) as stage:
+        return _validate(files, laws, inclusive_ends, reference, today, jobs or jobs_default(), store, stage)
 
 
 @contextmanager
@@ -314,11 +321,11 @@ def paused_gc():
 
 def _validate(files: list[Path], laws: LawRegistry, inclusive_ends: bool,
               reference: list[cross.ReferenceItem] | None, today: date | None, jobs: int,
-              store: cache.PickleCache | None) -> ValidationResult:
+              store: cache.PickleCache | None, stage: Stage) -> ValidationResult:
     result = ValidationResult()
     cells: dict = {}
     for path, (dept, findings, count, file_cells) in zip(
-            files, _validated(files, laws, inclusive_ends, today, jobs, store)):
+            files, _validated(files, laws, inclusive_ends, today, jobs, store, stage)):
         cells.update(file_cells)
         result.findings += findings
         result.counts[str(path)] = count

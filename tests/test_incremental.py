@@ -1,0 +1,92 @@
+"""Incremental builds: a rebuild reuses what did not change (validated workbooks, department pages,
+open data) and gives exactly the bytes a cold build gives."""
+from __future__ import annotations
+
+import importlib
+import shutil
+
+import openpyxl
+import pytest
+
+from conftest import INVENTORIES
+from powers import pipeline
+
+validate_mod = importlib.import_module("powers.validate")  # the module, not the function
+
+
+def tree(root):
+    return {str(f.relative_to(root)): f.read_bytes() for f in sorted(root.rglob("*")) if f.is_file()}
+
+
+def change_unit(path, value):
+    wb = openpyxl.load_workbook(path)
+    ws = wb["职权目录"]
+    header = next(r for r in ws.iter_rows(max_row=5) if any(c.value == "承办机构" for c in r))
+    col = next(c.column for c in header if c.value == "承办机构")
+    ws.cell(header[0].row + 1, col).value = value
+    wb.save(path)
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """Cold build, unchanged rebuild, rebuild after one department's change, and a cold build of
+    the changed inputs into a fresh work folder."""
+    tmp = tmp_path_factory.mktemp("inc")
+    inputs = tmp / "inventories"
+    shutil.copytree(INVENTORIES, inputs)
+    site, work = tmp / "site", tmp / "work"
+    out = {"cold": pipeline.build([inputs], site, work=work)}
+    out["cold_tree"] = tree(site)
+    kept = site / "departments" / f"{out['cold'].catalog.departments[0].number}.html"
+    out["inode"] = kept.stat().st_ino
+    out["unchanged"] = pipeline.build([inputs], site, work=work)
+    out["unchanged_tree"] = tree(site)
+    out["unchanged_inode"] = kept.stat().st_ino
+    changed = sorted(inputs.glob("*.xlsx"))[-1]
+    change_unit(changed, "改过的执法科")
+    out["changed"] = pipeline.build([inputs], site, work=work)
+    out["changed_tree"] = tree(site)
+    out["changed_inode"] = kept.stat().st_ino
+    out["fresh"] = pipeline.build([inputs], tmp / "site2", work=tmp / "work2")
+    out["fresh_tree"] = tree(tmp / "site2")
+    out["work"] = work
+    return out
+
+
+def test_unchanged_rebuild_is_identical_and_reuses_pages(builds):
+    assert builds["unchanged_tree"] == builds["cold_tree"]
+    assert builds["unchanged_inode"] == builds["inode"]  # the page was linked, not written again
+    assert (builds["work"] / "cache" / "site-pages.json").is_file()
+
+
+def test_rebuild_after_one_change_equals_a_cold_build(builds):
+    changed, fresh = builds["changed_tree"], builds["fresh_tree"]
+    assert sorted(changed) == sorted(fresh)
+    differing = [k for k in changed if changed[k] != fresh[k]]
+    assert differing == []
+    assert any("改过的执法科".encode() in v for v in changed.values())
+    assert changed != builds["cold_tree"]
+    assert builds["changed_inode"] == builds["inode"]  # another department's page was still reused
+
+
+def test_only_the_changed_workbook_is_read_again(tmp_path, monkeypatch):
+    """The validation cache: a workbook is validated again only when its bytes change."""
+    monkeypatch.setenv("POWERS_JOBS", "1")  # count calls in this process
+    inputs = tmp_path / "in"
+    shutil.copytree(INVENTORIES, inputs)
+    seen = []
+    real = validate_mod.validate_workbook
+    monkeypatch.setattr(validate_mod, "validate_workbook", lambda p, *a, **k: seen.append(p.name) or real(p, *a, **k))
+    cache = tmp_path / "cache"
+    first = validate_mod.validate([inputs], cache_dir=cache)
+    assert len(seen) == 7
+    seen.clear()
+    again = validate_mod.validate([inputs], cache_dir=cache)
+    assert seen == []
+    assert [f.model_dump() for f in again.findings] == [f.model_dump() for f in first.findings]
+    assert [d.model_dump() for d in again.departments] == [d.model_dump() for d in first.departments]
+    target = sorted(inputs.glob("*.xlsx"))[2]
+    change_unit(target, "另一个科室")
+    third = validate_mod.validate([inputs], cache_dir=cache)
+    assert seen == [target.name]
+    assert any(p.unit == "另一个科室" for d in third.departments for p in d.all_powers())
