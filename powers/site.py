@@ -344,7 +344,7 @@ def _changes(w: _Writer, view: PublicView, previous: Catalog | None) -> None:
 
 
 def _open_data(w: _Writer, catalog: Catalog, reuse: SiteCache | None = None) -> None:
-    whole = cat.catalog_json(catalog).encode("utf-8")
+    whole = cat.catalog_json(catalog, compact=True).encode("utf-8")
     made = _made_from(whole, catalog.release_date, reuse)
     files = [("catalog.json", whole, "完整目录（JSON），结构见 JSON Schema"),
              ("catalog.schema.json", cat.schema_json().encode("utf-8"), "目录的 JSON Schema"),
@@ -465,7 +465,8 @@ def _department_key(w: _Writer, d: Department, charts: dict[str, str]) -> str:
     every page shares, and (through cache.key) this code and its templates."""
     import json
 
-    drawn = [(p.basic_code, hashlib.sha256(charts[p.basic_code].encode()).hexdigest())
+    named = getattr(charts, "fingerprint", None)  # a chart that names itself is not drawn to be hashed
+    drawn = [(p.basic_code, named(p.basic_code) if named else hashlib.sha256(charts[p.basic_code].encode()).hexdigest())
              for p in d.all_powers() if p.basic_code in charts]
     return cache.key("department-pages", d.model_dump_json(), json.dumps(drawn), json.dumps(w.common, sort_keys=True),
                      w.opts.draft)
