@@ -17,9 +17,11 @@ from .validate import ValidationResult, jobs_default, validate
 
 
 class PowerCharts(Mapping):
-    """Each public power's chart by 基本编码, titled for that power only when its page asks: a city
-    has 10,000 powers but 1,500 distinct charts, and holding every titled copy took 230 MB.
-    `fingerprint(code)` names the drawn chart (its file name is a hash of its source)."""
+    """Each public power's chart by 基本编码, titled for that power only when asked: a city has
+    10,000 powers but 1,500 distinct charts, and holding every titled copy took 230 MB.
+    `fingerprint(code)` names the drawn chart (its file name is a hash of its source) and
+    `file(code)` is that shared, untitled chart: the site publishes each once (charts/<stem>.svg)
+    and every page of a power using it puts the power's own title in its HTML."""
 
     def __init__(self, folder: Path, index: dict[str, dict], catalog: Catalog):
         self.folder = folder
@@ -34,11 +36,17 @@ class PowerCharts(Mapping):
     def fingerprint(self, code: str) -> str:
         return self._powers[code][0]
 
+    def file(self, code: str) -> Path:
+        return self.folder / f"{self._powers[code][0]}.svg"
+
     def __getitem__(self, code: str) -> str:
         stem, p, flow = self._powers[code]
         if stem not in self._svg:
             self._svg[stem] = (self.folder / f"{stem}.svg").read_text("utf-8")
         return flowcharts.titled_for_power(self._svg[stem], p, flow)
+
+    def __contains__(self, code) -> bool:  # Mapping's own would draw the titled chart to answer
+        return code in self._powers
 
     def __iter__(self):
         return iter(self._powers)

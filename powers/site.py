@@ -1,8 +1,14 @@
-"""The static disclosure site: Jinja2 pages, inline SVG charts, open data, sitemap.
+"""The static disclosure site: Jinja2 pages, shared SVG flowcharts, open data, sitemap.
 
 Only the public view reaches the writers: `public_view` removes every power not known to be public
 (公开范围 社会) once, and every page, link, search entry, data file and count is made from it. Output is deterministic: the
 same catalog gives the same bytes (no clocks; zip timestamps pinned to the release date).
+
+Flowcharts: a city has ~1,500 distinct charts for 10,000 powers, so each is published once as
+`charts/<stem>.svg` (stem: the chart's content-addressed name) and a power page shows it in an
+`<object>` (an SVG document, so its text stays selectable, unlike in an `<img>`), with the power's
+own title (name, code, 法定时限, flow) in the page's HTML above it. Inlining each chart made a
+city site 384 MB.
 """
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ from markupsafe import Markup
 from . import cache
 from . import catalog as cat
 from . import paths as paths_mod
+from .flowcharts import chart_title
 from .models import CATEGORIES, LEVELS, Catalog, Department, Power
 from .normalize import days_text, fine_text
 from .progress import QUIET, Progress, Stage
@@ -172,10 +179,29 @@ def _esc(s: str) -> str:
     return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
 
 
-def _inline_svg(svg: str) -> Markup:
-    svg = re.sub(r"<\?xml[^>]*\?>\s*", "", svg)
-    svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg)
-    return Markup(svg.strip())
+def chart_stem(charts, code: str) -> str:
+    """The name of a power's chart file: the content-addressed name the chart already has when
+    `charts` names its charts (`fingerprint`, see pipeline.PowerCharts), else a hash of its SVG."""
+    named = getattr(charts, "fingerprint", None)
+    return named(code) if named else hashlib.sha256(charts[code].encode("utf-8")).hexdigest()[:20]
+
+
+def _chart_files(w: _Writer, catalog: Catalog, charts) -> None:
+    """Each distinct chart of a public power, once, as charts/<stem>.svg (only those: a chart of
+    the work folder that no public power uses is never copied). Written on every build, also when
+    the pages are linked from the last one."""
+    shared = getattr(charts, "file", None)  # the drawn file itself, untitled
+    done: set[str] = set()
+    for _, p in catalog.all_powers():
+        if p.basic_code not in charts or (stem := chart_stem(charts, p.basic_code)) in done:
+            continue
+        done.add(stem)
+        rel = f"charts/{stem}.svg"
+        if shared:
+            (w.out / "charts").mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shared(p.basic_code), w.out / rel)
+        else:
+            w.file(rel, charts[p.basic_code].encode("utf-8"))
 
 
 FORMULA_STARTERS = frozenset("=+-@\t\r\n＝＋－＠﹦﹢﹣")
@@ -301,12 +327,13 @@ def _power_page(w: _Writer, d: Department, p: Power, parent: Power | None, chart
     long_fields = [(label, render_markdown(getattr(p, attr))) for label, attr in LONG_FIELDS if getattr(p, attr)]
     tiers = [{"tier": t.tier, "circumstances": t.circumstances, "kinds": "、".join(t.kinds), "standard": t.standard,
               "range": fine_text(t.fine)} for t in p.tiers]
-    chart = charts.get(p.basic_code)
+    chart = chart_stem(charts, p.basic_code) if p.basic_code in charts and flow else None
     w.page(f"powers/{p.basic_code}.html", "power.html", title=p.full_name, p=p, dept=_dept_ctx(d),
            category_code=CATEGORIES[p.category], level="、".join(LEVELS[v] + "级" for v in p.levels) or LEVELS.get(p.level or d.level, ""), parent=parent,
            subs=p.sub_items, bases=bases, statutory=_days(p.statutory_days, p.statutory_limit),
            promised=_days(p.promised_days, p.promised_limit), long_fields=long_fields, tiers=tiers,
-           chart=_inline_svg(chart) if chart else None, flow=flow,
+           chart=f"charts/{chart}.svg" if chart else None, flow=flow,
+           chart_title=chart_title(flow, p).split("\n") if flow else [],
            flow_text=flow.description.split("\n") if flow else [])
 
 
@@ -399,7 +426,8 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
 
     `catalog` is the public view made by `public_view` (a full catalog is filtered here, once);
     every page, list, count, data file and the sitemap come from that view alone. `charts` maps a
-    power's 基本编码 to its flowchart SVG text; `previous` is the last release, filtered the same way.
+    power's 基本编码 to its flowchart SVG text (or is a pipeline.PowerCharts, whose shared files are
+    published as they are); `previous` is the last release, filtered the same way.
     `reuse`: a department's pages whose inputs are unchanged since the last build are linked from
     that build instead of rendered again. `jobs`: processes rendering departments' pages.
     """
@@ -424,6 +452,7 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
            category_chart=bar_chart([(c["name"], c["count"]) for c in categories], "各类别事项数"),
            department_chart=bar_chart([(d["name"], d["count"]) for d in departments], "各部门事项数"))
 
+    _chart_files(w, catalog, charts)
     with progress.stage("网页 pages", len(catalog.departments)) as stage:
         w.pages += _department_pages(w, catalog, charts, reuse, jobs, stage)
     w.page("departments/index.html", "list.html", title="部门", intro="按实施部门浏览权力事项。", contact=None,
@@ -465,9 +494,7 @@ def _department_key(w: _Writer, d: Department, charts: dict[str, str]) -> str:
     every page shares, and (through cache.key) this code and its templates."""
     import json
 
-    named = getattr(charts, "fingerprint", None)  # a chart that names itself is not drawn to be hashed
-    drawn = [(p.basic_code, named(p.basic_code) if named else hashlib.sha256(charts[p.basic_code].encode()).hexdigest())
-             for p in d.all_powers() if p.basic_code in charts]
+    drawn = [(p.basic_code, chart_stem(charts, p.basic_code)) for p in d.all_powers() if p.basic_code in charts]
     return cache.key("department-pages", d.model_dump_json(), json.dumps(drawn), json.dumps(w.common, sort_keys=True),
                      w.opts.draft)
 

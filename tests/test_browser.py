@@ -1,4 +1,5 @@
-"""The site in a real headless Chromium: navigation, the drawn flowchart, Chinese search and its recall."""
+"""The site in a real headless Chromium: navigation, the drawn flowchart, Chinese search and its recall,
+accessibility (axe-core)."""
 from __future__ import annotations
 
 import gzip
@@ -9,6 +10,7 @@ import re
 import shutil
 import threading
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -56,6 +58,27 @@ def shot(page, name, tmp_path):
         page.screenshot(path=str(SHOTS / name), full_page=False)
 
 
+def chart_document(page, timeout=10.0):
+    """The flowchart's own document: the SVG file the power page's <object> shows (a frame of the page)."""
+    want = urljoin(page.url, page.locator("figure.flowchart object").get_attribute("data"))
+    for _ in range(int(timeout * 10)):
+        frame = next((f for f in page.frames if f.url == want), None)
+        if frame is not None and frame.locator("g.node").count():
+            return frame
+        page.wait_for_timeout(100)
+    raise AssertionError(f"chart {want} not shown; frames: {[f.url for f in page.frames]}")
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.x A/AA violations of the page as it is now."""
+    from importlib.resources import files
+
+    page.add_script_tag(content=files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8"))
+    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
+    return [{"id": v["id"], "nodes": [n["html"][:120] for n in v["nodes"]]} for v in result["violations"]]
+
+
 def test_navigate_and_search(served, browser, tmp_path):
     url, _ = served
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -65,6 +88,7 @@ def test_navigate_and_search(served, browser, tmp_path):
     page.goto(url + "index.html")
     assert page.locator("h1").inner_text().endswith("行政权力清单")
     assert page.locator("svg.chart").count() == 2
+    assert axe_violations(page) == []
     page.fill("#q", "罚款")
     page.wait_for_selector("#search-results li", timeout=15000)
     status = page.inner_text("#search-status")
@@ -91,10 +115,10 @@ def test_navigate_and_search(served, browser, tmp_path):
     assert page.locator("h1").inner_text() == "行政处罚"
     page.click("table.powers a >> nth=0")
     assert page.locator("h1").count() == 1 and "/powers/" in page.url
-    chart = page.locator("figure.flowchart svg")
+    chart = page.locator("figure.flowchart object")
     box = chart.bounding_box()
     assert box and box["width"] > 200 and box["height"] > 300
-    assert page.locator("figure.flowchart svg g.node").count() >= 5
+    assert chart_document(page).locator("g.node").count() >= 5
     assert page.locator("table.tiers tbody tr").count() >= 1 or "无裁量空间" in page.content()
     shot(page, "site-power.png", tmp_path)
     page.evaluate("document.getElementById('flow-h').scrollIntoView()")
@@ -104,8 +128,89 @@ def test_navigate_and_search(served, browser, tmp_path):
     phone = browser.new_page(viewport={"width": 390, "height": 844})
     phone.goto(url + "departments/24.html")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 392
+    assert axe_violations(phone) == []
     shot(phone, "site-phone.png", tmp_path)
     assert errors == []
+
+
+def _power_with_chart(site: Path) -> tuple[str, str]:
+    """A power page with a flowchart, and the chart file it shows."""
+    for f in sorted((site / "powers").glob("*.html")):
+        if m := re.search(r'<object type="image/svg\+xml" data="\.\./(charts/\w+\.svg)"', f.read_text("utf-8")):
+            return f"powers/{f.name}", m.group(1)
+    raise AssertionError("no power page shows a chart")
+
+
+@pytest.mark.parametrize("how", ["http", "file"])
+def test_flowchart_shows_with_selectable_text_and_the_power_title(served, browser, how):
+    """Each chart is one shared file shown in an <object>: it displays over http and from file://,
+    its nodes are drawn, its text can be selected with the mouse, and the page carries the power's
+    own title band; axe finds nothing to fix on the page."""
+    url, site = served
+    rel, chart = _power_with_chart(site)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url + rel if how == "http" else (site / rel).as_uri())
+    name = page.locator("h1").inner_text()
+    code = rel.split("/")[-1].removesuffix(".html")
+    band = page.locator("figure.flowchart figcaption.chart-title span")
+    assert band.all_inner_texts()[0] == name and f"编码 {code}　法定时限 " in band.nth(1).inner_text()
+    assert band.nth(2).inner_text().startswith("流程：")
+    obj = page.locator("figure.flowchart object")
+    assert obj.get_attribute("aria-label") == f"{name}（{code}）运行流程图"
+    doc = chart_document(page)
+    assert doc.url.endswith(chart) and doc.locator("g.node").count() >= 5
+    assert not page.locator("figure.flowchart .fallback").is_visible()  # shown: the fallback is not
+    box, drawn = obj.bounding_box(), doc.locator("svg").bounding_box()
+    assert box["width"] > 300 and box["height"] > 300
+    assert abs(drawn["width"] - box["width"]) < 2 and abs(drawn["height"] - box["height"]) < 2  # fills the frame
+    # select a step's name with the mouse, as a reader would
+    step = doc.locator("g.node text").filter(has_text=re.compile(r"^\S{2,}$")).nth(1)
+    text = step.text_content()
+    step.evaluate("e => e.scrollIntoView({block: 'center'})")
+    t = step.bounding_box()
+    assert doc.evaluate("getComputedStyle(document.querySelector('g.node text')).userSelect") != "none"
+    page.mouse.move(t["x"] + 1, t["y"] + t["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(t["x"] + t["width"] - 1, t["y"] + t["height"] / 2, steps=8)
+    page.mouse.up()
+    assert text in doc.evaluate("getSelection().toString()")
+    assert page.locator("details.alt summary").inner_text() == "流程文字说明"
+    assert page.locator("details.alt li").count() >= 3
+    assert axe_violations(page) == []
+    assert errors == []
+
+
+@pytest.mark.parametrize("how", ["http", "file"])
+def test_missing_chart_falls_back_to_a_link_and_the_text(served, browser, tmp_path, how):
+    """A chart file that cannot be loaded (404, or missing from a copied folder) leaves a visible
+    note with a link to it; the title band and the step-by-step text are still there."""
+    _, site = served
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    rel, chart = _power_with_chart(copy)
+    (copy / chart).unlink()
+    if how == "http":
+        server = make_server(copy, 0)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        target = f"http://127.0.0.1:{server.server_address[1]}/{rel}"
+    else:
+        target = (copy / rel).as_uri()
+    try:
+        page = browser.new_page()
+        page.goto(target)
+        fallback = page.locator("figure.flowchart .fallback")
+        fallback.wait_for(state="visible", timeout=5000)
+        assert "流程图未能显示" in fallback.inner_text()
+        assert fallback.locator("a").get_attribute("href") == f"../{chart}"
+        assert page.locator("figcaption.chart-title .name").inner_text() == page.locator("h1").inner_text()
+        assert page.locator("details.alt li").count() >= 3
+        assert axe_violations(page) == []
+    finally:
+        if how == "http":
+            server.shutdown()
+            server.server_close()
 
 
 def test_file_url_pages_work_and_search_explains(served, browser):
@@ -175,8 +280,12 @@ def test_index_holds_no_chart_text(served):
         assert rec["meta"]["code"] == code and rec["meta"]["title"] and rec["filters"]["部门"] and rec["filters"]["类别"]
         flow = re.search(r'<section aria-labelledby="flow-h">(.*?)</section>', page, re.S).group(1)
         elsewhere = _indexed_text(page)
-        chart = {html.unescape(t).strip() for t in re.findall(r"<text[^>]*>(.*?)</text>", flow, re.S)}
-        chart |= {html.unescape(t).strip() for t in re.findall(r"<li>(.*?)</li>", flow, re.S)}
+        # the chart's own text is in its shared file; the title band and step text are in the page
+        svg = re.search(r'<object type="image/svg\+xml" data="\.\./(charts/\w+\.svg)"', flow)
+        assert svg or "未提供流程图" in flow, name
+        drawn = (site / svg.group(1)).read_text("utf-8") if svg else ""
+        chart = {html.unescape(t).strip() for t in re.findall(r"<text[^>]*>(.*?)</text>", drawn, re.S)}
+        chart |= {html.unescape(t).strip() for t in re.findall(r"<(?:li|span)[^>]*>(.*?)</(?:li|span)>", flow, re.S)}
         for t in chart:
             if len(t) >= 4 and t not in elsewhere:  # text only the chart has
                 assert t not in rec["content"], f"chart text {t!r} indexed for {name}"

@@ -93,7 +93,13 @@ def _check_no_external_resources(root: Path):
         text = page.read_text("utf-8")
         p = _Refs()
         p.feed(text)
-        assert not {"img", "iframe", "object", "embed", "video", "audio", "picture"} & set(p.tags), page
+        assert not {"img", "iframe", "embed", "video", "audio", "picture"} & set(p.tags), page
+        # the one embedded document: a flowchart of the site itself (charts/<stem>.svg)
+        objects = [v for tag, k, v in p.resources if tag == "object" and k == "data"]
+        assert p.tags.count("object") == len(objects), page
+        for v in objects:
+            assert re.fullmatch(r"(\.\./)*charts/\w+\.svg", v) and (page.parent / v).resolve().is_file(), (page, v)
+        assert text.count("<object ") == text.count('<object type="image/svg+xml" '), page
         for tag, k, v in p.resources:
             if k == "style":
                 assert "url(" not in v, f"{page}: {tag} style {v}"
@@ -108,6 +114,10 @@ def _check_no_external_resources(root: Path):
                 assert parts.scheme in ("http", "https") and parts.netloc, f"{page}: link {v!r}"
         assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", text), page
         assert "@import" not in text, page
+    for chart in sorted(root.rglob("*.svg")):  # the shared charts: drawn, nothing loaded or run
+        text = chart.read_text("utf-8")
+        assert not re.search(r"<(?:script|image|foreignObject|use)\b|\bon\w+=|url\(|@import", text), chart
+        assert "href=" not in text, chart  # Graphviz draws no links here (no URL attributes)
 
 
 def test_markdown_renders_without_images_html_or_foreign_links(tmp_path):
