@@ -428,7 +428,7 @@ def build(
         typer.echo(report.to_text(e.result), err=True)
         fail(f"清单有 {len(e.result.errors)} 个错误，拒绝发布；改正后重试，或用 --draft 生成草稿",
              f"{len(e.result.errors)} errors: refusing to build a publishable site; fix them or use --draft", 1)
-    s = cat.stats(site.public_catalog(r.catalog))
+    s = r.public_stats
     typer.echo(f"{'草稿' if draft else '网站'}已生成 / site built: {out} — {len(r.pages)} 个页面，公开 {s['total']} 项；"
                f"流程图新绘制 {r.charts_rendered} 张、复用 {r.charts_reused} 张；变更记录对比："
                f"{r.previous or '首次发布'}")

@@ -1,6 +1,8 @@
 """The whole pipeline for `powers build`: validate → catalog → flowcharts → site (→ search index)."""
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -8,12 +10,12 @@ from datetime import date
 from pathlib import Path
 
 from . import catalog as cat
-from . import flowcharts, paths as paths_mod, site
+from . import cache, flowcharts, paths as paths_mod, site
 from .codes import CodeRegistry
 from .laws import LawRegistry
 from .models import Catalog
 from .progress import QUIET, Progress
-from .validate import ValidationResult, jobs_default, validate
+from .validate import ValidationResult, find_workbooks, jobs_default, paused_gc, validate
 
 
 class PowerCharts(Mapping):
@@ -72,6 +74,7 @@ class BuildResult:
     charts_reused: int = 0
     previous: date | None = None
     site: Path | None = None
+    public_stats: dict = field(default_factory=dict)  # cat.stats of the public view
 
 
 def _previous_release(releases: Path, current: date | None) -> Catalog | None:
@@ -86,9 +89,27 @@ def build(paths: list[str | Path], out: str | Path = "site", *, work: str | Path
           previous: Catalog | None = None, options: site.SiteOptions = site.SiteOptions(),
           laws: LawRegistry | None = None, release_date: date | None = None, search: bool = True,
           progress: Progress = QUIET) -> BuildResult:
-    """Build the site into `out` from workbooks; the finished site replaces `out` only at the end."""
+    """Build the site into `out` from workbooks; the finished site replaces `out` only at the end.
+    Cyclic garbage collection is paused meanwhile (see validate.paused_gc): a city's build makes
+    millions of objects that all live until it ends."""
+    with paused_gc():
+        return _build(paths, out, work=work, previous=previous, options=options, laws=laws,
+                      release_date=release_date, search=search, progress=progress)
+
+
+def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Path = "build",
+          previous: Catalog | None = None, options: site.SiteOptions = site.SiteOptions(),
+          laws: LawRegistry | None = None, release_date: date | None = None, search: bool = True,
+          progress: Progress = QUIET) -> BuildResult:
+    """See build()."""
     out, work = Path(out), Path(work)
     paths_mod.guard_output(out, paths, work=work)  # refuse to replace inputs or a folder the tool did not make
+    laws = laws or LawRegistry.load()
+    given_previous = previous
+    key = _build_key(paths, work, previous, options, laws, release_date, search)
+    if (done := _unchanged(key, out, work)) is not None:
+        with progress.stage("未变化 unchanged"):
+            return done
     result = validate(paths, laws=laws, cache_dir=work / "cache" / "validate", progress=progress)
     if result.errors and not options.draft:
         raise BuildRefused(result)
@@ -123,5 +144,57 @@ def build(paths: list[str | Path], out: str | Path = "site", *, work: str | Path
         releases.mkdir(parents=True, exist_ok=True)
         # the open-data catalog.json is the public catalog's JSON: the release is a copy of it
         shutil.copyfile(out / "data" / "catalog.json", releases / f"{catalog.release_date.isoformat()}.json")
-    return BuildResult(result, catalog, pages, report.rendered, report.reused,
-                       previous.release_date if previous else None, out)
+    done = BuildResult(result, catalog, pages, report.rendered, report.reused,
+                       previous.release_date if previous else None, out, cat.stats(public))
+    # the key as the next run will see it: with the release this build has just kept
+    _remember(_build_key(paths, work, given_previous, options, laws, release_date, search), done, work)
+    return done
+
+
+# ---------------------------------------------------------------- a build with nothing to do
+def _build_key(paths, work: Path, previous: Catalog | None, options: site.SiteOptions, laws: LawRegistry,
+               release_date: date | None, search: bool) -> str:
+    """Everything a build is made from: the workbooks' paths and bytes, the kept releases (the
+    change log compares with one), the previous release given, the options, the law registry, the
+    code and templates (cache.key), and today's date (some findings depend on it)."""
+    files = [(str(f), cache.file_hash(f)) for f in find_workbooks(paths) if f.is_file()]
+    releases = sorted((p.name, p.stat().st_size) for p in (work / "releases").glob("*.json")) \
+        if (work / "releases").is_dir() else []
+    given = cache.key("previous", previous.model_dump_json()) if previous is not None else None
+    return cache.key("build", json.dumps(files), json.dumps(releases), given, repr(options), laws.fingerprint(),
+                     release_date, search, date.today())
+
+
+def _unchanged(key: str, out: Path, work: Path) -> BuildResult | None:
+    """The last build's result, when it was made from the same (`key`) and its output folder is
+    exactly as it left it (same files, sizes and modification times); else None."""
+    try:
+        stamp = json.loads((work / "cache" / "build.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if stamp.get("key") != key or stamp.get("files") != _stamps(out):
+        return None
+    done = cache.PickleCache(work / "cache").get("build")
+    if not isinstance(done, BuildResult):
+        return None
+    done.charts_reused, done.charts_rendered = done.charts_reused + done.charts_rendered, 0
+    done.site = out
+    return done
+
+
+def _remember(key: str, done: BuildResult, work: Path) -> None:
+    cache.PickleCache(work / "cache").put("build", done)
+    tmp = work / "cache" / f".build.json.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps({"key": key, "files": _stamps(done.site)}), "utf-8")
+    os.replace(tmp, work / "cache" / "build.json")
+
+
+def _stamps(folder: Path) -> dict[str, list[int]] | None:
+    if not folder.is_dir():
+        return None
+    out = {}
+    for root, _, names in os.walk(folder):
+        for n in names:
+            st = os.stat(os.path.join(root, n))
+            out[os.path.relpath(os.path.join(root, n), folder)] = [st.st_size, st.st_mtime_ns]
+    return out

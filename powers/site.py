@@ -114,9 +114,12 @@ def public_view(catalog: Catalog) -> PublicView:
                 codes.add(q.basic_code)
             names.add((d.name, q.full_name))
 
+    file_names: dict[str, str] = {}  # a department's few file paths, each reduced to its name once
+
     def located(m, **update):
         prov = m.provenance
-        return m.model_copy(update={"provenance": prov.model_copy(update={"file": Path(prov.file).name}), **update})
+        name = file_names.get(prov.file) or file_names.setdefault(prov.file, Path(prov.file).name)
+        return m.model_copy(update={"provenance": prov.model_copy(update={"file": name}), **update})
 
     def power(p: Power, subs: list[Power]) -> Power:
         return located(p, sub_items=subs, tiers=[located(t) for t in p.tiers])

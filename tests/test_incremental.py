@@ -90,3 +90,22 @@ def test_only_the_changed_workbook_is_read_again(tmp_path, monkeypatch):
     third = validate_mod.validate([inputs], cache_dir=cache)
     assert seen == [target.name]
     assert any(p.unit == "另一个科室" for d in third.departments for p in d.all_powers())
+
+
+def test_nothing_changed_means_nothing_done(tmp_path):
+    """Same workbooks, work folder, options and code: the last result is returned and no file of
+    the site is written again. A page edited or deleted in the output since makes a real build,
+    which puts it back."""
+    site, work = tmp_path / "site", tmp_path / "work"
+    first = pipeline.build([INVENTORIES], site, work=work)
+    before = {f: f.stat().st_mtime_ns for f in site.rglob("*") if f.is_file()}
+    again = pipeline.build([INVENTORIES], site, work=work)
+    assert {f: f.stat().st_mtime_ns for f in site.rglob("*") if f.is_file()} == before
+    assert [f.model_dump() for f in again.validation.findings] == [f.model_dump() for f in first.validation.findings]
+    assert again.pages == first.pages and again.public_stats == first.public_stats
+    assert again.charts_rendered == 0 and again.charts_reused == first.charts_rendered + first.charts_reused
+    page = site / first.pages[-1]
+    original = page.read_bytes()
+    page.write_text("edited by hand", "utf-8")
+    pipeline.build([INVENTORIES], site, work=work)
+    assert page.read_bytes() == original
