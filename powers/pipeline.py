@@ -134,7 +134,7 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
         if search:
             from .search import index_search  # compact records of the public view, not the HTML
             with progress.stage("搜索索引 search index"):
-                index_search(stage, view, work / "cache" / "search")
+                index_search(stage, view, work / "cache" / "search", jobs=jobs_default())
         paths_mod.mark(stage)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
@@ -162,7 +162,7 @@ def _build_key(paths, work: Path, previous: Catalog | None, options: site.SiteOp
         if (work / "releases").is_dir() else []
     given = cache.key("previous", previous.model_dump_json()) if previous is not None else None
     return cache.key("build", json.dumps(files), json.dumps(releases), given, repr(options), laws.fingerprint(),
-                     release_date, search, date.today())
+                     release_date, search, date.today(), os.environ.get("POWERS_SEARCH_SHARDS", ""))
 
 
 def _unchanged(key: str, out: Path, work: Path) -> BuildResult | None:

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -215,31 +216,104 @@ def _entry_complete(out: Path) -> bool:
     return isinstance(entry, dict) and "version" in entry  # no languages when nothing is public
 
 
-def index_search(site_dir: str | Path, view: PublicView, cache_dir: str | Path | None = None) -> int:
-    """Write the Pagefind index of `view`'s power pages to SITE_DIR/pagefind; returns the number of
-    records. With `cache_dir`, an index made from the same records (and this code) is linked from
-    there instead of made again: Pagefind is the slowest stage of a build."""
-    out = Path(site_dir).resolve() / OUTPUT
-    if out.exists():
-        shutil.rmtree(out)
+# A large site's index is split by department into shards (pagefind/ and pagefind-1/ … beside it,
+# listed in pagefind/shards.json; the search page merges them with Pagefind's mergeIndex). A change
+# to one department then re-indexes one shard, and a cold build indexes two shards at a time.
+SHARD_ABOVE = 3000   # records: below this one index is fast enough and the browser loads one
+SHARDS = 8
+SHARDS_FILE = "shards.json"
+
+
+def shard_count(records_total: int) -> int:
+    """Shards for a site of this many records (POWERS_SEARCH_SHARDS overrides, for tests and tuning)."""
+    forced = os.environ.get("POWERS_SEARCH_SHARDS", "")
+    if forced.isdigit() and int(forced) > 0:
+        return int(forced)
+    return SHARDS if records_total > SHARD_ABOVE else 1
+
+
+def _shard_of(department: str, shards: int) -> int:
+    """A department's shard, from its name alone: adding or changing another department never
+    moves it, so its shard's cached index stays valid."""
+    return zlib.crc32(department.encode("utf-8")) % shards if shards > 1 else 0
+
+
+def shard_dirs(shards: int) -> list[str]:
+    return [OUTPUT] + [f"{OUTPUT}-{i}" for i in range(1, shards)]
+
+
+def index_search(site_dir: str | Path, view: PublicView, cache_dir: str | Path | None = None,
+                 jobs: int = 2) -> int:
+    """Write the Pagefind index of `view`'s power pages into SITE_DIR (pagefind/, and for a large site
+    pagefind-1/ … with pagefind/shards.json); returns the number of records. With `cache_dir`, a
+    shard made from the same records (and this code) is linked from there instead of made again:
+    Pagefind is the slowest stage of a build. Up to `jobs` shards are indexed at once."""
+    site_dir = Path(site_dir).resolve()
     recs = list(records(view))
-    kept = None
-    if cache_dir is not None:
-        made_from = json.dumps([(r.url, r.content, r.meta, r.filters) for r in recs], ensure_ascii=False)
-        kept = Path(cache_dir) / cache.key("search", LANGUAGE, made_from)
-        if _entry_complete(kept / OUTPUT):
-            _link_tree(kept / OUTPUT, out)
-            return len(recs)
+    shards = shard_count(len(recs))
+    groups: list[list[Record]] = [[] for _ in range(shards)]
+    for r in recs:
+        groups[_shard_of(r.meta.get("department", ""), shards)].append(r)
+    dirs = shard_dirs(shards)
+    for d in dirs:
+        shutil.rmtree(site_dir / d, ignore_errors=True)
+    kept: list[Path | None] = []
+    todo = []
+    for i, group in enumerate(groups):
+        out = site_dir / dirs[i]
+        k = None
+        if cache_dir is not None:
+            made_from = json.dumps([(r.url, r.content, r.meta, r.filters) for r in group], ensure_ascii=False)
+            k = Path(cache_dir) / cache.key("search", LANGUAGE, made_from)
+            if _entry_complete(k / OUTPUT):
+                _link_tree(k / OUTPUT, out)
+                kept.append(k)
+                continue
+        kept.append(k)
+        todo.append((out, group, k))
     try:
-        count = asyncio.run(_write(out, iter(recs)))
+        _run(_write_all([(out, group) for out, group, _ in todo], jobs))
     except Exception as e:
         raise RuntimeError(f"Pagefind 建立索引失败 / Pagefind failed: {e}") from e
-    if kept is not None:  # only the newest index is kept
-        shutil.rmtree(cache_dir, ignore_errors=True)
-        tmp = Path(cache_dir) / f".{kept.name}.{os.getpid()}.tmp"
-        _link_tree(out, tmp / OUTPUT)
-        os.replace(tmp, kept)
-    return count
+    for out, _, k in todo:
+        if k is not None:
+            tmp = k.with_name(f".{k.name}.{os.getpid()}.tmp")
+            shutil.rmtree(tmp, ignore_errors=True)
+            _link_tree(out, tmp / OUTPUT)
+            shutil.rmtree(k, ignore_errors=True)
+            os.replace(tmp, k)
+    if cache_dir is not None and Path(cache_dir).is_dir():  # only the shards of this index are kept
+        for old in Path(cache_dir).iterdir():
+            if old not in kept:
+                shutil.rmtree(old, ignore_errors=True)
+    # always written (an empty list for one index): the search page asks for it, and a 404 is an error
+    (site_dir / OUTPUT / SHARDS_FILE).write_text(json.dumps([d + "/" for d in dirs[1:]]) + "\n", "utf-8")
+    return len(recs)
+
+
+def _run(coro) -> None:
+    """asyncio.run, also from a thread that already runs an event loop (a notebook, Playwright's
+    sync API): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coro)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coro).result()
+
+
+async def _write_all(work: list[tuple[Path, list[Record]]], jobs: int) -> None:
+    """Index each (folder, records) with its own Pagefind service, `jobs` at a time."""
+    limit = asyncio.Semaphore(max(1, jobs))
+
+    async def one(out: Path, group: list[Record]) -> None:
+        async with limit:
+            await _write(out, iter(group))
+
+    await asyncio.gather(*(one(out, group) for out, group in work))
 
 
 def _link_tree(src: Path, dst: Path) -> None:

@@ -28,9 +28,24 @@
     }
     return import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
       return pf.options({ baseUrl: root.pathname }).then(function () {
+        return shards(pf);
+      }).then(function () {
         pagefind = pf;
         return pf.filters().then(function (f) { fill(dept, f["部门"]); fill(cat, f["类别"]); return pf; });
       });
+    });
+  }
+
+  /* A large site's index is split by department (pagefind/shards.json lists the other parts). */
+  function shards(pf) {
+    return fetch(new URL("pagefind/shards.json", root).href).then(function (r) {
+      return r.ok ? r.json() : [];
+    }, function () { return []; }).then(function (dirs) {
+      return dirs.reduce(function (done, dir) {
+        return done.then(function () {
+          return pf.mergeIndex(new URL(dir, root).pathname, { baseUrl: root.pathname });
+        });
+      }, Promise.resolve());
     });
   }
 

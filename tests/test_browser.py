@@ -312,3 +312,65 @@ def test_every_public_power_is_found_by_its_code(served, browser):
     }""", codes)
     missing = [c for c in codes if f"{c}.html" not in found[c]]
     assert not missing, f"{len(missing)} of {len(codes)} codes not found in the first 5 results, e.g. {missing[:3]}"
+
+
+# ---------------------------------------------------------------- a large site's index, in shards
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory):
+    """The demo built with its index split in three (a city's is split in eight), served."""
+    tmp = tmp_path_factory.mktemp("sharded")
+    old = os.environ.get("POWERS_SEARCH_SHARDS")
+    os.environ["POWERS_SEARCH_SHARDS"] = "3"
+    try:
+        build([INVENTORIES], tmp / "site", work=tmp / "build")
+    finally:
+        if old is None:
+            del os.environ["POWERS_SEARCH_SHARDS"]
+        else:
+            os.environ["POWERS_SEARCH_SHARDS"] = old
+    server = make_server(tmp / "site", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", tmp / "site"
+    server.shutdown()
+
+
+MERGED_SEARCH = """async ([term, filters]) => {
+    const root = new URL('./', location.href);
+    const pf = await import(new URL('pagefind/pagefind.js', root).href);
+    if (!window.__merged) {  // as search.js: options and merging once per page
+        window.__merged = true;
+        await pf.options({baseUrl: root.pathname});
+        const r = await fetch(new URL('pagefind/shards.json', root).href);
+        for (const dir of (r.ok ? await r.json() : [])) {
+            await pf.mergeIndex(new URL(dir, root).pathname, {baseUrl: root.pathname});
+        }
+    }
+    const res = await pf.search(term, {filters: filters || {}});
+    const data = await Promise.all(res.results.map(x => x.data()));
+    return {urls: data.map(d => d.url.split('/').pop()), filters: await pf.filters()};
+}"""
+
+
+def test_sharded_index_finds_what_one_index_finds(sharded, served, browser):
+    """Every term finds every page containing it across the shards, the filters count the same as
+    with one index, and the search page itself merges the shards."""
+    url, site = sharded
+    assert json.loads((site / "pagefind" / "shards.json").read_text("utf-8")) == ["pagefind-1/", "pagefind-2/"]
+    pages = {p.name: _indexed_text(p.read_text("utf-8")) for p in (site / "powers").glob("*.html")}
+    page = browser.new_page()
+    page.goto(url + "data.html")  # a page without search.js: the test merges the shards itself
+    one = browser.new_page()
+    one.goto(served[0] + "data.html")
+    for term in TERMS:
+        expected = {name for name, text in pages.items() if term in text}
+        got = page.evaluate(MERGED_SEARCH, [term, None])
+        assert expected <= set(got["urls"]), f"{term}: {sorted(expected - set(got['urls']))[:3]} not found"
+    merged = page.evaluate(MERGED_SEARCH, ["罚款", None])["filters"]
+    single = one.evaluate(MERGED_SEARCH, ["罚款", None])["filters"]
+    assert merged == single and sum(merged["部门"].values()) == len(pages)
+    page.goto(url + "index.html")  # the search page merges them itself
+    page.fill("#q", "暂扣")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length > 0")
+    n = len({name for name, text in pages.items() if "暂扣" in text})
+    assert page.locator("#search-results li").count() == n
+    assert page.locator("#f-dept option").count() == 1 + len(merged["部门"])
