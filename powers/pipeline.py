@@ -128,17 +128,23 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
     stage = out.with_name(f".{out.name}.building")
     if stage.exists():
         shutil.rmtree(stage)
+    stage.mkdir(parents=True)
+    indexing = _start_search(stage, view, work / "cache" / "search") if search else None
     try:
         pages = site.build_site(view, stage, charts, previous, options, jobs=jobs_default(),
                                 reuse=site.SiteCache(out, work / "cache"), progress=progress)
-        if search:
-            from .search import index_search  # compact records of the public view, not the HTML
+        if indexing is not None:
             with progress.stage("搜索索引 search index"):
-                index_search(stage, view, work / "cache" / "search", jobs=jobs_default())
+                indexing.result()
         paths_mod.mark(stage)
     except BaseException:
+        if indexing is not None:
+            indexing.cancel()
         shutil.rmtree(stage, ignore_errors=True)
         raise
+    finally:
+        if indexing is not None:
+            indexing.close()
     site.replace_dir(stage, out)
     if catalog.release_date and not options.draft:
         releases.mkdir(parents=True, exist_ok=True)
@@ -149,6 +155,67 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
     # the key as the next run will see it: with the release this build has just kept
     _remember(_build_key(paths, work, given_previous, options, laws, release_date, search), done, work)
     return done
+
+
+# ---------------------------------------------------------------- the search index, beside the pages
+class _Indexing:
+    """The search index made in a forked process while this one renders pages and open data: the
+    indexer is mostly the Pagefind binary's work, and the pages and open data are Python's, so the
+    two overlap on two cores. (Forked before the page workers, so no worker inherits its pipes.)"""
+
+    def __init__(self, stage: Path, view, cache_dir: Path):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _SEARCH.update(stage=stage, view=view, cache_dir=cache_dir)
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        try:
+            self.future = self.pool.submit(_index_in_child)
+        finally:
+            _SEARCH.clear()
+
+    def result(self) -> int:
+        return self.future.result()
+
+    def cancel(self) -> None:
+        self.future.cancel()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)  # a running index is waited for: no orphaned Pagefind
+
+
+_SEARCH: dict = {}
+
+
+def _index_in_child() -> int:
+    from .search import index_search  # compact records of the public view, not the HTML
+
+    return index_search(_SEARCH["stage"], _SEARCH["view"], _SEARCH["cache_dir"], jobs=jobs_default())
+
+
+def _start_search(stage: Path, view, cache_dir: Path):
+    """The index being made (`.result()` waits for it): in a forked process where fork exists,
+    else right here."""
+    import multiprocessing
+
+    if "fork" in multiprocessing.get_all_start_methods():
+        return _Indexing(stage, view, cache_dir)
+    from .search import index_search
+
+    class _Done:
+        def __init__(self):
+            self.n = index_search(stage, view, cache_dir, jobs=jobs_default())
+
+        def result(self) -> int:
+            return self.n
+
+        def cancel(self) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    return _Done()
 
 
 # ---------------------------------------------------------------- a build with nothing to do
