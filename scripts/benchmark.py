@@ -144,16 +144,18 @@ def _descendants(pid: int) -> list[int]:
 
 
 def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants now (Linux /proc; 0 elsewhere)."""
+    """Memory of a process and all its descendants now (Linux /proc; 0 elsewhere): the sum of their
+    PSS, which counts a page shared by forked workers once in all (their RSS would count it in
+    each), or of their RSS where PSS is not available."""
     total = 0
     for p in _descendants(pid):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-                    break
-        except OSError:
-            pass
+        for name, key in ((f"/proc/{p}/smaps_rollup", "Pss:"), (f"/proc/{p}/status", "VmRSS:")):
+            try:
+                line = next(x for x in Path(name).read_text().splitlines() if x.startswith(key))
+            except (OSError, StopIteration):
+                continue
+            total += int(line.split()[1]) * 1024
+            break
     return total
 
 
@@ -248,7 +250,7 @@ def table(result: dict) -> str:
                       f"{'yes' if mb <= SITE_MB else 'NO'})"]
     if result.get("changed_cell"):
         lines.append(f"changed: {result['changed_cell']}")
-    lines.append("peak MiB: the larger of the largest process's ru_maxrss and the sampled RSS of the whole "
+    lines.append("peak MiB: the larger of the largest process's ru_maxrss and the sampled PSS of the whole "
                  "process tree; CPU = user+sys of the step and its children")
     return "\n".join(lines)
 
