@@ -1,6 +1,8 @@
 """Issue 8, site side: nothing internal reaches a public byte; no external resource; no formula in open data."""
 from __future__ import annotations
 
+import pytest
+
 import csv
 import io
 import re
@@ -218,7 +220,10 @@ def test_only_society_scope_is_public(tmp_path):
 
 
 # ---------------------------------------------------------------- every byte of a built site
-def test_no_internal_name_in_any_output_byte(tmp_path):
+@pytest.mark.parametrize("shards", ["", "3"])
+def test_no_internal_name_in_any_output_byte(tmp_path, monkeypatch, shards):
+    """Also with the search index split in shards (pagefind-1/ … walked too), as a city's is."""
+    monkeypatch.setenv("POWERS_SEARCH_SHARDS", shards)
     work = tmp_path / "w"
     book = Book()
     book.powers += [
@@ -244,6 +249,7 @@ def test_no_internal_name_in_any_output_byte(tmp_path):
     # and the public ones are there, so the walk is looking at the right bytes
     text = b"".join(data for _, data in site_bytes(tmp_path / "site"))
     assert "公开子项".encode() in text and "测试许可".encode() in text
+    assert (tmp_path / "site" / "pagefind-2").is_dir() == (shards == "3")
 
 
 def test_demo_site_loads_no_external_resource(tmp_path):
