@@ -254,7 +254,10 @@ def index_search(site_dir: str | Path, view: PublicView, cache_dir: str | Path |
     groups: list[list[Record]] = [[] for _ in range(shards)]
     for r in recs:
         groups[_shard_of(r.meta.get("department", ""), shards)].append(r)
-    dirs = shard_dirs(shards)
+    # no index for a shard without records (Pagefind wrote those empty more often); the parts are
+    # numbered in order, and a part's cached index does not depend on where it is put
+    groups = [g for g in groups if g] or [[]]
+    dirs = shard_dirs(len(groups))
     for d in dirs:
         shutil.rmtree(site_dir / d, ignore_errors=True)
     kept: list[Path | None] = []
