@@ -1,4 +1,4 @@
-"""The static disclosure site: Jinja2 pages, shared SVG flowcharts, open data, sitemap.
+"""The static disclosure site: Jinja2 pages, flowcharts published once per flow, open data, sitemap.
 
 Only the public view reaches the writers: `public_view` removes every power not known to be public
 (公开范围 社会) once, and every page, link, search entry, data file and count is made from it. Output is deterministic: the
@@ -593,17 +593,6 @@ def _link(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copyfile(src, dst)
-
-
-def index_search(site: str | Path) -> None:
-    """Build the Pagefind index (Chinese segmentation comes from pagefind's extended binary)."""
-    import subprocess
-    import sys
-
-    out = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
-                         capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError("Pagefind 建立索引失败 / Pagefind failed: " + (out.stderr or out.stdout)[-2000:])
 
 
 def replace_dir(stage: Path, target: Path) -> None:
