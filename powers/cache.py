@@ -7,6 +7,7 @@ import functools
 import hashlib
 import os
 import pickle
+import shutil
 from pathlib import Path
 
 
@@ -39,9 +40,44 @@ def file_hash(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def write_atomic(path: str | Path, data: bytes | str) -> None:
+    """Write beside `path` under a name unique to this process, then rename over it: a concurrent
+    or killed run never leaves half a file."""
+    import tempfile
+
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def link_or_copy(src: str | Path, dst: str | Path) -> None:
+    """A file of an earlier output into this one: a hard link (outputs are never changed in place,
+    only replaced), or a copy where the file system cannot link."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def stamp(path: str | Path) -> list[int] | None:
+    """Size and modification time of a file (None when it is gone): tells a file edited since."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
 class PickleCache:
-    """A folder of pickled results by key; unreadable entries are misses. Entries are written to a
-    unique temporary name and renamed, so a concurrent or killed run never leaves half a file."""
+    """A folder of pickled results by key; unreadable entries are misses. Entries are written
+    atomically (write_atomic)."""
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
@@ -55,10 +91,7 @@ class PickleCache:
 
     def put(self, k: str, value) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".{k}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.folder / f"{k}.pickle")
+        write_atomic(self.folder / f"{k}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def keep_only(self, keys: set[str]) -> None:
         """Drop entries not used by the last run, so the cache does not grow without bound."""

@@ -6,6 +6,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from .cache import write_atomic
 from .codes import CodeRegistry
 from .models import CATEGORIES, Catalog, Finding, Power
 from .validate import ValidationResult
@@ -45,25 +46,9 @@ def schema_json() -> str:
 def write_catalog(catalog: Catalog, out_dir: str | Path) -> Path:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out / SCHEMA_FILE, schema_json())
-    _atomic_write(out / CATALOG_FILE, catalog_json(catalog))
+    write_atomic(out / SCHEMA_FILE, schema_json())
+    write_atomic(out / CATALOG_FILE, catalog_json(catalog))
     return out / CATALOG_FILE
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Write beside `path` under a name unique to this process, then rename over it."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def load_catalog(path: str | Path) -> Catalog:

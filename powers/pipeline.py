@@ -251,9 +251,7 @@ def _unchanged(key: str, out: Path, work: Path) -> BuildResult | None:
 
 def _remember(key: str, done: BuildResult, work: Path) -> None:
     cache.PickleCache(work / "cache").put("build", done)
-    tmp = work / "cache" / f".build.json.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps({"key": key, "files": _stamps(done.site)}), "utf-8")
-    os.replace(tmp, work / "cache" / "build.json")
+    cache.write_atomic(work / "cache" / "build.json", json.dumps({"key": key, "files": _stamps(done.site)}))
 
 
 def _stamps(folder: Path) -> dict[str, list[int]] | None:
@@ -262,6 +260,6 @@ def _stamps(folder: Path) -> dict[str, list[int]] | None:
     out = {}
     for root, _, names in os.walk(folder):
         for n in names:
-            st = os.stat(os.path.join(root, n))
-            out[os.path.relpath(os.path.join(root, n), folder)] = [st.st_size, st.st_mtime_ns]
+            path = os.path.join(root, n)
+            out[os.path.relpath(path, folder)] = cache.stamp(path)
     return out

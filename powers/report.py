@@ -1,11 +1,12 @@
 """Validation reports: terminal text, JSON, a self-contained HTML page, annotated workbooks."""
 from __future__ import annotations
 
+import io
 import json
-import shutil
 from collections import Counter
 from pathlib import Path
 
+from .cache import write_atomic
 from .models import Finding
 from .rules import RULES, all_rules
 from .validate import ValidationResult
@@ -135,9 +136,9 @@ def write_annotated(result: ValidationResult, out_dir: str | Path) -> list[Path]
                        _neutral(f.value), f.message_zh, f.hint])
         for col, w in zip("ABCDEFGHIJ", (8, 7, 26, 12, 8, 6, 14, 30, 60, 50)):
             ws.column_dimensions[col].width = w
-        tmp = target.with_name(target.name + ".tmp")
-        wb.save(tmp)
-        shutil.move(tmp, target)
+        buf = io.BytesIO()
+        wb.save(buf)
+        write_atomic(target, buf.getvalue())  # a temporary name unique to this run, then renamed
         written.append(target)
     return written
 

@@ -321,10 +321,4 @@ async def _write_all(work: list[tuple[Path, list[Record]]], jobs: int) -> None:
 
 def _link_tree(src: Path, dst: Path) -> None:
     """A copy of a folder made of hard links (the index files are never changed in place)."""
-    def link(a: str, b: str) -> None:
-        try:
-            os.link(a, b)
-        except OSError:
-            shutil.copy2(a, b)
-
-    shutil.copytree(src, dst, copy_function=link)
+    shutil.copytree(src, dst, copy_function=cache.link_or_copy)

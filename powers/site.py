@@ -16,7 +16,6 @@ import csv
 import functools
 import hashlib
 import io
-import os
 import re
 import shutil
 import zipfile
@@ -406,9 +405,7 @@ def _made_from(whole: bytes, release: date | None, reuse: SiteCache | None):
         except OSError:
             data = make()
             folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / f".{name}.{os.getpid()}.tmp"
-            tmp.write_bytes(data)
-            os.replace(tmp, folder / name)
+            cache.write_atomic(folder / name, data)
             return data
 
     return made
@@ -548,9 +545,10 @@ def _department_pages(w: _Writer, catalog: Catalog, charts: dict[str, str], reus
     pages: list[list[str] | None] = [None] * len(catalog.departments)
     for i, k in enumerate(keys):
         old = known.get(k)
-        if old and all(_stamp(reuse.site / rel) == stamp for rel, *stamp in old):  # none edited since
+        if old and all(cache.stamp(reuse.site / rel) == stamp for rel, *stamp in old):  # none edited since
             for rel, *_ in old:
-                _link(reuse.site / rel, w.out / rel)
+                (w.out / rel).parent.mkdir(parents=True, exist_ok=True)
+                cache.link_or_copy(reuse.site / rel, w.out / rel)
             pages[i] = [rel for rel, *_ in old]
             stage.advance(catalog.departments[i].name)
     todo = [i for i, got in enumerate(pages) if got is None]
@@ -570,29 +568,9 @@ def _department_pages(w: _Writer, catalog: Catalog, charts: dict[str, str], reus
             _RENDER.clear()
     if reuse:
         reuse.manifest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = reuse.manifest.with_name(f".{reuse.manifest.name}.{os.getpid()}.tmp")
-        stamped = {k: [[rel, *_stamp(w.out / rel)] for rel in got] for k, got in zip(keys, pages)}
-        tmp.write_text(json.dumps(stamped, ensure_ascii=False), "utf-8")
-        os.replace(tmp, reuse.manifest)
+        stamped = {k: [[rel, *cache.stamp(w.out / rel)] for rel in got] for k, got in zip(keys, pages)}
+        cache.write_atomic(reuse.manifest, json.dumps(stamped, ensure_ascii=False))
     return [rel for got in pages for rel in got]
-
-
-def _stamp(path: Path) -> list[int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
-
-
-def _link(src: Path, dst: Path) -> None:
-    """A page of the last build into this one: a hard link (pages are never changed in place, only
-    replaced), or a copy where the file system cannot link."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
 
 
 def replace_dir(stage: Path, target: Path) -> None:
