@@ -15,7 +15,8 @@ from .codes import CodeRegistry
 from .laws import LawRegistry
 from .models import Catalog
 from .progress import QUIET, Progress
-from .validate import ValidationResult, find_workbooks, jobs_default, paused_gc, validate
+from .parallel import jobs_default
+from .validate import ValidationResult, find_workbooks, paused_gc, validate
 
 
 class PowerCharts(Mapping):

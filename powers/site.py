@@ -33,6 +33,7 @@ from . import paths as paths_mod
 from .flowcharts import chart_title
 from .models import CATEGORIES, LEVELS, Catalog, Department, Power
 from .normalize import days_text, fine_text
+from .parallel import forked_map
 from .progress import QUIET, Progress, Stage
 from .templating import environment, templates_dir
 
@@ -514,16 +515,18 @@ def _render_department(w: _Writer, d: Department, charts: dict[str, str]) -> lis
         _power_page(w, d, p, None, charts)
         for sub in p.sub_items:
             _power_page(w, d, sub, p, charts)
-    return w.pages[before:]
+    got = w.pages[before:]
+    del w.pages[before:]  # the caller adds them, in department order, wherever they were rendered
+    return got
 
 
-# Set in the parent just before the pool forks: workers render from the same objects, unpickled.
+# Set in the parent before forked_map forks: workers render from the same objects, unpickled.
 _RENDER: dict = {}
 
 
 def _render_in_worker(i: int) -> list[str]:
+    """Department i's pages (in a forked worker, or here when there is one job)."""
     w, catalog, charts = _RENDER["writer"], _RENDER["catalog"], _RENDER["charts"]
-    w.pages = []
     return _render_department(w, catalog.departments[i], charts)
 
 
@@ -532,8 +535,6 @@ def _department_pages(w: _Writer, catalog: Catalog, charts: dict[str, str], reus
     """Every department's pages, in department order: linked from the last build when their key
     is unchanged, else rendered (in a pool of forked processes when there are several)."""
     import json
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     keys = [_department_key(w, d, charts) for d in catalog.departments] if reuse else []
     known: dict = {}
@@ -552,20 +553,13 @@ def _department_pages(w: _Writer, catalog: Catalog, charts: dict[str, str], reus
             pages[i] = [rel for rel, *_ in old]
             stage.advance(catalog.departments[i].name)
     todo = [i for i, got in enumerate(pages) if got is None]
-    jobs = min(jobs, len(todo))
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for i in todo:
-            pages[i] = _render_department(w, catalog.departments[i], charts)
+    _RENDER.update(writer=w, catalog=catalog, charts=charts)
+    try:
+        for i, got in zip(todo, forked_map(_render_in_worker, todo, jobs)):
+            pages[i] = got
             stage.advance(catalog.departments[i].name)
-    else:
-        _RENDER.update(writer=w, catalog=catalog, charts=charts)
-        try:
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                for i, got in zip(todo, pool.map(_render_in_worker, todo)):
-                    pages[i] = got
-                    stage.advance(catalog.departments[i].name)
-        finally:
-            _RENDER.clear()
+    finally:
+        _RENDER.clear()
     if reuse:
         reuse.manifest.parent.mkdir(parents=True, exist_ok=True)
         stamped = {k: [[rel, *cache.stamp(w.out / rel)] for rel in got] for k, got in zip(keys, pages)}

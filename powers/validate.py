@@ -6,10 +6,7 @@ with at least one error finding pointing at it; `RowCount` keeps the tally per f
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +15,7 @@ from pathlib import Path
 from . import cache
 from .laws import LawRegistry
 from .models import Department, Finding, Power
+from .parallel import forked_map, jobs_default
 from .progress import QUIET, Progress, Stage
 from .read import Row, read_workbook
 from .rules import cross, discretion, fields, legal, process
@@ -208,15 +206,7 @@ def _accepted_rows(dept: Department) -> set[tuple[str, int]]:
     return keys
 
 
-def jobs_default() -> int:
-    """Worker processes for per-workbook work: POWERS_JOBS, else every core."""
-    try:
-        return max(1, int(os.environ.get("POWERS_JOBS", "")))
-    except ValueError:
-        return os.cpu_count() or 1
-
-
-# Set in the parent just before the pool forks, so workers share the law registry (and anything a
+# Set in the parent before forked_map forks, so workers share the law registry (and anything a
 # test patched) without pickling it.
 _WORK: dict = {}
 
@@ -273,17 +263,9 @@ def _validated(files: list[Path], laws: LawRegistry, inclusive_ends: bool, today
                 stage.advance(f.name)
         store.keep_only({k for k in keys if k})
     todo = [i for i, r in enumerate(results) if r is None]
-    jobs = min(jobs, len(todo))
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        done = map(_validate_one, [files[i] for i in todo])
-        for i, r in zip(todo, done):
-            results[i] = r
-            stage.advance(files[i].name)
-    else:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            for i, r in zip(todo, pool.map(_validate_one, [files[i] for i in todo])):
-                results[i] = r
-                stage.advance(files[i].name)
+    for i, r in zip(todo, forked_map(_validate_one, [files[i] for i in todo], jobs)):
+        results[i] = r
+        stage.advance(files[i].name)
     if store is not None:
         for i in todo:
             if keys[i]:

@@ -29,3 +29,18 @@ def test_cross_department_findings_still_name_their_cell(book, tmp_path):
     r = validate([a, b], jobs=2)
     x = [f for f in r.findings if f.rule == "X502"]
     assert x and all(f.cell and f.cell.startswith("C") and f.column == "职权名称" for f in x)
+
+
+def test_pages_are_listed_once_however_many_jobs(tmp_path):
+    """One process or two, the site lists each page once, in the same order (the sitemap is made
+    from that list)."""
+    from powers import build_catalog, site
+    from powers.codes import CodeRegistry
+
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        catalog, _ = build_catalog(validate([ROOT / "inventories"], jobs=1), reg)
+    view = site.public_view(catalog)
+    one = site.build_site(view, tmp_path / "one", jobs=1, options=site.SiteOptions(base_url="https://x.gov.cn/"))
+    two = site.build_site(view, tmp_path / "two", jobs=2, options=site.SiteOptions(base_url="https://x.gov.cn/"))
+    assert one == two and len(one) == len(set(one))
+    assert (tmp_path / "one" / "sitemap.xml").read_bytes() == (tmp_path / "two" / "sitemap.xml").read_bytes()
