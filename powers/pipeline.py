@@ -106,9 +106,8 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
     out, work = Path(out), Path(work)
     paths_mod.guard_output(out, paths, work=work)  # refuse to replace inputs or a folder the tool did not make
     laws = laws or LawRegistry.load()
-    given_previous = previous
-    key = _build_key(paths, work, previous, options, laws, release_date, search)
-    if (done := _unchanged(key, out, work)) is not None:
+    made_from = _inputs_key(paths, previous, options, laws, release_date, search)
+    if (done := _unchanged(_build_key(made_from, work), out, work)) is not None:
         with progress.stage("未变化 unchanged"):
             return done
     result = validate(paths, laws=laws, cache_dir=work / "cache" / "validate", progress=progress)
@@ -154,7 +153,7 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
     done = BuildResult(result, catalog, pages, report.rendered, report.reused,
                        previous.release_date if previous else None, out, cat.stats(public))
     # the key as the next run will see it: with the release this build has just kept
-    _remember(_build_key(paths, work, given_previous, options, laws, release_date, search), done, work)
+    _remember(_build_key(made_from, work), done, work)
     return done
 
 
@@ -220,17 +219,23 @@ def _start_search(stage: Path, view, cache_dir: Path):
 
 
 # ---------------------------------------------------------------- a build with nothing to do
-def _build_key(paths, work: Path, previous: Catalog | None, options: site.SiteOptions, laws: LawRegistry,
-               release_date: date | None, search: bool) -> str:
-    """Everything a build is made from: the workbooks' paths and bytes, the kept releases (the
-    change log compares with one), the previous release given, the options, the law registry, the
-    code and templates (cache.key), and today's date (some findings depend on it)."""
+def _inputs_key(paths, previous: Catalog | None, options: site.SiteOptions, laws: LawRegistry,
+                release_date: date | None, search: bool) -> str:
+    """What a build is made from, but for the kept releases: the workbooks' paths and bytes, the
+    previous release given, the options, the law registry, the code and templates (cache.key),
+    and today's date (some findings depend on it). Computed once per build."""
     files = [(str(f), cache.file_hash(f)) for f in find_workbooks(paths) if f.is_file()]
+    given = cache.key("previous", previous.model_dump_json()) if previous is not None else None
+    return cache.key("build", json.dumps(files), given, repr(options), laws.fingerprint(), release_date, search,
+                     date.today(), os.environ.get("POWERS_SEARCH_SHARDS", ""))
+
+
+def _build_key(made_from: str, work: Path) -> str:
+    """The inputs' key with the kept releases (the change log compares with one): before a build,
+    and again after it, when the release it kept is among them."""
     releases = sorted((p.name, p.stat().st_size) for p in (work / "releases").glob("*.json")) \
         if (work / "releases").is_dir() else []
-    given = cache.key("previous", previous.model_dump_json()) if previous is not None else None
-    return cache.key("build", json.dumps(files), json.dumps(releases), given, repr(options), laws.fingerprint(),
-                     release_date, search, date.today(), os.environ.get("POWERS_SEARCH_SHARDS", ""))
+    return cache.key(made_from, json.dumps(releases))
 
 
 def _unchanged(key: str, out: Path, work: Path) -> BuildResult | None:
