@@ -228,8 +228,7 @@ def load_grids(path: str | Path) -> list[SheetGrid]:
     for name in wb.sheet_names:
         sheet = wb.get_sheet_by_name(name)
         rows = [[None if v == "" else v for v in r] for r in sheet.to_python(skip_empty_area=False)]
-        merged = [(c1 + 1, r1 + 1, c2 + 1, r2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
-        out.append(SheetGrid(name, rows, merged))
+        out.append(SheetGrid(name, rows, _merged(sheet)))
     return out
 
 
@@ -368,8 +367,8 @@ class _SheetScan:
 def _scan_xlsx(path: Path) -> dict[str, _SheetScan]:
     """Check an .xlsx against the limits before a reader inflates it: S014 when its members,
     uncompressed, add up to more than MAX_UNCOMPRESSED (from the zip directory, nothing inflated);
-    S015 when a sheet spans more than MAX_ROWS rows or more than MAX_CELLS cells (by streaming
-    its XML, nothing parsed). Returns each sheet's scan by sheet name."""
+    S015 when a sheet spans more than MAX_ROWS rows, S017 when more than MAX_CELLS cells (by
+    streaming its XML, nothing parsed). Returns each sheet's scan by sheet name."""
     with zipfile.ZipFile(path) as z:
         infos = z.infolist()
         total = sum(i.file_size for i in infos)
@@ -432,11 +431,6 @@ def _scan_sheet(f) -> _SheetScan:
     scan.rows = max(scan.rows, last_row)
     scan.columns = column_index_from_string(last_col.decode())
     return scan
-
-
-def _count_row_tags(f) -> int:
-    """Rows a sheet's XML (a binary file object) spans, counted by streaming it."""
-    return _scan_sheet(f).rows
 
 
 def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
@@ -544,9 +538,13 @@ def _grid(path: Path, wb, name: str, scan: _SheetScan | None) -> tuple[list[list
             elif formula is not None and not value:
                 missing.append((i, j, "=" + formula))
                 row[j] = None
-    merged = [(c1 + 1, r1 + 1, c2 + 1, r2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
-    _fill_merged(grid, merged)
+    _fill_merged(grid, _merged(sheet))
     return grid, missing
+
+
+def _merged(sheet) -> list[tuple[int, int, int, int]]:
+    """A calamine sheet's merged ranges as (min_col, min_row, max_col, max_row), 1-based like openpyxl's."""
+    return [(c1 + 1, r1 + 1, c2 + 1, r2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
 
 
 def _value(v: object) -> object:

@@ -19,6 +19,14 @@ def rules(findings):
     return [f.rule for f in findings]
 
 
+def forbid_opening(monkeypatch):
+    """Fail the test if calamine opens the workbook: a refused file must be refused before."""
+    def never(*a, **k):
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", never)
+
+
 def test_limits_are_documented_values():
     assert read.MAX_UNCOMPRESSED == 200 * 1024 * 1024
     assert read.MAX_XLS_BYTES == 200 * 1024 * 1024
@@ -42,10 +50,7 @@ def test_inflating_xlsx_is_refused_before_opening(book, tmp_path, monkeypatch):
     with zipfile.ZipFile(path) as z:
         assert sum(i.file_size for i in z.infolist()) > 2 * 1024 * 1024
 
-    def never(*a, **k):
-        raise AssertionError("the workbook was opened")
-
-    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", never)
+    forbid_opening(monkeypatch)
     raw = read_workbook(path)
     assert rules(raw.findings) == ["S014"]
     f = raw.findings[0]
@@ -125,13 +130,10 @@ def test_row_tags_are_counted_across_chunks(book, tmp_path, monkeypatch):
     with zipfile.ZipFile(path) as z:
         assert read._sheet_parts(z)["xl/worksheets/sheet2.xml"] == "职权目录"
         with z.open("xl/worksheets/sheet2.xml") as f:
-            assert read._count_row_tags(f) == 3001
-
-    def never(*a, **k):
-        raise AssertionError("the workbook was opened")
+            assert read._scan_sheet(f).rows == 3001
 
     monkeypatch.setattr(read, "MAX_ROWS", 3000)
-    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", never)  # refused before calamine parses it
+    forbid_opening(monkeypatch)  # refused before calamine parses it
     raw = read_workbook(path)
     assert rules(raw.findings) == ["S015"] and raw.findings[0].sheet == "职权目录"
     assert "3,001" in raw.findings[0].message_en
@@ -202,7 +204,7 @@ def test_row_tag_cut_by_a_chunk_end_is_counted_once(shift):
 
     chunk = 1 << 20
     data = b" " * (chunk - shift) + b'<row r="1"><c/></row><x:row r="2"/><rowBreaks/>' + b" " * 10
-    assert read._count_row_tags(io.BytesIO(data)) == 2
+    assert read._scan_sheet(io.BytesIO(data)).rows == 2
 
 
 # --- S017 sheet-too-wide ---------------------------------------------------------------------------
@@ -219,10 +221,7 @@ def test_one_cell_far_right_of_a_long_sheet_is_refused(tmp_path, monkeypatch):
     rewrite_sheet_xml(path, "职权目录", lambda xml: xml.replace(b"</row>", far_cell("XFD2") + b"</row>", 2)
                       .replace(far_cell("XFD2"), b"", 1))  # into row 2, after its cells
 
-    def never(*a, **k):
-        raise AssertionError("the workbook was opened")
-
-    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", never)
+    forbid_opening(monkeypatch)
     raw = read_workbook(path)
     assert rules(raw.findings) == ["S017"]
     f = raw.findings[0]
