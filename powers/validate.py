@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import cache
 from .laws import LawRegistry
-from .models import Department, Finding, Power
+from .models import Department, Finding, Power, share_strings
 from .parallel import forked_map, jobs_default
 from .progress import QUIET, Progress, Stage
 from .read import Row, read_workbook
@@ -240,6 +240,7 @@ def _compact(dept: Department) -> None:
     for flow in dept.flows:
         for step in flow.steps:
             strip(step)
+    share_strings(dept, {})
 
 
 def _validated(files: list[Path], laws: LawRegistry, inclusive_ends: bool, today: date | None, jobs: int,
