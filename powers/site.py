@@ -18,7 +18,6 @@ import hashlib
 import io
 import re
 import shutil
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -261,36 +260,41 @@ def catalog_csv(catalog: Catalog) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+XLSX_CELL_CHARS = 32767  # Excel's limit on one cell's text
+_CUT_NOTE = "……（超出 Excel 单元格长度上限，全文见 catalog.csv / catalog.json）"
+
+
+def _fit_cell(value):
+    """A text longer than an Excel cell holds is cut with a note saying where the whole text is
+    (XlsxWriter would cut it silently; the CSV and JSON keep it whole)."""
+    if isinstance(value, str) and len(value) > XLSX_CELL_CHARS:
+        return value[:XLSX_CELL_CHARS - len(_CUT_NOTE)] + _CUT_NOTE
+    return value
+
+
 def catalog_xlsx(catalog: Catalog, release: date | None) -> bytes:
-    import openpyxl
+    """The open-data workbook: 权力清单 and 裁量基准 sheets. Written with XlsxWriter in its
+    constant-memory mode (rows streamed to a temporary file): for a city's 420,000 cells it takes
+    half the time of openpyxl's write-only mode, whose per-cell XML serialization dominated the
+    open-data stage. Same content, same bytes: the document dates are the release date and
+    XlsxWriter stamps every zip member 1980-01-31."""
+    import datetime as dt
 
-    wb = openpyxl.Workbook(write_only=True)  # streamed: half the time of building cell objects
-    ws = wb.create_sheet("权力清单")
-    ws.append([c for c, _ in DATA_COLUMNS])
-    for r in _rows(catalog):
-        ws.append(r)
-    ws2 = wb.create_sheet("裁量基准")
-    ws2.append(TIER_COLUMNS)
-    for r in _tier_rows(catalog):
-        ws2.append(r)
+    import xlsxwriter
+
     buf = io.BytesIO()
-    wb.save(buf)
-    return _pin_zip(buf.getvalue(), release)
-
-
-def _pin_zip(data: bytes, release: date | None) -> bytes:
-    """Same content, same bytes: fixed member timestamps and document dates."""
-    stamp = (release or date(2000, 1, 1)).isoformat() + "T00:00:00Z"
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), body)
-            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(zi, body)
-    return out.getvalue()
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_numbers": False,
+                                   "strings_to_formulas": False, "strings_to_urls": False})
+    stamp = dt.datetime.combine(release or date(2000, 1, 1), dt.time(), tzinfo=dt.timezone.utc)
+    wb.set_properties({"created": stamp})
+    for title, header, rows in (("权力清单", [c for c, _ in DATA_COLUMNS], _rows(catalog)),
+                                ("裁量基准", TIER_COLUMNS, _tier_rows(catalog))):
+        ws = wb.add_worksheet(title)
+        ws.write_row(0, 0, header)
+        for i, r in enumerate(rows, 1):
+            ws.write_row(i, 0, [_fit_cell(v) for v in r])
+    wb.close()
+    return buf.getvalue()
 
 
 # ---------------------------------------------------------------- pages
