@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
 
@@ -18,14 +19,25 @@ def jobs_default() -> int:
         return os.cpu_count() or 1
 
 
-def forked_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator[R]:
+def forked_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, *, count: int | None = None) -> Iterator[R]:
     """fn over items, results in order: in a pool of forked processes when there are several items
     and jobs, else here. Forked workers see everything the parent set before (a law registry, a
-    catalog, anything a test patched) without pickling it; only the results are pickled back."""
-    items = list(items)
-    jobs = min(jobs, len(items))
+    catalog, anything a test patched) without pickling it; only the results are pickled back.
+    Items are taken from `items` as workers need them (two per worker in flight), so an item made
+    on the fly (a department's JSON) lives only while it is worked on; pass `count` with a
+    generator, since the pool's size depends on it."""
+    if count is None:
+        items = list(items)
+        count = len(items)
+    jobs = min(jobs, count)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(fn, items)
         return
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield from pool.map(fn, items)
+        window: deque = deque()
+        for item in items:
+            window.append(pool.submit(fn, item))
+            if len(window) >= 2 * jobs:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()

@@ -159,20 +159,28 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
 
 # ---------------------------------------------------------------- the search index, beside the pages
 class _Indexing:
-    """The search index made in a forked process while this one renders pages and open data: the
+    """The search index made in another process while this one renders pages and open data: the
     indexer is mostly the Pagefind binary's work, and the pages and open data are Python's, so the
-    two overlap on two cores. (Forked before the page workers, so no worker inherits its pipes.)"""
+    two overlap on two cores. The process is started fresh (spawned) and given only the records:
+    a forked one shared this process's memory, and every page this process wrote afterwards
+    (rendering, open data) left the indexer the sole owner of the old copy, 160 MiB at city scale.
+    Started before the page workers are forked, so it inherits none of their pipes."""
 
-    def __init__(self, stage: Path, view, cache_dir: Path):
+    def __init__(self, stage: Path, parts: list, cache_dir: Path):
         import multiprocessing
+        import pickle
+        import tempfile
         from concurrent.futures import ProcessPoolExecutor
 
-        _SEARCH.update(stage=stage, view=view, cache_dir=cache_dir)
-        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        try:
-            self.future = self.pool.submit(_index_in_child)
-        finally:
-            _SEARCH.clear()
+        # the records go by a file the indexer removes: as an argument they would stay referenced
+        # here (the pool keeps a task's arguments until its result) for the whole build
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, records = tempfile.mkstemp(dir=cache_dir.parent, prefix=".search-records.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(parts, f, protocol=pickle.HIGHEST_PROTOCOL)
+        self.records = Path(records)
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self.future = self.pool.submit(_index_from_file, stage, self.records, cache_dir, jobs_default())
 
     def result(self) -> int:
         return self.future.result()
@@ -182,29 +190,33 @@ class _Indexing:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)  # a running index is waited for: no orphaned Pagefind
+        self.records.unlink(missing_ok=True)  # when the indexer never started
 
 
-_SEARCH: dict = {}
+def _index_from_file(stage: Path, records: Path, cache_dir: Path, jobs: int) -> int:
+    import pickle
 
+    from .search import write_index
 
-def _index_in_child() -> int:
-    from .search import index_search  # compact records of the public view, not the HTML
-
-    return index_search(_SEARCH["stage"], _SEARCH["view"], _SEARCH["cache_dir"], jobs=jobs_default())
+    with open(records, "rb") as f:
+        parts = pickle.load(f)
+    records.unlink()
+    return write_index(stage, parts, cache_dir, jobs)
 
 
 def _start_search(stage: Path, view, cache_dir: Path):
-    """The index being made (`.result()` waits for it): in a forked process where fork exists,
-    else right here."""
-    import multiprocessing
+    """The index being made (`.result()` waits for it), in a process of its own (see _Indexing).
+    Its records (compact records of the public view, not the HTML) are made here, where the
+    catalog is, and a shard whose index is in the cache is not sent at all."""
+    from .search import plan, without_cached, write_index
 
-    if "fork" in multiprocessing.get_all_start_methods():
-        return _Indexing(stage, view, cache_dir)
-    from .search import index_search
+    parts = without_cached(plan(view, cache_dir))
+    if (os.cpu_count() or 1) > 1:
+        return _Indexing(stage, parts, cache_dir)
 
     class _Done:
         def __init__(self):
-            self.n = index_search(stage, view, cache_dir, jobs=jobs_default())
+            self.n = write_index(stage, parts, cache_dir, jobs=jobs_default())
 
         def result(self) -> int:
             return self.n

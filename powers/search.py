@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import html
 import json
 import os
@@ -242,13 +243,30 @@ def shard_dirs(shards: int) -> list[str]:
     return [OUTPUT] + [f"{OUTPUT}-{i}" for i in range(1, shards)]
 
 
-def index_search(site_dir: str | Path, view: PublicView, cache_dir: str | Path | None = None,
-                 jobs: int = 2) -> int:
-    """Write the Pagefind index of `view`'s power pages into SITE_DIR (pagefind/, and for a large site
-    pagefind-1/ … with pagefind/shards.json); returns the number of records. With `cache_dir`, a
-    shard made from the same records (and this code) is linked from there instead of made again:
-    Pagefind is the slowest stage of a build. Up to `jobs` shards are indexed at once."""
-    site_dir = Path(site_dir).resolve()
+@dataclass
+class Shard:
+    """One part of the index: its records and, with a cache, the folder its index is kept in
+    (named by a hash of the records and this code)."""
+
+    records: list[Record]
+    cached: Path | None = None
+    count: int = 0  # its records, also when they are not carried (see `without_cached`)
+
+    def __post_init__(self):
+        self.count = self.count or len(self.records)
+
+
+def without_cached(parts: list[Shard]) -> list[Shard]:
+    """The parts with no records carried for those whose index is already in the cache (a
+    one-department change re-indexes one shard: the others need not cross to the indexer)."""
+    return [Shard([], p.cached, p.count) if p.cached is not None and _entry_complete(p.cached / OUTPUT) else p
+            for p in parts]
+
+
+def plan(view: PublicView, cache_dir: str | Path | None = None) -> list[Shard]:
+    """The index's parts for `view`: records split by department into shards (one part for a small
+    site), a part without records left out, each with its cache folder when `cache_dir` is given.
+    Made where the catalog is, so a process that only writes the index never touches the catalog."""
     recs = list(records(view))
     shards = shard_count(len(recs))
     groups: list[list[Record]] = [[] for _ in range(shards)]
@@ -256,42 +274,60 @@ def index_search(site_dir: str | Path, view: PublicView, cache_dir: str | Path |
         groups[_shard_of(r.meta.get("department", ""), shards)].append(r)
     # no index for a shard without records (Pagefind wrote those empty more often); the parts are
     # numbered in order, and a part's cached index does not depend on where it is put
-    groups = [g for g in groups if g] or [[]]
-    dirs = shard_dirs(len(groups))
-    for d in dirs:
-        shutil.rmtree(site_dir / d, ignore_errors=True)
-    kept: list[Path | None] = []
-    todo = []
-    for i, group in enumerate(groups):
-        out = site_dir / dirs[i]
+    parts = []
+    for group in [g for g in groups if g] or [[]]:
         k = None
         if cache_dir is not None:
-            made_from = json.dumps([(r.url, r.content, r.meta, r.filters) for r in group], ensure_ascii=False)
-            k = Path(cache_dir) / cache.key("search", LANGUAGE, made_from)
-            if _entry_complete(k / OUTPUT):
-                _link_tree(k / OUTPUT, out)
-                kept.append(k)
-                continue
-        kept.append(k)
-        todo.append((out, group, k))
+            h = hashlib.sha256(cache.key("search", LANGUAGE).encode())
+            for r in group:
+                h.update(json.dumps((r.url, r.content, r.meta, r.filters), ensure_ascii=False).encode("utf-8"))
+            k = Path(cache_dir) / h.hexdigest()
+        parts.append(Shard(group, k))
+    return parts
+
+
+def index_search(site_dir: str | Path, view: PublicView, cache_dir: str | Path | None = None,
+                 jobs: int = 2) -> int:
+    """Write the Pagefind index of `view`'s power pages into SITE_DIR (pagefind/, and for a large site
+    pagefind-1/ … with pagefind/shards.json); returns the number of records. With `cache_dir`, a
+    shard made from the same records (and this code) is linked from there instead of made again:
+    Pagefind is the slowest stage of a build. Up to `jobs` shards are indexed at once."""
+    return write_index(site_dir, plan(view, cache_dir), cache_dir, jobs)
+
+
+def write_index(site_dir: str | Path, parts: list[Shard], cache_dir: str | Path | None = None,
+                jobs: int = 2) -> int:
+    """Write the index of `parts` (see `plan`) into SITE_DIR; returns the number of records."""
+    site_dir = Path(site_dir).resolve()
+    dirs = shard_dirs(len(parts))
+    for d in dirs:
+        shutil.rmtree(site_dir / d, ignore_errors=True)
+    todo = []
+    for part, d in zip(parts, dirs):
+        out = site_dir / d
+        if part.cached is not None and _entry_complete(part.cached / OUTPUT):
+            _link_tree(part.cached / OUTPUT, out)
+        else:
+            todo.append((out, part))
     try:
-        _run(_write_all([(out, group) for out, group, _ in todo], jobs))
+        _run(_write_all([(out, part.records) for out, part in todo], jobs))
     except Exception as e:
         raise RuntimeError(f"Pagefind 建立索引失败 / Pagefind failed: {e}") from e
-    for out, _, k in todo:
-        if k is not None:
+    for out, part in todo:
+        if (k := part.cached) is not None:
             tmp = k.with_name(f".{k.name}.{os.getpid()}.tmp")
             shutil.rmtree(tmp, ignore_errors=True)
             _link_tree(out, tmp / OUTPUT)
             shutil.rmtree(k, ignore_errors=True)
             os.replace(tmp, k)
     if cache_dir is not None and Path(cache_dir).is_dir():  # only the shards of this index are kept
+        kept = {part.cached for part in parts}
         for old in Path(cache_dir).iterdir():
             if old not in kept:
                 shutil.rmtree(old, ignore_errors=True)
     # always written (an empty list for one index): the search page asks for it, and a 404 is an error
     (site_dir / OUTPUT / SHARDS_FILE).write_text(json.dumps([d + "/" for d in dirs[1:]]) + "\n", "utf-8")
-    return len(recs)
+    return sum(part.count for part in parts)
 
 
 def _run(coro) -> None:

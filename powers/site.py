@@ -494,13 +494,13 @@ class SiteCache:
         return self.folder / "site-pages.json"
 
 
-def _department_key(w: _Writer, d: Department, charts: dict[str, str]) -> str:
-    """Everything a department's pages are made from: its public record, its charts, the context
-    every page shares, and (through cache.key) this code and its templates."""
+def _department_key(w: _Writer, record: bytes, d: Department, charts: dict[str, str]) -> str:
+    """Everything a department's pages are made from: its public record (`record`, its JSON), its
+    charts, the context every page shares, and (through cache.key) this code and its templates."""
     import json
 
     drawn = [(p.basic_code, chart_stem(charts, p.basic_code)) for p in d.all_powers() if p.basic_code in charts]
-    return cache.key("department-pages", d.model_dump_json(), json.dumps(drawn), json.dumps(w.common, sort_keys=True),
+    return cache.key("department-pages", record, json.dumps(drawn), json.dumps(w.common, sort_keys=True),
                      w.opts.draft)
 
 
@@ -524,14 +524,19 @@ def _render_department(w: _Writer, d: Department, charts: dict[str, str]) -> lis
     return got
 
 
-# Set in the parent before forked_map forks: workers render from the same objects, unpickled.
+# Set in the parent before forked_map forks: the writer and charts every worker renders with.
 _RENDER: dict = {}
 
 
-def _render_in_worker(i: int) -> list[str]:
-    """Department i's pages (in a forked worker, or here when there is one job)."""
-    w, catalog, charts = _RENDER["writer"], _RENDER["catalog"], _RENDER["charts"]
-    return _render_department(w, catalog.departments[i], charts)
+def _render_in_worker(job: tuple[int, bytes | None]) -> list[str]:
+    """Department i's pages, from its JSON record when it was sent one (in a forked worker: the
+    worker makes its own copy of the department, and touching none of the objects it shares with
+    its parent, copies none of their memory; rendering from the inherited catalog left each of two
+    workers holding a private copy of half of it, 90 MiB at city scale), else from the catalog."""
+    i, record = job
+    w, charts = _RENDER["writer"], _RENDER["charts"]
+    d = Department.model_validate_json(record) if record is not None else _RENDER["catalog"].departments[i]
+    return _render_department(w, d, charts)
 
 
 def _department_pages(w: _Writer, catalog: Catalog, charts: dict[str, str], reuse: SiteCache | None,
@@ -540,7 +545,13 @@ def _department_pages(w: _Writer, catalog: Catalog, charts: dict[str, str], reus
     is unchanged, else rendered (in a pool of forked processes when there are several)."""
     import json
 
-    keys = [_department_key(w, d, charts) for d in catalog.departments] if reuse else []
+    to_json = Department.__pydantic_serializer__.to_json  # model_dump_json's bytes, not decoded to str
+    records: dict[int, bytes] = {}
+    keys = []
+    if reuse:
+        for i, d in enumerate(catalog.departments):
+            records[i] = to_json(d)
+            keys.append(_department_key(w, records[i], d, charts))
     known: dict = {}
     if reuse and reuse.manifest.is_file() and (reuse.site / paths_mod.MARKER).is_file():
         try:
@@ -557,9 +568,17 @@ def _department_pages(w: _Writer, catalog: Catalog, charts: dict[str, str], reus
             pages[i] = [rel for rel, *_ in old]
             stage.advance(catalog.departments[i].name)
     todo = [i for i, got in enumerate(pages) if got is None]
+    parallel = jobs > 1 and len(todo) > 1
+
+    def sent():  # each department's record made (or kept from its key) only until it is sent
+        for i in todo:
+            record = records.pop(i, None)
+            yield i, (record or to_json(catalog.departments[i])) if parallel else None
+
+    records = {i: records[i] for i in todo if i in records}
     _RENDER.update(writer=w, catalog=catalog, charts=charts)
     try:
-        for i, got in zip(todo, forked_map(_render_in_worker, todo, jobs)):
+        for i, got in zip(todo, forked_map(_render_in_worker, sent(), jobs, count=len(todo))):
             pages[i] = got
             stage.advance(catalog.departments[i].name)
     finally:
