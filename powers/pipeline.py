@@ -16,7 +16,7 @@ from .laws import LawRegistry
 from .models import Catalog
 from .progress import QUIET, Progress
 from .parallel import jobs_default
-from .validate import ValidationResult, find_workbooks, paused_gc, validate
+from .validate import ValidationResult, _lazy, find_workbooks, paused_gc, validate
 
 
 class PowerCharts(Mapping):
@@ -77,6 +77,45 @@ class BuildResult:
     site: Path | None = None
     public_stats: dict = field(default_factory=dict)  # cat.stats of the public view
 
+    def __getattr__(self, name: str):
+        return _lazy(self, name)
+
+
+class _Remembered:
+    """The catalog of a remembered build, read from the work folder's catalog.json (which the build
+    wrote) when first asked for. Pickling a city's catalog with the result took 1.3 s of every
+    build and unpickling it most of an unchanged one; most callers only want the counts."""
+
+    def __init__(self, path: Path, files: list[str]):
+        self.path, self.files, self._catalog = path, files, None
+
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = cat.load_catalog(self.path)
+        return self._catalog
+
+    def departments(self) -> list:
+        """The catalog's departments (the same objects) in the order validation gave them."""
+        by_file = {d.file: d for d in self.catalog().departments}
+        return [by_file[f] for f in self.files]
+
+    def __getstate__(self):
+        return {"path": self.path, "files": self.files, "_catalog": None}
+
+
+def _slim(done: BuildResult, catalog_file: Path) -> BuildResult:
+    """A copy of `done` to keep, its catalog and validated departments left in catalog_file."""
+    import copy
+
+    remembered = _Remembered(catalog_file, [d.file for d in done.validation.departments])
+    validation = copy.copy(done.validation)
+    del validation.departments
+    validation.__dict__["_load_departments"] = remembered.departments
+    slim = copy.copy(done)
+    slim.validation = validation
+    del slim.catalog
+    slim.__dict__["_load_catalog"] = remembered.catalog
+    return slim
 
 def _previous_release(releases: Path, current: date | None) -> Catalog | None:
     """The latest kept release strictly before this one (so rebuilding a release is repeatable)."""
@@ -161,47 +200,46 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
 class _Indexing:
     """The search index made in another process while this one renders pages and open data: the
     indexer is mostly the Pagefind binary's work, and the pages and open data are Python's, so the
-    two overlap on two cores. The process is started fresh (spawned) and given only the records:
-    a forked one shared this process's memory, and every page this process wrote afterwards
-    (rendering, open data) left the indexer the sole owner of the old copy, 160 MiB at city scale.
-    Started before the page workers are forked, so it inherits none of their pipes."""
+    two overlap on two cores. The process is a fresh interpreter (`python -m powers.search`) given
+    only the records, by a file it removes: a forked one shared this process's memory, and every
+    page this process wrote afterwards (rendering, open data) left the indexer the sole owner of
+    the old copy, 160 MiB at city scale. (Not multiprocessing's spawn: it runs the caller's main
+    script again in the child, which breaks any script without a `__main__` guard.)"""
 
     def __init__(self, stage: Path, parts: list, cache_dir: Path):
-        import multiprocessing
         import pickle
+        import subprocess
+        import sys
         import tempfile
-        from concurrent.futures import ProcessPoolExecutor
 
-        # the records go by a file the indexer removes: as an argument they would stay referenced
-        # here (the pool keeps a task's arguments until its result) for the whole build
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, records = tempfile.mkstemp(dir=cache_dir.parent, prefix=".search-records.", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             pickle.dump(parts, f, protocol=pickle.HIGHEST_PROTOCOL)
         self.records = Path(records)
-        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        self.future = self.pool.submit(_index_from_file, stage, self.records, cache_dir, jobs_default())
+        self.count = sum(p.count for p in parts)
+        self.errors = tempfile.TemporaryFile()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [str(Path(__file__).resolve().parents[1])] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+        self.proc = subprocess.Popen([sys.executable, "-P", "-m", "powers.search", str(stage), str(self.records),
+                                      str(cache_dir), str(jobs_default())],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errors,
+                                     env=env, close_fds=True)
 
     def result(self) -> int:
-        return self.future.result()
+        if self.proc.wait() != 0:
+            self.errors.seek(0)
+            lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise RuntimeError(lines[-1] if lines else f"search indexer exited with {self.proc.returncode}")
+        return self.count
 
     def cancel(self) -> None:
-        self.future.cancel()
+        pass  # close() waits: a running index is never left behind with its Pagefind processes
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True)  # a running index is waited for: no orphaned Pagefind
-        self.records.unlink(missing_ok=True)  # when the indexer never started
-
-
-def _index_from_file(stage: Path, records: Path, cache_dir: Path, jobs: int) -> int:
-    import pickle
-
-    from .search import write_index
-
-    with open(records, "rb") as f:
-        parts = pickle.load(f)
-    records.unlink()
-    return write_index(stage, parts, cache_dir, jobs)
+        self.proc.wait()
+        self.errors.close()
+        self.records.unlink(missing_ok=True)  # when the indexer never read it
 
 
 def _start_search(stage: Path, view, cache_dir: Path):
@@ -257,7 +295,7 @@ def _unchanged(key: str, out: Path, work: Path) -> BuildResult | None:
         stamp = json.loads((work / "cache" / "build.json").read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    if stamp.get("key") != key or stamp.get("files") != _stamps(out):
+    if stamp.get("key") != key or stamp.get("files") != _stamps(out) or stamp.get("catalog") != _catalog_stamp(work):
         return None
     done = cache.PickleCache(work / "cache").get("build")
     if not isinstance(done, BuildResult):
@@ -268,8 +306,14 @@ def _unchanged(key: str, out: Path, work: Path) -> BuildResult | None:
 
 
 def _remember(key: str, done: BuildResult, work: Path) -> None:
-    cache.PickleCache(work / "cache").put("build", done)
-    cache.write_atomic(work / "cache" / "build.json", json.dumps({"key": key, "files": _stamps(done.site)}))
+    cache.PickleCache(work / "cache").put("build", _slim(done, work / cat.CATALOG_FILE))
+    cache.write_atomic(work / "cache" / "build.json", json.dumps({"key": key, "files": _stamps(done.site),
+                                                                  "catalog": _catalog_stamp(work)}))
+
+
+def _catalog_stamp(work: Path) -> list[int] | None:
+    """The work folder's catalog.json as the build left it (a remembered result reads it)."""
+    return cache.stamp(work / cat.CATALOG_FILE)
 
 
 def _stamps(folder: Path) -> dict[str, list[int]] | None:

@@ -358,3 +358,27 @@ async def _write_all(work: list[tuple[Path, list[Record]]], jobs: int) -> None:
 def _link_tree(src: Path, dst: Path) -> None:
     """A copy of a folder made of hard links (the index files are never changed in place)."""
     shutil.copytree(src, dst, copy_function=cache.link_or_copy)
+
+
+def _main(argv: list[str]) -> int:
+    """`python -m powers.search SITE RECORDS CACHE JOBS`: the index of the parts pickled in RECORDS
+    (removed once read), as the build runs it in a process of its own (pipeline._Indexing)."""
+    import pickle
+    import sys
+
+    site_dir, records, cache_dir, jobs = argv
+    with open(records, "rb") as f:
+        parts = pickle.load(f)
+    os.unlink(records)
+    try:
+        write_index(site_dir, parts, cache_dir, int(jobs))
+    except RuntimeError as e:
+        print(e, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(_main(sys.argv[1:]))

@@ -41,6 +41,9 @@ class ValidationResult:
     findings: list[Finding] = field(default_factory=list)
     counts: dict[str, RowCount] = field(default_factory=dict)
 
+    def __getattr__(self, name: str):  # a remembered build's departments, read when asked for
+        return _lazy(self, name)
+
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]
@@ -48,6 +51,17 @@ class ValidationResult:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
+
+
+def _lazy(obj, name: str):
+    """`name` of a remembered build result or of its validation, loaded on first use from what its
+    `_load_<name>` gives (see pipeline._Remembered); other missing attributes are missing."""
+    loader = obj.__dict__.get(f"_load_{name}")
+    if loader is None:
+        raise AttributeError(name)
+    value = loader()
+    setattr(obj, name, value)
+    return value
 
 
 def find_workbooks(paths: list[str | Path]) -> list[Path]:
@@ -179,17 +193,19 @@ def _drop_rejected(dept: Department, rejected: set) -> list[Finding]:
     for p in dept.all_powers():
         kept_tiers = []
         for t in p.tiers:
-            rows = [_at_row(t.provenance, r) for r in _tier_rows(t)]
-            if all(ok(prov) for prov in rows):
+            prov = t.provenance
+            if all((prov.file, prov.sheet, r) not in rejected for r in _tier_rows(t)):  # most tiers
                 kept_tiers.append(t)
                 continue
+            rows = [_at_row(prov, r) for r in _tier_rows(t)]
             # a tier is one unit: the other rows of a tier with a rejected row go with it, and say so
             for prov in rows:
                 if ok(prov):
                     cascaded.append(S.DROPPED_WITH_PARENT(prov, f"{p.full_name}（第 {t.tier} 阶次）",
                                                           parent_row=t.provenance.row))
                     rejected.add((prov.file, prov.sheet, prov.row))
-        p.tiers = kept_tiers
+        if len(kept_tiers) != len(p.tiers):
+            p.tiers = kept_tiers
     for flow in dept.flows:
         flow.steps = [s for s in flow.steps if ok(s.provenance)]
     return cascaded

@@ -104,8 +104,27 @@ def test_nothing_changed_means_nothing_done(tmp_path):
     assert [f.model_dump() for f in again.validation.findings] == [f.model_dump() for f in first.validation.findings]
     assert again.pages == first.pages and again.public_stats == first.public_stats
     assert again.charts_rendered == 0 and again.charts_reused == first.charts_rendered + first.charts_reused
+    # the catalog and the validated departments are read back from the work folder when asked for:
+    # the same content, the departments in validation's order and the same objects as the catalog's
+    assert again.catalog.model_dump() == first.catalog.model_dump()
+    assert [d.model_dump() for d in again.validation.departments] == \
+        [d.model_dump() for d in first.validation.departments]
+    assert {id(d) for d in again.validation.departments} == {id(d) for d in again.catalog.departments}
     page = site / first.pages[-1]
     original = page.read_bytes()
     page.write_text("edited by hand", "utf-8")
     pipeline.build([INVENTORIES], site, work=work)
     assert page.read_bytes() == original
+
+
+def test_a_changed_work_catalog_makes_a_real_build(tmp_path):
+    """A remembered result reads its catalog from the work folder: when catalog.json there was
+    rewritten since (say by `powers catalog` into the same folder), the build is made again."""
+    site, work = tmp_path / "site", tmp_path / "work"
+    pipeline.build([INVENTORIES], site, work=work)
+    catalog = work / "catalog.json"
+    catalog.write_text(catalog.read_text("utf-8").replace("执法", "改写"), "utf-8")
+    assert "改写" in catalog.read_text("utf-8")
+    again = pipeline.build([INVENTORIES], site, work=work)
+    assert "改写" not in catalog.read_text("utf-8")
+    assert not any("改写" in p.unit for _, p in again.catalog.all_powers())
