@@ -5,6 +5,7 @@ import multiprocessing
 import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -41,3 +42,21 @@ def forked_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, *, count: in
                 yield window.popleft().result()
         while window:
             yield window.popleft().result()
+
+
+def python_module(module: str, args: list[str]):
+    """A fresh interpreter running `python -P -m module args` (this package importable, no stdin or
+    stdout); returns the process and the temporary file its stderr goes to. For work beside a build
+    that should share none of its memory: a fork shares it until either side writes, and then
+    copies it; multiprocessing's spawn runs the caller's main script again, which breaks any script
+    without a `__main__` guard."""
+    import subprocess
+    import sys
+    import tempfile
+
+    here = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([here] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+    errors = tempfile.TemporaryFile()
+    proc = subprocess.Popen([sys.executable, "-P", "-m", module, *args], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=errors, env=env, close_fds=True)
+    return proc, errors

@@ -200,17 +200,16 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
 class _Indexing:
     """The search index made in another process while this one renders pages and open data: the
     indexer is mostly the Pagefind binary's work, and the pages and open data are Python's, so the
-    two overlap on two cores. The process is a fresh interpreter (`python -m powers.search`) given
-    only the records, by a file it removes: a forked one shared this process's memory, and every
-    page this process wrote afterwards (rendering, open data) left the indexer the sole owner of
-    the old copy, 160 MiB at city scale. (Not multiprocessing's spawn: it runs the caller's main
-    script again in the child, which breaks any script without a `__main__` guard.)"""
+    two overlap on two cores. The process is a fresh interpreter (`python -m powers.search`, see
+    parallel.python_module) given only the records, by a file it removes: a forked one shared this
+    process's memory, and every page this process wrote afterwards (rendering, open data) left the
+    indexer the sole owner of the old copy, 160 MiB at city scale."""
 
     def __init__(self, stage: Path, parts: list, cache_dir: Path):
         import pickle
-        import subprocess
-        import sys
         import tempfile
+
+        from .parallel import python_module
 
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, records = tempfile.mkstemp(dir=cache_dir.parent, prefix=".search-records.", suffix=".tmp")
@@ -218,13 +217,8 @@ class _Indexing:
             pickle.dump(parts, f, protocol=pickle.HIGHEST_PROTOCOL)
         self.records = Path(records)
         self.count = sum(p.count for p in parts)
-        self.errors = tempfile.TemporaryFile()
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [str(Path(__file__).resolve().parents[1])] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
-        self.proc = subprocess.Popen([sys.executable, "-P", "-m", "powers.search", str(stage), str(self.records),
-                                      str(cache_dir), str(jobs_default())],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errors,
-                                     env=env, close_fds=True)
+        self.proc, self.errors = python_module("powers.search", [str(stage), str(self.records), str(cache_dir),
+                                                                 str(jobs_default())])
 
     def result(self) -> int:
         if self.proc.wait() != 0:

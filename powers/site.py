@@ -32,6 +32,8 @@ from . import paths as paths_mod
 from .flowcharts import chart_title
 from .models import CATEGORIES, LEVELS, Catalog, Department, Power
 from .normalize import days_text, fine_text
+from .opendata import DATA_COLUMNS, TIER_COLUMNS, XlsxApart, catalog_csv, catalog_xlsx, neutralize  # noqa: F401
+from .opendata import write_catalog_json
 from .parallel import forked_map
 from .progress import QUIET, Progress, Stage
 from .templating import environment, templates_dir
@@ -206,97 +208,6 @@ def _chart_files(w: _Writer, catalog: Catalog, charts) -> None:
             w.file(rel, charts[p.basic_code].encode("utf-8"))
 
 
-FORMULA_STARTERS = frozenset("=+-@\t\r\n＝＋－＠﹦﹢﹣")
-_BLANK = " \u3000\u00a0\ufeff\u200b"
-
-
-def neutralize(value):
-    """Spreadsheet formula injection: a text cell that could start a formula is never run.
-
-    Starters are = + - @ (half and full width, and the small forms), tab, CR and LF, also when
-    preceded by blanks (spaces, ideographic space, NBSP, BOM, zero-width space).
-    """
-    if isinstance(value, str) and value.lstrip(_BLANK)[:1] in FORMULA_STARTERS:
-        return "'" + value
-    return value
-
-
-# ---------------------------------------------------------------- open data
-DATA_COLUMNS = [
-    ("基本编码", lambda d, p: p.basic_code), ("实施编码", lambda d, p: p.implementation_code),
-    ("部门", lambda d, p: d.name), ("职权名称", lambda d, p: p.name), ("子项名称", lambda d, p: p.sub_item),
-    ("职权类别", lambda d, p: p.category), ("实施依据", lambda d, p: p.legal_basis_text),
-    ("承办机构", lambda d, p: p.unit), ("行使层级", lambda d, p: "、".join(map(str, p.levels)) or p.level or d.level),
-    ("法定时限", lambda d, p: p.statutory_limit), ("承诺时限", lambda d, p: p.promised_limit),
-    ("收费依据及标准", lambda d, p: p.fee), ("办理条件", lambda d, p: p.conditions),
-    ("申请材料", lambda d, p: p.materials), ("数量限制", lambda d, p: p.quantity_limit),
-    ("责任事项", lambda d, p: p.responsibilities), ("追责情形", lambda d, p: p.accountability),
-    ("状态", lambda d, p: p.status), ("流程", lambda d, p: p.flow or f"{p.category}标准流程"),
-    ("无裁量空间", lambda d, p: "是" if p.no_discretion else ("否" if p.category == "行政处罚" else None)),
-    ("裁量阶次数", lambda d, p: len(p.tiers) if p.category == "行政处罚" else None),
-]
-TIER_COLUMNS = ["基本编码", "职权名称", "阶次", "违法情节", "处罚种类", "裁量标准", "罚款下限", "罚款上限", "单位", "基数"]
-
-
-def _rows(catalog: Catalog):
-    for d, p in catalog.all_powers():
-        yield [neutralize(f(d, p)) for _, f in DATA_COLUMNS]
-
-
-def _tier_rows(catalog: Catalog):
-    for _, p in catalog.all_powers():
-        for t in p.tiers:
-            f = t.fine
-            yield [neutralize(v) for v in (p.basic_code, p.full_name, t.tier, "；".join(t.circumstances),
-                                           "、".join(t.kinds), t.standard, f.lower if f else None,
-                                           f.upper if f else None, f.unit if f else None, f.base if f else None)]
-
-
-def catalog_csv(catalog: Catalog) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([c for c, _ in DATA_COLUMNS])
-    w.writerows(_rows(catalog))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-XLSX_CELL_CHARS = 32767  # Excel's limit on one cell's text
-_CUT_NOTE = "……（超出 Excel 单元格长度上限，全文见 catalog.csv / catalog.json）"
-
-
-def _fit_cell(value):
-    """A text longer than an Excel cell holds is cut with a note saying where the whole text is
-    (XlsxWriter would cut it silently; the CSV and JSON keep it whole)."""
-    if isinstance(value, str) and len(value) > XLSX_CELL_CHARS:
-        return value[:XLSX_CELL_CHARS - len(_CUT_NOTE)] + _CUT_NOTE
-    return value
-
-
-def catalog_xlsx(catalog: Catalog, release: date | None) -> bytes:
-    """The open-data workbook: 权力清单 and 裁量基准 sheets. Written with XlsxWriter in its
-    constant-memory mode (rows streamed to a temporary file): for a city's 420,000 cells it takes
-    half the time of openpyxl's write-only mode, whose per-cell XML serialization dominated the
-    open-data stage. Same content, same bytes: the document dates are the release date and
-    XlsxWriter stamps every zip member 1980-01-31."""
-    import datetime as dt
-
-    import xlsxwriter
-
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_numbers": False,
-                                   "strings_to_formulas": False, "strings_to_urls": False})
-    stamp = dt.datetime.combine(release or date(2000, 1, 1), dt.time(), tzinfo=dt.timezone.utc)
-    wb.set_properties({"created": stamp})
-    for title, header, rows in (("权力清单", [c for c, _ in DATA_COLUMNS], _rows(catalog)),
-                                ("裁量基准", TIER_COLUMNS, _tier_rows(catalog))):
-        ws = wb.add_worksheet(title)
-        ws.write_row(0, 0, header)
-        for i, r in enumerate(rows, 1):
-            ws.write_row(i, 0, [_fit_cell(v) for v in r])
-    wb.close()
-    return buf.getvalue()
-
-
 # ---------------------------------------------------------------- pages
 class _Writer:
     def __init__(self, out: Path, opts: SiteOptions, catalog: Catalog):
@@ -377,43 +288,56 @@ def _changes(w: _Writer, view: PublicView, previous: Catalog | None) -> None:
            previous_date=previous.release_date.isoformat() if previous.release_date else "上一版本")
 
 
-def _open_data(w: _Writer, catalog: Catalog, reuse: SiteCache | None = None) -> None:
-    whole = cat.catalog_json(catalog, compact=True).encode("utf-8")
-    made = _made_from(whole, catalog.release_date, reuse)
-    files = [("catalog.json", whole, "完整目录（JSON），结构见 JSON Schema"),
-             ("catalog.schema.json", cat.schema_json().encode("utf-8"), "目录的 JSON Schema"),
+# a catalog with more powers than this has its Excel file written in a process of its own
+XLSX_APART_ABOVE = 2000
+
+
+def _open_data(w: _Writer, catalog: Catalog, digest: str, made, xlsx: XlsxApart | None) -> None:
+    """The data page and the data files: catalog.json is already written (`digest`: its SHA-256),
+    catalog.xlsx comes from `xlsx` when it is being made apart."""
+    size = (w.out / "data" / "catalog.json").stat().st_size
+    files = [("catalog.schema.json", cat.schema_json().encode("utf-8"), "目录的 JSON Schema"),
              ("catalog.csv", made("catalog.csv", lambda: catalog_csv(catalog)), "事项一览（CSV，UTF-8 带 BOM）"),
-             ("catalog.xlsx", made("catalog.xlsx", lambda: catalog_xlsx(catalog, catalog.release_date)),
+             ("catalog.xlsx", made("catalog.xlsx", xlsx.result if xlsx else lambda: catalog_xlsx(catalog, catalog.release_date)),
               "事项一览和裁量基准（Excel）")]
-    listing = []
+    listing = [_listed("catalog.json", size, digest, "完整目录（JSON），结构见 JSON Schema")]
     for name, data, note in files:
         w.file(f"data/{name}", data)
-        size = f"{len(data) / 1024:.0f} KB" if len(data) >= 1024 else f"{len(data)} B"
-        listing.append({"name": name, "href": f"data/{name}", "note": note, "size": size,
-                        "sha": hashlib.sha256(data).hexdigest()})
+        listing.append(_listed(name, len(data), hashlib.sha256(data).hexdigest(), note))
     rows = sum(1 for _ in catalog.all_powers())
     w.page("data.html", "data.html", title="开放数据", files=listing, total=cat.stats(catalog)["total"], rows=rows)
 
 
-def _made_from(whole: bytes, release: date | None, reuse: SiteCache | None):
-    """`made(name, make)`: the file made from this catalog (its JSON, `whole`) and release date,
-    from the cache when an earlier build made it from the same, else made and kept there."""
-    if reuse is None:
-        return lambda name, make: make()
-    folder = reuse.folder / "open-data" / cache.key("open-data", whole, release)
-    if not folder.is_dir():  # a new catalog: the files of older ones are not needed any more
-        shutil.rmtree(reuse.folder / "open-data", ignore_errors=True)
+def _listed(name: str, size: int, sha: str, note: str) -> dict:
+    return {"name": name, "href": f"data/{name}", "note": note, "sha": sha,
+            "size": f"{size / 1024:.0f} KB" if size >= 1024 else f"{size} B"}
 
-    def made(name: str, make) -> bytes:
+
+class _Made:
+    """`made(name, make)`: the open-data file made from this catalog (the SHA-256 of its JSON) and
+    release date, from the cache when an earlier build made it from the same, else made (and kept
+    there). `has(name)`: whether the cache has it."""
+
+    def __init__(self, digest: str, release: date | None, reuse: SiteCache | None):
+        self.folder = None
+        if reuse is not None:
+            self.folder = reuse.folder / "open-data" / cache.key("open-data", digest, release)
+            if not self.folder.is_dir():  # a new catalog: the files of older ones are not needed any more
+                shutil.rmtree(reuse.folder / "open-data", ignore_errors=True)
+
+    def has(self, name: str) -> bool:
+        return self.folder is not None and (self.folder / name).is_file()
+
+    def __call__(self, name: str, make) -> bytes:
+        if self.folder is None:
+            return make()
         try:
-            return (folder / name).read_bytes()
+            return (self.folder / name).read_bytes()
         except OSError:
             data = make()
-            folder.mkdir(parents=True, exist_ok=True)
-            cache.write_atomic(folder / name, data)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            cache.write_atomic(self.folder / name, data)
             return data
-
-    return made
 
 
 def _sitemap(w: _Writer, base: str) -> None:
@@ -458,8 +382,38 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
            department_chart=bar_chart([(d["name"], d["count"]) for d in departments], "各部门事项数"))
 
     _chart_files(w, catalog, charts)
-    with progress.stage("网页 pages", len(catalog.departments)) as stage:
-        w.pages += _department_pages(w, catalog, charts, reuse, jobs, stage)
+    # each department's JSON record, made once: the catalog.json of open data is written from them
+    # now, and they key and carry the departments' pages
+    records = [Department.__pydantic_serializer__.to_json(d) for d in catalog.departments]
+    written = write_catalog_json(catalog, records, out / "data" / "catalog.json")
+    made = _Made(written, catalog.release_date, reuse)
+    apart = sum(1 for _ in catalog.all_powers()) > XLSX_APART_ABOVE and not made.has("catalog.xlsx")
+    xlsx: list[XlsxApart] = []
+
+    def start_xlsx() -> None:
+        if apart and not xlsx:
+            xlsx.append(XlsxApart(catalog, catalog.release_date))
+
+    try:
+        with progress.stage("网页 pages", len(catalog.departments)) as stage:
+            # with few departments to render the Excel file is made meanwhile; with many, after
+            # them (the page workers and the search index already use both cores and their memory)
+            w.pages += _department_pages(w, catalog, records, charts, reuse, jobs, stage,
+                                         before_render=lambda todo: todo * 4 <= len(records) and start_xlsx())
+        records.clear()
+        start_xlsx()
+        _rest_of_site(w, view, previous, s, written, made, xlsx[0] if xlsx else None, progress)
+    finally:
+        for x in xlsx:
+            x.close()
+    return w.pages
+
+
+def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dict, written, made,
+                  xlsx: XlsxApart | None, progress: Progress) -> None:
+    """The pages that list every department (departments, categories, changes), open data, 404 and
+    the sitemap."""
+    catalog, options = view.catalog, w.opts
     w.page("departments/index.html", "list.html", title="部门", intro="按实施部门浏览权力事项。", contact=None,
            groups=[], links=[{"href": f"{d.number}.html", "text": d.name, "note": f"{len(d.powers)}项"}
                              for d in catalog.departments])
@@ -473,11 +427,10 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
                   for c, code in CATEGORIES.items()])
     _changes(w, view, previous)
     with progress.stage("开放数据 open data"):
-        _open_data(w, catalog, reuse)
+        _open_data(w, catalog, written, made, xlsx)
     w.page("404.html", "404.html", title="页面不存在")
     if options.base_url:
         _sitemap(w, options.base_url)
-    return w.pages
 
 
 @dataclass
@@ -539,19 +492,14 @@ def _render_in_worker(job: tuple[int, bytes | None]) -> list[str]:
     return _render_department(w, d, charts)
 
 
-def _department_pages(w: _Writer, catalog: Catalog, charts: dict[str, str], reuse: SiteCache | None,
-                      jobs: int, stage: Stage) -> list[str]:
+def _department_pages(w: _Writer, catalog: Catalog, records: list[bytes], charts: dict[str, str],
+                      reuse: SiteCache | None, jobs: int, stage: Stage, before_render=lambda todo: None) -> list[str]:
     """Every department's pages, in department order: linked from the last build when their key
-    is unchanged, else rendered (in a pool of forked processes when there are several)."""
+    is unchanged, else rendered (in a pool of forked processes when there are several, each sent
+    its department's JSON record). `before_render(n)` is told how many departments are rendered."""
     import json
 
-    to_json = Department.__pydantic_serializer__.to_json  # model_dump_json's bytes, not decoded to str
-    records: dict[int, bytes] = {}
-    keys = []
-    if reuse:
-        for i, d in enumerate(catalog.departments):
-            records[i] = to_json(d)
-            keys.append(_department_key(w, records[i], d, charts))
+    keys = [_department_key(w, r, d, charts) for r, d in zip(records, catalog.departments)] if reuse else []
     known: dict = {}
     if reuse and reuse.manifest.is_file() and (reuse.site / paths_mod.MARKER).is_file():
         try:
@@ -569,13 +517,12 @@ def _department_pages(w: _Writer, catalog: Catalog, charts: dict[str, str], reus
             stage.advance(catalog.departments[i].name)
     todo = [i for i, got in enumerate(pages) if got is None]
     parallel = jobs > 1 and len(todo) > 1
+    before_render(len(todo))
 
-    def sent():  # each department's record made (or kept from its key) only until it is sent
+    def sent():
         for i in todo:
-            record = records.pop(i, None)
-            yield i, (record or to_json(catalog.departments[i])) if parallel else None
+            yield i, records[i] if parallel else None
 
-    records = {i: records[i] for i in todo if i in records}
     _RENDER.update(writer=w, catalog=catalog, charts=charts)
     try:
         for i, got in zip(todo, forked_map(_render_in_worker, sent(), jobs, count=len(todo))):

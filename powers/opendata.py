@@ -1,0 +1,154 @@
+"""Open data: the public catalog as JSON (the catalog's own), CSV and Excel.
+
+A city's Excel file (420,000 cells) takes seconds to write however it is written, so a large one
+is written in a process of its own (`XlsxApart`) while the build goes on."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+
+from .models import Catalog, Department
+from .xlsxfile import write_sheets
+
+FORMULA_STARTERS = frozenset("=+-@\t\r\n＝＋－＠﹦﹢﹣")
+_BLANK = " \u3000\u00a0\ufeff\u200b"
+
+
+def neutralize(value):
+    """Spreadsheet formula injection: a text cell that could start a formula is never run.
+
+    Starters are = + - @ (half and full width, and the small forms), tab, CR and LF, also when
+    preceded by blanks (spaces, ideographic space, NBSP, BOM, zero-width space).
+    """
+    if isinstance(value, str) and value.lstrip(_BLANK)[:1] in FORMULA_STARTERS:
+        return "'" + value
+    return value
+
+
+DATA_COLUMNS = [
+    ("基本编码", lambda d, p: p.basic_code), ("实施编码", lambda d, p: p.implementation_code),
+    ("部门", lambda d, p: d.name), ("职权名称", lambda d, p: p.name), ("子项名称", lambda d, p: p.sub_item),
+    ("职权类别", lambda d, p: p.category), ("实施依据", lambda d, p: p.legal_basis_text),
+    ("承办机构", lambda d, p: p.unit), ("行使层级", lambda d, p: "、".join(map(str, p.levels)) or p.level or d.level),
+    ("法定时限", lambda d, p: p.statutory_limit), ("承诺时限", lambda d, p: p.promised_limit),
+    ("收费依据及标准", lambda d, p: p.fee), ("办理条件", lambda d, p: p.conditions),
+    ("申请材料", lambda d, p: p.materials), ("数量限制", lambda d, p: p.quantity_limit),
+    ("责任事项", lambda d, p: p.responsibilities), ("追责情形", lambda d, p: p.accountability),
+    ("状态", lambda d, p: p.status), ("流程", lambda d, p: p.flow or f"{p.category}标准流程"),
+    ("无裁量空间", lambda d, p: "是" if p.no_discretion else ("否" if p.category == "行政处罚" else None)),
+    ("裁量阶次数", lambda d, p: len(p.tiers) if p.category == "行政处罚" else None),
+]
+TIER_COLUMNS = ["基本编码", "职权名称", "阶次", "违法情节", "处罚种类", "裁量标准", "罚款下限", "罚款上限", "单位", "基数"]
+
+
+def power_rows(d: Department) -> Iterator[list]:
+    for p in d.all_powers():
+        yield [neutralize(f(d, p)) for _, f in DATA_COLUMNS]
+
+
+def tier_rows(d: Department) -> Iterator[list]:
+    for p in d.all_powers():
+        for t in p.tiers:
+            f = t.fine
+            yield [neutralize(v) for v in (p.basic_code, p.full_name, t.tier, "；".join(t.circumstances),
+                                           "、".join(t.kinds), t.standard, f.lower if f else None,
+                                           f.upper if f else None, f.unit if f else None, f.base if f else None)]
+
+
+def catalog_csv(catalog: Catalog) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([c for c, _ in DATA_COLUMNS])
+    for d in catalog.departments:
+        w.writerows(power_rows(d))
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+XLSX_CELL_CHARS = 32767  # Excel's limit on one cell's text
+_CUT_NOTE = "……（超出 Excel 单元格长度上限，全文见 catalog.csv / catalog.json）"
+
+
+def _fit_cell(value):
+    """A text longer than an Excel cell holds is cut with a note saying where the whole text is
+    (XlsxWriter would cut it silently; the CSV and JSON keep it whole)."""
+    if isinstance(value, str) and len(value) > XLSX_CELL_CHARS:
+        return value[:XLSX_CELL_CHARS - len(_CUT_NOTE)] + _CUT_NOTE
+    return value
+
+
+def xlsx_sheets(departments: Iterable[Department]) -> list[tuple[str, list, list[list]]]:
+    """The open-data workbook's sheets (权力清单, 裁量基准) as rows ready to write."""
+    departments = list(departments)
+    return [("权力清单", [c for c, _ in DATA_COLUMNS],
+             [[_fit_cell(v) for v in r] for d in departments for r in power_rows(d)]),
+            ("裁量基准", TIER_COLUMNS, [[_fit_cell(v) for v in r] for d in departments for r in tier_rows(d)])]
+
+
+def catalog_xlsx(catalog: Catalog, release: date | None) -> bytes:
+    buf = io.BytesIO()
+    write_sheets(buf, release, xlsx_sheets(catalog.departments))
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- the catalog's JSON, from its departments' records
+def write_catalog_json(catalog: Catalog, records: list[bytes], out: Path) -> str:
+    """Write the compact catalog.json of `catalog` from its departments' JSON `records` (what
+    pydantic gives for each, joined as it joins them: the same bytes as catalog_json(compact=True));
+    returns its SHA-256."""
+    head = (f'{{"schema_version":{catalog.schema_version},"release_date":'
+            f'{json.dumps(catalog.release_date.isoformat() if catalog.release_date else None)},"departments":[')
+    h = hashlib.sha256()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "wb") as f:
+        for b in (head.encode("utf-8"), *(b for i, r in enumerate(records) for b in ((b",", r) if i else (r,))),
+                  b"]}\n"):
+            h.update(b)
+            f.write(b)
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------- the Excel file, beside the build
+class XlsxApart:
+    """catalog.xlsx written by a fresh interpreter running powers/xlsxfile.py, while the build goes
+    on; `result()` waits for it. The rows are made here (a fifth of the work) and handed over by a
+    file; XlsxWriter's part, seconds for a city, runs on the other core."""
+
+    def __init__(self, catalog: Catalog, release: date | None):
+        import pickle
+        import subprocess
+        import sys
+
+        fd, rows = tempfile.mkstemp(prefix="powers-xlsx-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((release, xlsx_sheets(catalog.departments)), f, protocol=pickle.HIGHEST_PROTOCOL)
+        self.rows, self.out = Path(rows), Path(rows).with_suffix(".xlsx")
+        self.errors = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([sys.executable, "-P", str(Path(__file__).with_name("xlsxfile.py")),
+                                      str(self.rows), str(self.out)], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=self.errors, close_fds=True)
+
+    def result(self) -> bytes:
+        try:
+            if self.proc.wait() != 0:
+                self.errors.seek(0)
+                lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+                raise RuntimeError(f"catalog.xlsx 生成失败 / could not write catalog.xlsx: "
+                                   f"{lines[-1] if lines else self.proc.returncode}")
+            return self.out.read_bytes()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.errors.close()
+        self.rows.unlink(missing_ok=True)
+        self.out.unlink(missing_ok=True)

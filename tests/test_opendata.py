@@ -1,0 +1,78 @@
+"""Open data made the fast ways is the same as made the plain ways."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT
+from powers import build_catalog, opendata, site, validate
+from powers.catalog import catalog_json
+from powers.codes import CodeRegistry
+from powers.models import Department
+
+
+@pytest.fixture(scope="module")
+def public(tmp_path_factory):
+    with CodeRegistry(tmp_path_factory.mktemp("codes") / "codes.sqlite") as reg:
+        catalog, _ = build_catalog(validate([ROOT / "inventories"], jobs=1), reg)
+    return site.public_view(catalog).catalog
+
+
+def test_catalog_json_from_department_records_is_the_catalogs_json(public, tmp_path):
+    records = [Department.__pydantic_serializer__.to_json(d) for d in public.departments]
+    digest = opendata.write_catalog_json(public, records, tmp_path / "catalog.json")
+    data = (tmp_path / "catalog.json").read_bytes()
+    assert data == catalog_json(public, compact=True).encode("utf-8")
+    import hashlib
+
+    assert digest == hashlib.sha256(data).hexdigest()
+    none = public.model_copy(update={"release_date": None})
+    opendata.write_catalog_json(none, records, tmp_path / "none.json")
+    assert (tmp_path / "none.json").read_bytes() == catalog_json(none, compact=True).encode("utf-8")
+
+
+def test_xlsx_written_apart_is_the_same_file(public):
+    """The Excel file a separate process writes has the bytes of the one written here, and its
+    cells are the rows of the CSV."""
+    here = opendata.catalog_xlsx(public, public.release_date)
+    apart = opendata.XlsxApart(public, public.release_date)
+    assert apart.result() == here
+    assert not apart.rows.exists() and not apart.out.exists()  # its files are gone
+    import csv
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(here)).get_sheet_by_name("权力清单").to_python()
+    rows = list(csv.reader(io.StringIO(opendata.catalog_csv(public).decode("utf-8-sig"))))
+    assert len(sheet) == len(rows) > 300
+    assert [[str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in r] for r in sheet] == rows
+
+
+def test_xlsx_apart_failure_is_a_clear_error(public, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # a writer process that fails
+    apart = opendata.XlsxApart(public, public.release_date)
+    with pytest.raises(RuntimeError, match="catalog.xlsx"):
+        apart.result()
+    assert not apart.rows.exists()
+
+
+def test_a_large_site_writes_its_excel_file_apart(book, tmp_path, monkeypatch):
+    """Above XLSX_APART_ABOVE powers the build writes catalog.xlsx in another process: same site."""
+    src = book.save(tmp_path / "in" / "d.xlsx")
+    plain = site.build_site(_view(src, tmp_path / "a"), tmp_path / "plain")
+    monkeypatch.setattr(site, "XLSX_APART_ABOVE", 0)
+    started = []
+    real = opendata.XlsxApart.__init__
+    monkeypatch.setattr(opendata.XlsxApart, "__init__", lambda self, *a: started.append(1) or real(self, *a))
+    apart = site.build_site(_view(src, tmp_path / "b"), tmp_path / "apart")
+    assert started and plain == apart
+    for name in ("catalog.xlsx", "catalog.json", "catalog.csv"):
+        assert (tmp_path / "plain" / "data" / name).read_bytes() == (tmp_path / "apart" / "data" / name).read_bytes()
+
+
+def _view(src, tmp):
+    with CodeRegistry(tmp / "codes.sqlite") as reg:
+        catalog, _ = build_catalog(validate([src], jobs=1), reg)
+    return site.public_view(catalog)
