@@ -173,6 +173,26 @@ def _service_class():
 
 
 async def _write(out: Path, recs: Iterator[Record]) -> int:
+    """Index `recs` into `out`, checked once the Pagefind service has exited (nothing can write
+    after that): every file whole, or the index is made again. Pagefind 1.4.0 now and then leaves
+    a file empty (pagefind-entry.json, which breaks the whole search, or pagefind-modular-ui.css)."""
+    recs = list(recs)
+    for _ in range(INDEX_ATTEMPTS):
+        shutil.rmtree(out, ignore_errors=True)
+        count = await _write_once(out, iter(recs))
+        if _output_complete(out):
+            return count
+    raise RuntimeError(f"Pagefind left empty files in {out} after {INDEX_ATTEMPTS} attempts")
+
+
+INDEX_ATTEMPTS = 3
+
+
+def _output_complete(out: Path) -> bool:
+    return _entry_complete(out) and not any(f.is_file() and f.stat().st_size == 0 for f in out.rglob("*"))
+
+
+async def _write_once(out: Path, recs: Iterator[Record]) -> int:
     from pagefind.index import PagefindIndex
 
     _executable()
@@ -259,7 +279,7 @@ class Shard:
 def without_cached(parts: list[Shard]) -> list[Shard]:
     """The parts with no records carried for those whose index is already in the cache (a
     one-department change re-indexes one shard: the others need not cross to the indexer)."""
-    return [Shard([], p.cached, p.count) if p.cached is not None and _entry_complete(p.cached / OUTPUT) else p
+    return [Shard([], p.cached, p.count) if p.cached is not None and _output_complete(p.cached / OUTPUT) else p
             for p in parts]
 
 
@@ -305,7 +325,7 @@ def write_index(site_dir: str | Path, parts: list[Shard], cache_dir: str | Path 
     todo = []
     for part, d in zip(parts, dirs):
         out = site_dir / d
-        if part.cached is not None and _entry_complete(part.cached / OUTPUT):
+        if part.cached is not None and _output_complete(part.cached / OUTPUT):
             _link_tree(part.cached / OUTPUT, out)
         else:
             todo.append((out, part))
