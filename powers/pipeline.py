@@ -82,9 +82,11 @@ class BuildResult:
 
 
 class _Remembered:
-    """The catalog of a remembered build, read from the work folder's catalog.json (which the build
-    wrote) when first asked for. Pickling a city's catalog with the result took 1.3 s of every
-    build and unpickling it most of an unchanged one; most callers only want the counts."""
+    """A build result's catalog, read from the work folder's catalog.json (which the build wrote)
+    when first asked for. The build lets the whole catalog go once the public view is made (at city
+    scale a third of what it holds while rendering), and pickling a city's catalog with the result
+    took 1.3 s of every build and unpickling it most of an unchanged one; most callers only want
+    the counts."""
 
     def __init__(self, path: Path, files: list[str]):
         self.path, self.files, self._catalog = path, files, None
@@ -103,19 +105,11 @@ class _Remembered:
         return {"path": self.path, "files": self.files, "_catalog": None}
 
 
-def _slim(done: BuildResult, catalog_file: Path) -> BuildResult:
-    """A copy of `done` to keep, its catalog and validated departments left in catalog_file."""
-    import copy
+def _leave(obj, name: str, loader) -> None:
+    """Let `obj.name` go; `loader()` gives it back when first asked for (see validate._lazy)."""
+    obj.__dict__.pop(name, None)
+    obj.__dict__[f"_load_{name}"] = loader
 
-    remembered = _Remembered(catalog_file, [d.file for d in done.validation.departments])
-    validation = copy.copy(done.validation)
-    del validation.departments
-    validation.__dict__["_load_departments"] = remembered.departments
-    slim = copy.copy(done)
-    slim.validation = validation
-    del slim.catalog
-    slim.__dict__["_load_catalog"] = remembered.catalog
-    return slim
 
 def _previous_release(releases: Path, current: date | None) -> Catalog | None:
     """The latest kept release strictly before this one (so rebuilding a release is repeatable)."""
@@ -158,12 +152,18 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
         cat.write_catalog(catalog, work)
     view = site.public_view(catalog)  # the one filter: every public output below is made from this view
     public = view.catalog
+    # past this point the whole catalog (internal items too) is only the result's: it is let go here
+    # and read back from work/catalog.json if the caller asks for it (see _Remembered)
+    release = catalog.release_date
+    remembered = _Remembered(work / cat.CATALOG_FILE, [d.file for d in result.departments])
+    _leave(result, "departments", remembered.departments)
+    del catalog
     with progress.stage("流程图 flowcharts"):
         report, index = flowcharts.render_catalog(public, work / "flowcharts")
     charts = PowerCharts(work / "flowcharts", index, public)
     releases = work / "releases"
     if previous is None:
-        previous = _previous_release(releases, catalog.release_date)
+        previous = _previous_release(releases, release)
     stage = out.with_name(f".{out.name}.building")
     if stage.exists():
         shutil.rmtree(stage)
@@ -185,12 +185,13 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
         if indexing is not None:
             indexing.close()
     site.replace_dir(stage, out)
-    if catalog.release_date and not options.draft:
+    if release and not options.draft:
         releases.mkdir(parents=True, exist_ok=True)
         # the open-data catalog.json is the public catalog's JSON: the release is a copy of it
-        shutil.copyfile(out / "data" / "catalog.json", releases / f"{catalog.release_date.isoformat()}.json")
-    done = BuildResult(result, catalog, pages, report.rendered, report.reused,
+        shutil.copyfile(out / "data" / "catalog.json", releases / f"{release.isoformat()}.json")
+    done = BuildResult(result, None, pages, report.rendered, report.reused,
                        previous.release_date if previous else None, out, cat.stats(public))
+    _leave(done, "catalog", remembered.catalog)
     # the key as the next run will see it: with the release this build has just kept
     _remember(_build_key(made_from, work), done, work)
     return done
@@ -300,7 +301,7 @@ def _unchanged(key: str, out: Path, work: Path) -> BuildResult | None:
 
 
 def _remember(key: str, done: BuildResult, work: Path) -> None:
-    cache.PickleCache(work / "cache").put("build", _slim(done, work / cat.CATALOG_FILE))
+    cache.PickleCache(work / "cache").put("build", done)  # its catalog and departments stay in catalog.json
     cache.write_atomic(work / "cache" / "build.json", json.dumps({"key": key, "files": _stamps(done.site),
                                                                   "catalog": _catalog_stamp(work)}))
 

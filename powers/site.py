@@ -399,8 +399,7 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
             # with few departments to render the Excel file is made meanwhile; with many, after
             # them (the page workers and the search index already use both cores and their memory)
             w.pages += _department_pages(w, catalog, records, charts, reuse, jobs, stage,
-                                         before_render=lambda todo: todo * 4 <= len(records) and start_xlsx())
-        records.clear()
+                                         before_render=lambda todo: todo * 4 <= len(catalog.departments) and start_xlsx())
         start_xlsx()
         _rest_of_site(w, view, previous, s, written, made, xlsx[0] if xlsx else None, progress)
     finally:
@@ -496,7 +495,8 @@ def _department_pages(w: _Writer, catalog: Catalog, records: list[bytes], charts
                       reuse: SiteCache | None, jobs: int, stage: Stage, before_render=lambda todo: None) -> list[str]:
     """Every department's pages, in department order: linked from the last build when their key
     is unchanged, else rendered (in a pool of forked processes when there are several, each sent
-    its department's JSON record). `before_render(n)` is told how many departments are rendered."""
+    its department's JSON record). `before_render(n)` is told how many departments are rendered.
+    `records` (the departments' JSON, for their keys) is emptied."""
     import json
 
     keys = [_department_key(w, r, d, charts) for r, d in zip(records, catalog.departments)] if reuse else []
@@ -519,9 +519,11 @@ def _department_pages(w: _Writer, catalog: Catalog, records: list[bytes], charts
     parallel = jobs > 1 and len(todo) > 1
     before_render(len(todo))
 
+    records.clear()  # a city's are 45 MB: each is made again when its department is sent
+
     def sent():
         for i in todo:
-            yield i, records[i] if parallel else None
+            yield i, Department.__pydantic_serializer__.to_json(catalog.departments[i]) if parallel else None
 
     _RENDER.update(writer=w, catalog=catalog, charts=charts)
     try:
