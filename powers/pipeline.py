@@ -150,13 +150,14 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
         catalog, findings = cat.build_catalog(result, reg, release_date)
         result.findings += findings
         cat.write_catalog(catalog, work)
-    view = site.public_view(catalog)  # the one filter: every public output below is made from this view
-    public = view.catalog
     # past this point the whole catalog (internal items too) is only the result's: it is let go here
-    # and read back from work/catalog.json if the caller asks for it (see _Remembered)
+    # and read back from work/catalog.json if the caller asks for it (see _Remembered), and the
+    # public view is made of the catalog itself
     release = catalog.release_date
     remembered = _Remembered(work / cat.CATALOG_FILE, [d.file for d in result.departments])
     _leave(result, "departments", remembered.departments)
+    view = site.public_view(catalog, in_place=True)  # the one filter: every public output below is made from it
+    public = view.catalog
     del catalog
     with progress.stage("流程图 flowcharts"):
         report, index = flowcharts.render_catalog(public, work / "flowcharts")
@@ -202,21 +203,19 @@ class _Indexing:
     """The search index made in another process while this one renders pages and open data: the
     indexer is mostly the Pagefind binary's work, and the pages and open data are Python's, so the
     two overlap on two cores. The process is a fresh interpreter (`python -m powers.search`, see
-    parallel.python_module) given only the records, by a file it removes: a forked one shared this
+    parallel.python_module) given only the records, by files it removes: a forked one shared this
     process's memory, and every page this process wrote afterwards (rendering, open data) left the
     indexer the sole owner of the old copy, 160 MiB at city scale."""
 
     def __init__(self, stage: Path, parts: list, cache_dir: Path):
-        import pickle
         import tempfile
 
         from .parallel import python_module
+        from .search import hand_over
 
         cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, records = tempfile.mkstemp(dir=cache_dir.parent, prefix=".search-records.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(parts, f, protocol=pickle.HIGHEST_PROTOCOL)
-        self.records = Path(records)
+        self.records = Path(tempfile.mkdtemp(dir=cache_dir.parent, prefix=".search-records."))
+        hand_over(parts, self.records)
         self.count = sum(p.count for p in parts)
         self.proc, self.errors = python_module("powers.search", [str(stage), str(self.records), str(cache_dir),
                                                                  str(jobs_default())])
@@ -234,7 +233,7 @@ class _Indexing:
     def close(self) -> None:
         self.proc.wait()
         self.errors.close()
-        self.records.unlink(missing_ok=True)  # when the indexer never read it
+        shutil.rmtree(self.records, ignore_errors=True)  # when the indexer never read it
 
 
 def _start_search(stage: Path, view, cache_dir: Path):

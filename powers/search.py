@@ -380,21 +380,51 @@ def _link_tree(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, copy_function=cache.link_or_copy)
 
 
+class Pickled:
+    """A part's records kept in a file and read when the part is indexed: an indexer running two
+    parts at a time holds those two, not the whole city's."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __iter__(self):
+        import pickle
+
+        with open(self.path, "rb") as f:
+            return iter(pickle.load(f))
+
+
+def hand_over(parts: list[Shard], folder: Path) -> None:
+    """Write `parts` into `folder` for the indexing process (`python -m powers.search`): each part's
+    records in a file of its own."""
+    import pickle
+
+    listed = []
+    for i, part in enumerate(parts):
+        path = folder / f"part-{i}.pickle"
+        with open(path, "wb") as f:
+            pickle.dump(part.records, f, protocol=pickle.HIGHEST_PROTOCOL)
+        listed.append(Shard(Pickled(path), part.cached, part.count))  # type: ignore[arg-type]
+    with open(folder / "parts.pickle", "wb") as f:
+        pickle.dump(listed, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _main(argv: list[str]) -> int:
-    """`python -m powers.search SITE RECORDS CACHE JOBS`: the index of the parts pickled in RECORDS
-    (removed once read), as the build runs it in a process of its own (pipeline._Indexing)."""
+    """`python -m powers.search SITE FOLDER CACHE JOBS`: the index of the parts handed over in FOLDER
+    (removed when done), as the build runs it in a process of its own (pipeline._Indexing)."""
     import pickle
     import sys
 
-    site_dir, records, cache_dir, jobs = argv
-    with open(records, "rb") as f:
-        parts = pickle.load(f)
-    os.unlink(records)
+    site_dir, folder, cache_dir, jobs = argv
     try:
+        with open(Path(folder) / "parts.pickle", "rb") as f:
+            parts = pickle.load(f)
         write_index(site_dir, parts, cache_dir, int(jobs))
     except RuntimeError as e:
         print(e, file=sys.stderr)
         return 1
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

@@ -101,11 +101,13 @@ class PublicView:
         return (code is not None and code in self.withheld_codes) or (department, name) in self.withheld_names
 
 
-def public_view(catalog: Catalog) -> PublicView:
+def public_view(catalog: Catalog, *, in_place: bool = False) -> PublicView:
     """The catalog without non-public powers or sub-items; provenance keeps only file names.
 
     Made of shallow copies (a deep copy of a city's catalog took seconds): models whose content
-    changes are new, everything else is shared with `catalog`, so treat both as read-only."""
+    changes are new, everything else is shared with `catalog`, so treat both as read-only.
+    `in_place`: made from `catalog` itself, which becomes the view (for a caller that lets the
+    whole catalog go: no second copy of every power, tier and step is held)."""
     codes: set[str] = set()
     names: set[tuple[str, str]] = set()
 
@@ -120,6 +122,11 @@ def public_view(catalog: Catalog) -> PublicView:
     def located(m, **update):
         prov = m.provenance
         name = file_names.get(prov.file) or file_names.setdefault(prov.file, Path(prov.file).name)
+        if in_place:
+            prov.__dict__["file"] = name
+            for k, v in update.items():
+                setattr(m, k, v)
+            return m
         return m.model_copy(update={"provenance": prov.model_copy(update={"file": name}), **update})
 
     def power(p: Power, subs: list[Power]) -> Power:
@@ -137,13 +144,28 @@ def public_view(catalog: Catalog) -> PublicView:
                 (subs.append(power(s, [])) if is_public(s) else withhold(d, s))
             kept.append(power(p, subs))
         used = {q.flow or f"{q.category}标准流程" for p in kept for q in p.walk()}
-        flows = [f.model_copy(update={"steps": [located(s) for s in f.steps]}) for f in d.flows if f.name in used]
-        departments.append(d.model_copy(update={"powers": kept, "flows": flows, "file": Path(d.file).name}))
-    pub = catalog.model_copy(update={"departments": departments})
+        update = {"steps": None}
+        flows = []
+        for f in d.flows:
+            if f.name in used:
+                update["steps"] = [located(s) for s in f.steps]
+                flows.append(_updated(f, update, in_place))
+        changes = {"powers": kept, "flows": flows, "file": Path(d.file).name}
+        departments.append(_updated(d, changes, in_place))
+    pub = _updated(catalog, {"departments": departments}, in_place)
     # a name or code shared with a public power is not a secret of the withheld one
     public_codes = {p.basic_code for _, p in pub.all_powers()}
     public_names = {(d.name, p.full_name) for d, p in pub.all_powers()}
     return PublicView(pub, frozenset(codes - public_codes), frozenset(names - public_names))
+
+
+def _updated(m, update: dict, in_place: bool):
+    """`m` with `update`: a shallow copy, or `m` itself changed when `in_place`."""
+    if not in_place:
+        return m.model_copy(update=update)
+    for k, v in update.items():
+        setattr(m, k, v)
+    return m
 
 
 def public_catalog(catalog: Catalog) -> Catalog:
@@ -519,11 +541,14 @@ def _department_pages(w: _Writer, catalog: Catalog, records: list[bytes], charts
     parallel = jobs > 1 and len(todo) > 1
     before_render(len(todo))
 
-    records.clear()  # a city's are 45 MB: each is made again when its department is sent
+    # each record is let go once sent (made again here instead, it would touch every object of its
+    # department, and a page of memory this process touches after the fork is a page copied)
+    kept = {i: records[i] for i in todo} if parallel else {}
+    records.clear()
 
     def sent():
         for i in todo:
-            yield i, Department.__pydantic_serializer__.to_json(catalog.departments[i]) if parallel else None
+            yield i, kept.pop(i, None)
 
     _RENDER.update(writer=w, catalog=catalog, charts=charts)
     try:

@@ -182,13 +182,13 @@ def test_every_public_output_comes_from_one_view(tmp_path, monkeypatch):
     real = site.public_view
     calls = []
 
-    def stricter(catalog):
+    def stricter(catalog, **kw):
         calls.append(catalog)
         for d in catalog.departments:
             for p in d.all_powers():
                 if p.name == "被视图扣下的许可":
                     p.scope = "内部"
-        return real(catalog)
+        return real(catalog, **kw)
 
     monkeypatch.setattr(site, "public_view", stricter)
     work = tmp_path / "w"

@@ -60,3 +60,22 @@ def test_validated_departments_share_their_repeated_texts(tmp_path):
     cat = Catalog(departments=r.departments)
     (tmp_path / "catalog.json").write_text(catalog_json(cat), "utf-8")
     assert catalog_json(load_catalog(tmp_path / "catalog.json")) == catalog_json(cat)
+
+
+def test_public_view_made_in_place_is_the_same_view(tmp_path):
+    """The build makes the public view of the catalog itself (it lets the whole catalog go): the
+    same public catalog and withheld codes and names as the view made of copies, which leaves the
+    catalog as it was."""
+    from powers import build_catalog, site
+    from powers.codes import CodeRegistry
+
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        catalog, _ = build_catalog(validate([ROOT / "inventories"], jobs=1), reg)
+    before = catalog.model_dump_json()
+    copied = site.public_view(catalog)
+    assert catalog.model_dump_json() == before
+    assert copied.withheld_codes and copied.withheld_names  # the inventories have internal items
+    in_place = site.public_view(catalog, in_place=True)
+    assert in_place.catalog is catalog
+    assert in_place.catalog.model_dump_json() == copied.catalog.model_dump_json()
+    assert (in_place.withheld_codes, in_place.withheld_names) == (copied.withheld_codes, copied.withheld_names)
