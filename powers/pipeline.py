@@ -15,7 +15,7 @@ from .codes import CodeRegistry
 from .laws import LawRegistry
 from .models import Catalog
 from .progress import QUIET, Progress
-from .parallel import jobs_default
+from .parallel import give_back_memory, jobs_default
 from .validate import ValidationResult, _lazy, find_workbooks, paused_gc, validate
 
 
@@ -165,6 +165,7 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
     releases = work / "releases"
     if previous is None:
         previous = _previous_release(releases, release)
+    previous_date = previous.release_date if previous else None
     stage = out.with_name(f".{out.name}.building")
     if stage.exists():
         shutil.rmtree(stage)
@@ -173,6 +174,11 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
     try:
         pages = site.build_site(view, stage, charts, previous, options, jobs=jobs_default(),
                                 reuse=site.SiteCache(out, work / "cache"), progress=progress)
+        public_stats = cat.stats(public)
+        # nothing below needs the catalog: let it go before waiting for the index (a city's public
+        # catalog is most of this process's memory, and Pagefind's is largest at the end)
+        del view, public, charts, previous
+        give_back_memory()
         if indexing is not None:
             with progress.stage("搜索索引 search index"):
                 indexing.result()
@@ -190,8 +196,7 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
         releases.mkdir(parents=True, exist_ok=True)
         # the open-data catalog.json is the public catalog's JSON: the release is a copy of it
         shutil.copyfile(out / "data" / "catalog.json", releases / f"{release.isoformat()}.json")
-    done = BuildResult(result, None, pages, report.rendered, report.reused,
-                       previous.release_date if previous else None, out, cat.stats(public))
+    done = BuildResult(result, None, pages, report.rendered, report.reused, previous_date, out, public_stats)
     _leave(done, "catalog", remembered.catalog)
     # the key as the next run will see it: with the release this build has just kept
     _remember(_build_key(made_from, work), done, work)

@@ -273,7 +273,8 @@ class Shard:
     count: int = 0  # its records, also when they are not carried (see `without_cached`)
 
     def __post_init__(self):
-        self.count = self.count or len(self.records)
+        if isinstance(self.records, list) and not self.count:
+            self.count = len(self.records)
 
 
 def without_cached(parts: list[Shard]) -> list[Shard]:

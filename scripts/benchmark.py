@@ -19,10 +19,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 SEARCH_SCRIPT = """
-import sys
-from powers import catalog, site
-from powers.search import index_search
-index_search(sys.argv[2], site.public_view(catalog.load_catalog(sys.argv[1])))
+import subprocess, sys, tempfile
+from powers import search
+if hasattr(search, "hand_over"):
+    # as the build does it: records made where the catalog is, indexed by a fresh interpreter
+    folder = tempfile.mkdtemp()
+    subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from powers import catalog, site, search; "
+                    "search.hand_over(search.plan(site.public_view(catalog.load_catalog(sys.argv[1]))), Path(sys.argv[2]))",
+                    sys.argv[1], folder], check=True)
+    subprocess.run([sys.executable, "-m", "powers.search", sys.argv[2], folder, tempfile.mkdtemp(), "2"], check=True)
+else:
+    from powers import catalog, site
+    search.index_search(sys.argv[2], site.public_view(catalog.load_catalog(sys.argv[1])))
 """
 
 
