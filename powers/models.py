@@ -48,7 +48,9 @@ class Model(BaseModel):
     given (`model_fields_set`); at a city's 250,000 models those sets took 127 MiB, more than
     the catalog's text. Models given the same fields share one set instead, made, copied or
     unpickled; assigning a field not yet set moves the model to the shared set with it, so no
-    shared set is ever changed and `model_fields_set` stays true for every model."""
+    shared set is ever changed and `model_fields_set` stays true for every model. So never change
+    a model's `model_fields_set` in place, nor pass a set you keep to `model_construct(_fields_set=)`:
+    other models may share it."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -118,37 +118,34 @@ def write_catalog_json(catalog: Catalog, records: list[bytes], out: Path) -> str
 class XlsxApart:
     """catalog.xlsx written by a fresh interpreter running powers/xlsxfile.py, while the build goes
     on; `result()` waits for it. The rows are made here (a fifth of the work) and handed over by a
-    file; XlsxWriter's part, seconds for a city, runs on the other core."""
+    file; XlsxWriter's part, seconds for a city, runs on the other core. Where no interpreter can
+    be started, the file is written here when it is asked for."""
 
     def __init__(self, catalog: Catalog, release: date | None):
         import pickle
-        import subprocess
-        import sys
 
+        from .parallel import Apart
+
+        self.catalog, self.release = catalog, release
         fd, rows = tempfile.mkstemp(prefix="powers-xlsx-", suffix=".pickle")
         with os.fdopen(fd, "wb") as f:
             pickle.dump((release, xlsx_sheets(catalog.departments)), f, protocol=pickle.HIGHEST_PROTOCOL)
         self.rows, self.out = Path(rows), Path(rows).with_suffix(".xlsx")
-        self.errors = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen([sys.executable, "-P", str(Path(__file__).with_name("xlsxfile.py")),
-                                      str(self.rows), str(self.out)], stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=self.errors, close_fds=True)
+        self.apart = Apart.start(["-P", str(Path(__file__).with_name("xlsxfile.py")), str(self.rows), str(self.out)],
+                                 [self.rows, self.out])
 
     def result(self) -> bytes:
+        if self.apart is None:
+            return catalog_xlsx(self.catalog, self.release)
         try:
-            if self.proc.wait() != 0:
-                self.errors.seek(0)
-                lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
-                raise RuntimeError(f"catalog.xlsx 生成失败 / could not write catalog.xlsx: "
-                                   f"{lines[-1] if lines else self.proc.returncode}")
+            self.apart.wait()
             return self.out.read_bytes()
+        except (RuntimeError, OSError) as e:
+            raise RuntimeError(f"catalog.xlsx 生成失败 / could not write catalog.xlsx: {e}") from None
         finally:
             self.close()
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self.errors.close()
+        if self.apart is not None:
+            self.apart.close()
         self.rows.unlink(missing_ok=True)
-        self.out.unlink(missing_ok=True)

@@ -89,10 +89,14 @@ class _Remembered:
     the counts."""
 
     def __init__(self, path: Path, files: list[str]):
-        self.path, self.files, self._catalog = path, files, None
+        self.path, self.files, self._catalog = path.resolve(), files, None
+        self.stamp = cache.stamp(self.path)  # the file as this build wrote it
 
     def catalog(self) -> Catalog:
         if self._catalog is None:
+            if cache.stamp(self.path) != self.stamp:  # another build into the same work folder since
+                raise RuntimeError(f"{self.path} 已被之后的生成覆盖，此结果的目录不再可读 / was rewritten by a later "
+                                   "build: this result's catalog is no longer available; use the later result")
             self._catalog = cat.load_catalog(self.path)
         return self._catalog
 
@@ -102,7 +106,7 @@ class _Remembered:
         return [by_file[f] for f in self.files]
 
     def __getstate__(self):
-        return {"path": self.path, "files": self.files, "_catalog": None}
+        return {"path": self.path, "files": self.files, "stamp": self.stamp, "_catalog": None}
 
 
 def _leave(obj, name: str, loader) -> None:
@@ -170,8 +174,9 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
-    indexing = _start_search(stage, view, work / "cache" / "search") if search else None
+    indexing = None
     try:
+        indexing = _start_search(stage, view, work / "cache" / "search") if search else None
         pages = site.build_site(view, stage, charts, previous, options, jobs=jobs_default(),
                                 reuse=site.SiteCache(out, work / "cache"), progress=progress)
         public_stats = cat.stats(public)
@@ -184,8 +189,9 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
                 indexing.result()
         paths_mod.mark(stage)
     except BaseException:
-        if indexing is not None:
+        if indexing is not None:  # stopped and gone before its folder is removed
             indexing.cancel()
+            indexing.close()
         shutil.rmtree(stage, ignore_errors=True)
         raise
     finally:
@@ -208,63 +214,58 @@ class _Indexing:
     """The search index made in another process while this one renders pages and open data: the
     indexer is mostly the Pagefind binary's work, and the pages and open data are Python's, so the
     two overlap on two cores. The process is a fresh interpreter (`python -m powers.search`, see
-    parallel.python_module) given only the records, by files it removes: a forked one shared this
+    parallel.Apart) given only the records, by files it removes: a forked one shared this
     process's memory, and every page this process wrote afterwards (rendering, open data) left the
-    indexer the sole owner of the old copy, 160 MiB at city scale."""
+    indexer the sole owner of the old copy, 160 MiB at city scale. Where no interpreter can be
+    started, the index is made here when it is waited for."""
 
     def __init__(self, stage: Path, parts: list, cache_dir: Path):
         import tempfile
 
-        from .parallel import python_module
+        from .parallel import Apart, module_argv
         from .search import hand_over
 
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        self.records = Path(tempfile.mkdtemp(dir=cache_dir.parent, prefix=".search-records."))
-        hand_over(parts, self.records)
+        self.stage, self.parts, self.cache_dir = stage, parts, cache_dir
         self.count = sum(p.count for p in parts)
-        self.proc, self.errors = python_module("powers.search", [str(stage), str(self.records), str(cache_dir),
-                                                                 str(jobs_default())])
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(dir=cache_dir.parent, prefix=".search-records."))
+        hand_over(parts, folder)
+        self.apart = Apart.start(module_argv("powers.search", [str(stage), str(folder), str(cache_dir),
+                                                               str(jobs_default())]), [folder])
+        if self.apart is not None:
+            self.parts = []  # the indexer has them
 
     def result(self) -> int:
-        if self.proc.wait() != 0:
-            self.errors.seek(0)
-            lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
-            raise RuntimeError(lines[-1] if lines else f"search indexer exited with {self.proc.returncode}")
+        from .search import OUTPUT, _entry_complete, write_index
+
+        if self.apart is None:
+            write_index(self.stage, self.parts, self.cache_dir, jobs=jobs_default())
+            return self.count
+        try:
+            self.apart.wait()
+        except RuntimeError as e:
+            raise RuntimeError(f"搜索索引失败 / search index failed: {e}") from None
+        if not _entry_complete(self.stage / OUTPUT):  # it said it was done: the index must be there
+            raise RuntimeError(f"搜索索引未写出 / the search index was not written: {self.stage / OUTPUT}")
         return self.count
 
     def cancel(self) -> None:
-        pass  # close() waits: a running index is never left behind with its Pagefind processes
+        """Stop the indexer (its Pagefind services end with it: their input closes)."""
+        if self.apart is not None:
+            self.apart.stop()
 
     def close(self) -> None:
-        self.proc.wait()
-        self.errors.close()
-        shutil.rmtree(self.records, ignore_errors=True)  # when the indexer never read it
+        if self.apart is not None:
+            self.apart.close()
 
 
-def _start_search(stage: Path, view, cache_dir: Path):
+def _start_search(stage: Path, view, cache_dir: Path) -> _Indexing:
     """The index being made (`.result()` waits for it), in a process of its own (see _Indexing).
     Its records (compact records of the public view, not the HTML) are made here, where the
     catalog is, and a shard whose index is in the cache is not sent at all."""
-    from .search import plan, without_cached, write_index
+    from .search import plan, without_cached
 
-    parts = without_cached(plan(view, cache_dir))
-    if (os.cpu_count() or 1) > 1:
-        return _Indexing(stage, parts, cache_dir)
-
-    class _Done:
-        def __init__(self):
-            self.n = write_index(stage, parts, cache_dir, jobs=jobs_default())
-
-        def result(self) -> int:
-            return self.n
-
-        def cancel(self) -> None:
-            pass
-
-        def close(self) -> None:
-            pass
-
-    return _Done()
+    return _Indexing(stage, without_cached(plan(view, cache_dir)), cache_dir)
 
 
 # ---------------------------------------------------------------- a build with nothing to do

@@ -328,6 +328,11 @@ def write_index(site_dir: str | Path, parts: list[Shard], cache_dir: str | Path 
         out = site_dir / d
         if part.cached is not None and _output_complete(part.cached / OUTPUT):
             _link_tree(part.cached / OUTPUT, out)
+        elif part.count and isinstance(part.records, list) and not part.records:
+            # sent without its records because its index was in the cache, and it is not any more
+            # (removed since): indexing nothing would store an empty index under its key
+            raise RuntimeError(f"搜索索引缓存已被移除，请重新生成 / the cached search shard {part.cached} "
+                               "disappeared during the build; build again")
         else:
             todo.append((out, part))
     try:

@@ -128,3 +128,18 @@ def test_a_changed_work_catalog_makes_a_real_build(tmp_path):
     again = pipeline.build([INVENTORIES], site, work=work)
     assert "改写" not in catalog.read_text("utf-8")
     assert not any("改写" in p.unit for _, p in again.catalog.all_powers())
+
+
+def test_a_result_whose_catalog_was_rewritten_says_so(tmp_path, monkeypatch):
+    """A build's result reads its catalog from the work folder when asked: after another build into
+    the same folder it refuses (it would be the later build's catalog), whatever the current folder."""
+    inputs = tmp_path / "in"
+    shutil.copytree(INVENTORIES, inputs)
+    site, work = tmp_path / "site", tmp_path / "work"
+    first = pipeline.build([inputs], site, work=work)
+    change_unit(sorted(inputs.glob("*.xlsx"))[0], "后来的科室")
+    second = pipeline.build([inputs], site, work=work)
+    monkeypatch.chdir(tmp_path / "in")  # the result does not depend on the current folder
+    with pytest.raises(RuntimeError, match="later build"):
+        first.catalog
+    assert any(p.unit == "后来的科室" for _, p in second.catalog.all_powers())

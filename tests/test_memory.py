@@ -19,6 +19,7 @@ def test_models_given_the_same_fields_share_one_fields_set_and_stay_right():
     assert a.unit == "审批科" and b.unit == "执法科" and a != b
     c = a.model_copy(update={"unit": "执法科"})
     assert c == b and a.unit == "审批科"  # a copy with an update is its own model
+    assert c.__pydantic_fields_set__ is b.__pydantic_fields_set__  # and shares the set of its fields
     a.note = "改"  # assignment still works, and the other model keeps its value
     assert a.note == "改" and b.note is None
     for m in (a, b, c):

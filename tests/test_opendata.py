@@ -76,3 +76,17 @@ def _view(src, tmp):
     with CodeRegistry(tmp / "codes.sqlite") as reg:
         catalog, _ = build_catalog(validate([src], jobs=1), reg)
     return site.public_view(catalog)
+
+
+def test_closing_a_running_writer_stops_it_and_removes_its_files(public):
+    apart = opendata.XlsxApart(public, public.release_date)
+    apart.close()
+    assert apart.apart.proc.returncode is not None
+    assert not apart.rows.exists() and not apart.out.exists()
+
+
+def test_text_longer_than_an_excel_cell_is_cut_with_a_note():
+    long = "条" * 40000
+    cut = opendata._fit_cell(long)
+    assert len(cut) == opendata.XLSX_CELL_CHARS and cut.endswith("全文见 catalog.csv / catalog.json）")
+    assert opendata._fit_cell("短") == "短" and opendata._fit_cell(3) == 3

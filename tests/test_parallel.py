@@ -71,3 +71,17 @@ def test_forked_map_keeps_order_and_takes_items_as_workers_need_them():
 
 def _square(i: int) -> int:
     return i * i
+
+
+def test_forked_map_passes_a_workers_error_on_and_starts_nothing_more():
+    import pytest
+
+    with pytest.raises(ValueError, match="item 3"):
+        for _ in forked_map(_fail_at_three, range(50), 2):
+            pass
+
+
+def _fail_at_three(i: int) -> int:
+    if i == 3:
+        raise ValueError("item 3")
+    return i

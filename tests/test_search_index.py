@@ -3,6 +3,7 @@ file is made again, and a cached shard with an empty file is not reused."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from powers import search
 from powers.search import Record, Shard
@@ -41,3 +42,76 @@ def test_a_cached_shard_with_an_empty_file_is_not_reused(tmp_path):
     assert len(search.without_cached(parts)[0].records) == 3  # made again
     search.write_index(tmp_path / "site2", parts, cache, jobs=1)
     assert search._output_complete(tmp_path / "site2" / "pagefind")
+
+
+def test_a_part_sent_without_records_whose_cache_vanished_is_an_error(tmp_path):
+    """A part is sent without its records when its index is in the cache; if that cache entry is gone
+    by the time the indexer looks, indexing nothing would store an empty index under its key."""
+    import pytest
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    with pytest.raises(RuntimeError, match="build again"):
+        search.write_index(tmp_path / "site", [Shard([], cache / "gone", 3)], cache, jobs=1)
+    assert not (cache / "gone").exists()
+
+
+def _build(tmp_path, name="site", **kw):
+    from conftest import Book
+    from powers import pipeline
+
+    src = Book().save(tmp_path / "in" / "d.xlsx")
+    return pipeline.build([src], tmp_path / name, work=tmp_path / "work", **kw)
+
+
+def test_without_an_interpreter_to_start_the_build_does_the_work_itself(tmp_path, monkeypatch):
+    """An embedded or frozen Python cannot start `python -m …`: the index and the Excel file are then
+    made in the build's own process, and no temporary file is left."""
+    import sys
+    import tempfile
+
+    from powers import site
+
+    monkeypatch.setattr(site, "XLSX_APART_ABOVE", 0)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
+    before = set(Path(tempfile.gettempdir()).glob("powers-xlsx-*"))
+    _build(tmp_path)
+    assert search._output_complete(tmp_path / "site" / "pagefind")
+    assert (tmp_path / "site" / "data" / "catalog.xlsx").stat().st_size > 0
+    assert set(Path(tempfile.gettempdir()).glob("powers-xlsx-*")) == before
+    assert not list((tmp_path / "work").glob(".search-records.*"))
+
+
+def test_an_indexer_that_writes_nothing_fails_the_build_cleanly(tmp_path, monkeypatch):
+    """An indexer that exits 0 without writing an index fails the build (no site without search),
+    and neither the half-built site nor the handed-over records are left behind."""
+    import sys
+
+    import pytest
+
+    monkeypatch.setattr(sys, "executable", "/bin/true")
+    with pytest.raises(RuntimeError, match="search index"):
+        _build(tmp_path)
+    assert not (tmp_path / "site").exists() and not (tmp_path / ".site.building").exists()
+    assert not list((tmp_path / "work").glob(".search-records.*"))
+
+
+def test_a_failed_build_stops_the_indexer_before_removing_its_folder(tmp_path, monkeypatch):
+    """The pages fail while the index is being made: the indexer is stopped and then the half-built
+    site removed, so nothing is written into it afterwards."""
+    import time
+
+    import pytest
+
+    from powers import site
+
+    def failing(*a, **k):
+        time.sleep(0.3)  # the indexer is under way
+        raise OSError("disk full")
+
+    monkeypatch.setattr(site, "build_site", failing)
+    with pytest.raises(OSError):
+        _build(tmp_path)
+    time.sleep(1.0)
+    assert not (tmp_path / ".site.building").exists()
+    assert not list((tmp_path / "work").glob(".search-records.*"))
