@@ -16,7 +16,7 @@ from .laws import LawRegistry
 from .models import Catalog
 from .progress import QUIET, Progress
 from .parallel import give_back_memory, jobs_default
-from .validate import ValidationResult, _lazy, find_workbooks, paused_gc, validate
+from .validate import ValidationResult, find_workbooks, load_on_first_use, paused_gc, validate
 
 
 class PowerCharts(Mapping):
@@ -78,7 +78,7 @@ class BuildResult:
     public_stats: dict = field(default_factory=dict)  # cat.stats of the public view
 
     def __getattr__(self, name: str):
-        return _lazy(self, name)
+        return load_on_first_use(self, name)
 
 
 class _Remembered:
@@ -110,7 +110,7 @@ class _Remembered:
 
 
 def _leave(obj, name: str, loader) -> None:
-    """Let `obj.name` go; `loader()` gives it back when first asked for (see validate._lazy)."""
+    """Let `obj.name` go; `loader()` gives it back when first asked for (see validate.load_on_first_use)."""
     obj.__dict__.pop(name, None)
     obj.__dict__[f"_load_{name}"] = loader
 

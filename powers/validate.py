@@ -42,7 +42,7 @@ class ValidationResult:
     counts: dict[str, RowCount] = field(default_factory=dict)
 
     def __getattr__(self, name: str):  # a remembered build's departments, read when asked for
-        return _lazy(self, name)
+        return load_on_first_use(self, name)
 
     @property
     def errors(self) -> list[Finding]:
@@ -53,7 +53,7 @@ class ValidationResult:
         return [f for f in self.findings if f.severity == "warning"]
 
 
-def _lazy(obj, name: str):
+def load_on_first_use(obj, name: str):
     """`name` of a remembered build result or of its validation, loaded on first use from what its
     `_load_<name>` gives (see pipeline._Remembered); other missing attributes are missing."""
     loader = obj.__dict__.get(f"_load_{name}")
