@@ -43,6 +43,10 @@ def _shared_fields_set(names: set) -> set:
     return _FIELDS_SETS.setdefault(frozenset(names), names)
 
 
+def _share_fields_set(m: BaseModel) -> None:
+    object.__setattr__(m, "__pydantic_fields_set__", _shared_fields_set(m.__pydantic_fields_set__))
+
+
 class Model(BaseModel):
     """Every model of the catalog. Pydantic gives each instance its own set of the fields it was
     given (`model_fields_set`); at a city's 250,000 models those sets took 127 MiB, more than
@@ -55,7 +59,7 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     def model_post_init(self, context: Any, /) -> None:
-        object.__setattr__(self, "__pydantic_fields_set__", _shared_fields_set(self.__pydantic_fields_set__))
+        _share_fields_set(self)
 
     def __setattr__(self, name: str, value: Any) -> None:
         names = self.__pydantic_fields_set__
@@ -65,12 +69,12 @@ class Model(BaseModel):
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False):
         copied = super().model_copy(update=update, deep=deep)
-        object.__setattr__(copied, "__pydantic_fields_set__", _shared_fields_set(copied.__pydantic_fields_set__))
+        _share_fields_set(copied)
         return copied
 
     def __setstate__(self, state: dict[Any, Any]) -> None:
         super().__setstate__(state)
-        object.__setattr__(self, "__pydantic_fields_set__", _shared_fields_set(self.__pydantic_fields_set__))
+        _share_fields_set(self)
 
 
 def share_strings(model: BaseModel, pool: dict[str, str]) -> None:

@@ -107,10 +107,16 @@ def write_catalog_json(catalog: Catalog, records: list[bytes], out: Path) -> str
     h = hashlib.sha256()
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "wb") as f:
-        for b in (head.encode("utf-8"), *(b for i, r in enumerate(records) for b in ((b",", r) if i else (r,))),
-                  b"]}\n"):
+        def put(b: bytes) -> None:
             h.update(b)
             f.write(b)
+
+        put(head.encode("utf-8"))
+        for i, r in enumerate(records):
+            if i:
+                put(b",")
+            put(r)
+        put(b"]}\n")
     return h.hexdigest()
 
 

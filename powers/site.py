@@ -12,10 +12,8 @@ city site 384 MB.
 """
 from __future__ import annotations
 
-import csv
 import functools
 import hashlib
-import io
 import re
 import shutil
 from dataclasses import dataclass
@@ -32,8 +30,7 @@ from . import paths as paths_mod
 from .flowcharts import chart_title
 from .models import CATEGORIES, LEVELS, Catalog, Department, Power
 from .normalize import days_text, fine_text
-from .opendata import DATA_COLUMNS, TIER_COLUMNS, XlsxApart, catalog_csv, catalog_xlsx, neutralize  # noqa: F401
-from .opendata import write_catalog_json
+from .opendata import XlsxApart, catalog_csv, catalog_xlsx, write_catalog_json
 from .parallel import forked_map
 from .progress import QUIET, Progress, Stage
 from .templating import environment, templates_dir
@@ -123,11 +120,9 @@ def public_view(catalog: Catalog, *, in_place: bool = False) -> PublicView:
         prov = m.provenance
         name = file_names.get(prov.file) or file_names.setdefault(prov.file, Path(prov.file).name)
         if in_place:
-            prov.__dict__["file"] = name
-            for k, v in update.items():
-                setattr(m, k, v)
-            return m
-        return m.model_copy(update={"provenance": prov.model_copy(update={"file": name}), **update})
+            prov.__dict__["file"] = name  # a provenance may be shared (a sub-item's with its row): same name
+            return _updated(m, update, True)
+        return _updated(m, {"provenance": prov.model_copy(update={"file": name}), **update}, False)
 
     def power(p: Power, subs: list[Power]) -> Power:
         return located(p, sub_items=subs, tiers=[located(t) for t in p.tiers])
@@ -144,14 +139,8 @@ def public_view(catalog: Catalog, *, in_place: bool = False) -> PublicView:
                 (subs.append(power(s, [])) if is_public(s) else withhold(d, s))
             kept.append(power(p, subs))
         used = {q.flow or f"{q.category}标准流程" for p in kept for q in p.walk()}
-        update = {"steps": None}
-        flows = []
-        for f in d.flows:
-            if f.name in used:
-                update["steps"] = [located(s) for s in f.steps]
-                flows.append(_updated(f, update, in_place))
-        changes = {"powers": kept, "flows": flows, "file": Path(d.file).name}
-        departments.append(_updated(d, changes, in_place))
+        flows = [_updated(f, {"steps": [located(s) for s in f.steps]}, in_place) for f in d.flows if f.name in used]
+        departments.append(_updated(d, {"powers": kept, "flows": flows, "file": Path(d.file).name}, in_place))
     pub = _updated(catalog, {"departments": departments}, in_place)
     # a name or code shared with a public power is not a secret of the withheld one
     public_codes = {p.basic_code for _, p in pub.all_powers()}
@@ -407,8 +396,8 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
     # each department's JSON record, made once: the catalog.json of open data is written from them
     # now, and they key and carry the departments' pages
     records = [Department.__pydantic_serializer__.to_json(d) for d in catalog.departments]
-    written = write_catalog_json(catalog, records, out / "data" / "catalog.json")
-    made = _Made(written, catalog.release_date, reuse)
+    digest = write_catalog_json(catalog, records, out / "data" / "catalog.json")
+    made = _Made(digest, catalog.release_date, reuse)
     apart = sum(1 for _ in catalog.all_powers()) > XLSX_APART_ABOVE and not made.has("catalog.xlsx")
     xlsx: list[XlsxApart] = []
 
@@ -423,14 +412,14 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
             w.pages += _department_pages(w, catalog, records, charts, reuse, jobs, stage,
                                          before_render=lambda todo: todo * 4 <= len(catalog.departments) and start_xlsx())
         start_xlsx()
-        _rest_of_site(w, view, previous, s, written, made, xlsx[0] if xlsx else None, progress)
+        _rest_of_site(w, view, previous, s, digest, made, xlsx[0] if xlsx else None, progress)
     finally:
         for x in xlsx:
             x.close()
     return w.pages
 
 
-def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dict, written, made,
+def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dict, digest: str, made: _Made,
                   xlsx: XlsxApart | None, progress: Progress) -> None:
     """The pages that list every department (departments, categories, changes), open data, 404 and
     the sitemap."""
@@ -448,7 +437,7 @@ def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dic
                   for c, code in CATEGORIES.items()])
     _changes(w, view, previous)
     with progress.stage("开放数据 open data"):
-        _open_data(w, catalog, written, made, xlsx)
+        _open_data(w, catalog, digest, made, xlsx)
     w.page("404.html", "404.html", title="页面不存在")
     if options.base_url:
         _sitemap(w, options.base_url)
