@@ -99,9 +99,8 @@ def catalog_xlsx(catalog: Catalog, release: date | None) -> bytes:
 
 # ---------------------------------------------------------------- the catalog's JSON, from its departments' records
 def write_catalog_json(catalog: Catalog, records: list[bytes], out: Path) -> str:
-    """Write the compact catalog.json of `catalog` from its departments' JSON `records` (what
-    pydantic gives for each, joined as it joins them: the same bytes as catalog_json(compact=True));
-    returns its SHA-256."""
+    """Write the compact catalog.json of `catalog` from its departments' JSON `records`
+    (catalog.department_json of each: the same bytes as catalog_json(compact=True)); returns its SHA-256."""
     head = (f'{{"schema_version":{catalog.schema_version},"release_date":'
             f'{json.dumps(catalog.release_date.isoformat() if catalog.release_date else None)},"departments":[')
     h = hashlib.sha256()

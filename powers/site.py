@@ -395,7 +395,7 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
     _chart_files(w, catalog, charts)
     # each department's JSON record, made once: the catalog.json of open data is written from them
     # now, and they key and carry the departments' pages
-    records = [Department.__pydantic_serializer__.to_json(d) for d in catalog.departments]
+    records = [cat.department_json(d) for d in catalog.departments]
     digest = write_catalog_json(catalog, records, out / "data" / "catalog.json")
     made = _Made(digest, catalog.release_date, reuse)
     apart = sum(1 for _ in catalog.all_powers()) > XLSX_APART_ABOVE and not made.has("catalog.xlsx")

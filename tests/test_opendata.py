@@ -5,9 +5,9 @@ import pytest
 
 from conftest import ROOT
 from powers import build_catalog, opendata, site, validate
-from powers.catalog import catalog_json
+from powers.catalog import catalog_json, department_json
 from powers.codes import CodeRegistry
-from powers.models import Department
+from powers.models import Catalog, Department
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def public(tmp_path_factory):
 
 
 def test_catalog_json_from_department_records_is_the_catalogs_json(public, tmp_path):
-    records = [Department.__pydantic_serializer__.to_json(d) for d in public.departments]
+    records = [department_json(d) for d in public.departments]
     digest = opendata.write_catalog_json(public, records, tmp_path / "catalog.json")
     data = (tmp_path / "catalog.json").read_bytes()
     assert data == catalog_json(public, compact=True).encode("utf-8")
@@ -28,6 +28,33 @@ def test_catalog_json_from_department_records_is_the_catalogs_json(public, tmp_p
     none = public.model_copy(update={"release_date": None})
     opendata.write_catalog_json(none, records, tmp_path / "none.json")
     assert (tmp_path / "none.json").read_bytes() == catalog_json(none, compact=True).encode("utf-8")
+
+
+def test_compact_catalog_leaves_out_nulls_and_reads_back_the_same(public):
+    """Open data leaves out the fields with no value: lossless only because every field that can
+    be null has null for its default (a field defaulting to something else would read back as that)."""
+    import json
+
+    import pydantic
+
+    models = {Catalog}
+    seen = set()
+    while models:
+        m = models.pop()
+        seen.add(m)
+        for name, f in m.model_fields.items():
+            if type(None) in getattr(f.annotation, "__args__", ()):
+                assert not f.is_required() and f.default is None, f"{m.__name__}.{name}"
+            for t in getattr(f.annotation, "__args__", (f.annotation,)):
+                for u in (*getattr(t, "__args__", ()), t):
+                    if isinstance(u, type) and issubclass(u, pydantic.BaseModel) and u not in seen:
+                        models.add(u)
+    assert Department in seen and len(seen) > 6
+    text = catalog_json(public, compact=True)
+    assert ":null" not in text.replace('"release_date":null', "")
+    assert json.loads(text)["schema_version"] == public.schema_version
+    assert Catalog.model_validate_json(text).model_dump() == public.model_dump()
+    assert len(text) < len(public.model_dump_json()) * 0.9
 
 
 def test_xlsx_written_apart_is_the_same_file(public):
