@@ -263,7 +263,10 @@ def _power_page(w: _Writer, d: Department, p: Power, parent: Power | None, chart
            promised=_days(p.promised_days, p.promised_limit), long_fields=long_fields, tiers=tiers,
            chart=f"charts/{chart}.svg" if chart else None, flow=flow,
            chart_title=chart_title(flow, p).split("\n") if flow else [],
-           flow_text=flow.description.split("\n") if flow else [])
+           flow_text=[_STEP_NUMBER.sub("", line) for line in flow.description.split("\n")] if flow else [])
+
+
+_STEP_NUMBER = re.compile(r"^\d+\. ")  # the description's own "1. ": on the page the list numbers its steps
 
 
 def _dept_ctx(d: Department) -> dict:

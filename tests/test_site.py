@@ -94,6 +94,8 @@ def test_pages_and_accessibility_basics(demo):
     page = (site / "powers" / f"{penalty.basic_code}.html").read_text("utf-8")
     assert "裁量阶次" in page and page.count("<tr>") >= len(penalty.tiers)
     assert "流程文字说明" in page
+    steps = re.search(r'<details class="alt" open>.*?<ol>(.*?)</ol>', page, re.S).group(1)
+    assert steps.startswith("<li>") and not re.search(r"<li>\d", steps)  # the list numbers them, once
     sitemap = (site / "sitemap.xml").read_text("utf-8")
     assert sitemap.count("<loc>") == len(r.pages) and f"<loc>{BASE}index.html</loc>" in sitemap
     css = (site / "assets" / "style.css").read_text("utf-8")
