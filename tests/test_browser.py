@@ -225,15 +225,18 @@ def test_file_url_pages_work_and_search_explains(served, browser):
     assert "服务器" in page.inner_text("#search-status")
 
 
-TERMS = ["罚款", "许可", "涉路施工", "吊销", "听证", "责令改正", "暂扣", "食品", "排污", "统计资料"]
+TERMS = ["罚款", "许可", "涉路施工", "吊销", "没收", "责令改正", "暂扣", "食品", "排污", "统计资料"]
 
 
 def _indexed_text(html: str) -> str:
-    main = html[html.index("data-pagefind-body"):html.index("</main>")]
+    main = html[html.index('<main id="main">'):html.index("</main>")]
     main = re.sub(r'<nav class="crumbs".*?</nav>', "", main, flags=re.S)
-    main = re.sub(r'<section aria-labelledby="sup-h" data-pagefind-ignore>.*?</section>', "", main, flags=re.S)
-    # the flowchart (its SVG, caption and step-by-step description) is not indexed (powers.search)
+    main = re.sub(r'<section aria-labelledby="sup-h">.*?</section>', "", main, flags=re.S)
+    # not indexed (powers.search): the flowchart (its SVG, caption and step-by-step description),
+    # and the officials' 责任事项 and 追责情形
     main = re.sub(r'<section aria-labelledby="flow-h">.*?</section>', "", main, flags=re.S)
+    main = re.sub(r'<section aria-labelledby="(lf\d+)">\s*<h2 id="\1">(?:责任事项|追责情形)</h2>.*?</section>', "",
+                  main, flags=re.S)
     return re.sub(r"<[^>]+>", "", main)
 
 
@@ -291,6 +294,7 @@ def test_index_holds_no_chart_text(served):
                 assert t not in rec["content"], f"chart text {t!r} indexed for {name}"
                 checked += 1
         assert "<svg" not in rec["content"] and "流程文字说明" not in rec["content"]
+        assert "责任事项" not in rec["content"] and "追责情形" not in rec["content"]
     assert checked > len(pages)
 
 
@@ -356,6 +360,7 @@ def test_sharded_index_finds_what_one_index_finds(sharded, served, browser):
     with one index, and the search page itself merges the shards."""
     url, site = sharded
     assert json.loads((site / "pagefind" / "shards.json").read_text("utf-8")) == ["pagefind-1/", "pagefind-2/"]
+    assert (site / "pagefind" / "pagefind.js").is_file() and not (site / "pagefind-1" / "pagefind.js").exists()
     pages = {p.name: _indexed_text(p.read_text("utf-8")) for p in (site / "powers").glob("*.html")}
     page = browser.new_page()
     page.goto(url + "data.html")  # a page without search.js: the test merges the shards itself
