@@ -176,21 +176,30 @@ def _service_class():
 async def _write(out: Path, recs: Iterator[Record]) -> int:
     """Index `recs` into `out`, checked once the Pagefind service has exited (nothing can write
     after that): every file whole, or the index is made again. Pagefind 1.4.0 now and then leaves
-    a file empty (pagefind-entry.json, which breaks the whole search, or pagefind-modular-ui.css)."""
+    a file empty (pagefind-entry.json, which breaks the whole search, or a stylesheet) or cut after
+    its first 64 KiB (pagefind-ui.js, 84,597 bytes, in 2 of 16 indexes of a city's build)."""
     recs = list(recs)
     for _ in range(INDEX_ATTEMPTS):
         shutil.rmtree(out, ignore_errors=True)
         count = await _write_once(out, iter(recs))
+        for name in UNUSED_FILES:
+            (out / name).unlink(missing_ok=True)
         if _output_complete(out):
             return count
-    raise RuntimeError(f"Pagefind left empty files in {out} after {INDEX_ATTEMPTS} attempts")
+    raise RuntimeError(f"Pagefind left empty or cut files in {out} after {INDEX_ATTEMPTS} attempts")
 
 
 INDEX_ATTEMPTS = 3
+# Pagefind's own search interfaces: the site's search page (search.js) uses pagefind.js alone, so
+# they are not published (and pagefind-ui.js, the one file past 64 KiB, was the one found cut).
+UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                "pagefind-highlight.js")
 
 
 def _output_complete(out: Path) -> bool:
-    return _entry_complete(out) and not any(f.is_file() and f.stat().st_size == 0 for f in out.rglob("*"))
+    """The index's entry is whole and no file is empty or cut at a 64 KiB boundary (how Pagefind
+    leaves one it did not finish writing; a whole file of exactly that size is a 1-in-65,536 chance)."""
+    return _entry_complete(out) and not any(f.is_file() and f.stat().st_size % 65536 == 0 for f in out.rglob("*"))
 
 
 async def _write_once(out: Path, recs: Iterator[Record]) -> int:
@@ -244,11 +253,9 @@ def _entry_complete(out: Path) -> bool:
 SHARD_ABOVE = 3000   # records: below this one index is fast enough and the browser loads one
 SHARDS = 8
 SHARDS_FILE = "shards.json"
-# What Pagefind writes into every index folder but a merged one (pagefind.js mergeIndex reads only
-# its entry, meta, WebAssembly, index, fragments and filters) does not use: its scripts and styles
-# are the first folder's. 180 KB a shard.
-SHARED_FILES = ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
-                "pagefind-modular-ui.css", "pagefind-highlight.js")
+# What a merged index folder does not use (pagefind.js mergeIndex reads only its entry, meta,
+# WebAssembly, index, fragments and filters): the first folder's script runs the search.
+MERGED_UNUSED = ("pagefind.js",)
 
 
 def shard_count(records_total: int) -> int:
@@ -357,8 +364,8 @@ def write_index(site_dir: str | Path, parts: list[Shard], cache_dir: str | Path 
         for old in Path(cache_dir).iterdir():
             if old not in kept:
                 shutil.rmtree(old, ignore_errors=True)
-    for d in dirs[1:]:  # merged into the first: their index is read, their scripts never are
-        for name in SHARED_FILES:
+    for d in dirs[1:]:  # merged into the first: their index is read, their script never is
+        for name in MERGED_UNUSED:
             (site_dir / d / name).unlink(missing_ok=True)
     # always written (an empty list for one index): the search page asks for it, and a 404 is an error
     (site_dir / OUTPUT / SHARDS_FILE).write_text(json.dumps([d + "/" for d in dirs[1:]]) + "\n", "utf-8")

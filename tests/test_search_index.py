@@ -1,5 +1,5 @@
 """The search index is written whole, with real Pagefind: an index that Pagefind left with an empty
-file is made again, and a cached shard with an empty file is not reused."""
+or cut file is made again, and a cached shard with an empty file is not reused."""
 from __future__ import annotations
 
 import asyncio
@@ -23,13 +23,32 @@ def test_an_index_left_with_an_empty_file_is_made_again(tmp_path, monkeypatch):
         n = await real(out, recs)
         calls.append(out)
         if len(calls) == 1:  # as Pagefind 1.4.0 now and then leaves it
-            (out / "pagefind-modular-ui.css").write_bytes(b"")
+            (out / "wasm.unknown.pagefind").write_bytes(b"")
         return n
 
     monkeypatch.setattr(search, "_write_once", flaky)
     assert asyncio.run(search._write(tmp_path / "pagefind", iter(_records(5)))) == 5
     assert len(calls) == 2 and search._output_complete(tmp_path / "pagefind")
-    assert (tmp_path / "pagefind" / "pagefind-modular-ui.css").stat().st_size > 0
+    assert (tmp_path / "pagefind" / "wasm.unknown.pagefind").stat().st_size > 0
+
+
+def test_an_index_left_with_a_file_cut_at_64_kib_is_made_again(tmp_path, monkeypatch):
+    calls = []
+    real = search._write_once
+
+    async def flaky(out, recs):
+        n = await real(out, recs)
+        calls.append(out)
+        if len(calls) == 1:  # as Pagefind 1.4.0 left pagefind-ui.js in 2 of a city's 16 indexes
+            (out / "pagefind.js").write_bytes((out / "pagefind.js").read_bytes().ljust(65536, b" ")[:65536])
+        return n
+
+    monkeypatch.setattr(search, "_write_once", flaky)
+    assert asyncio.run(search._write(tmp_path / "pagefind", iter(_records(5)))) == 5
+    assert len(calls) == 2 and search._output_complete(tmp_path / "pagefind")
+    assert (tmp_path / "pagefind" / "pagefind.js").stat().st_size % 65536
+    # Pagefind's own search interfaces are not published: the search page uses pagefind.js alone
+    assert not [n for n in search.UNUSED_FILES if (tmp_path / "pagefind" / n).exists()]
 
 
 def test_a_cached_shard_with_an_empty_file_is_not_reused(tmp_path):
@@ -38,7 +57,7 @@ def test_a_cached_shard_with_an_empty_file_is_not_reused(tmp_path):
     parts = [Shard(_records(3), cache / "k1")]
     search.write_index(tmp_path / "site", parts, cache, jobs=1)
     assert search.without_cached(parts)[0].records == []  # whole: reused, its records not carried
-    (cache / "k1" / "pagefind" / "pagefind-ui.css").write_bytes(b"")
+    (cache / "k1" / "pagefind" / "pagefind.js").write_bytes(b"")
     assert len(search.without_cached(parts)[0].records) == 3  # made again
     search.write_index(tmp_path / "site2", parts, cache, jobs=1)
     assert search._output_complete(tmp_path / "site2" / "pagefind")
