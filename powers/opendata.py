@@ -1,7 +1,9 @@
 """Open data: the public catalog as JSON (the catalog's own), CSV and Excel.
 
 A city's Excel file (420,000 cells) takes seconds to write however it is written, so a large one
-is written in a process of its own (`XlsxApart`) while the build goes on."""
+is written in a process of its own (`XlsxApart`) while the build goes on. A build makes the CSV and
+the Excel file from each department's rows, kept in files by what they were made from
+(`DepartmentRows`)."""
 from __future__ import annotations
 
 import csv
@@ -15,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from .models import Catalog, Department
-from .xlsxfile import write_sheets
+from .xlsxfile import write_sheets, write_sheets_from
 
 FORMULA_STARTERS = frozenset("=+-@\t\r\n＝＋－＠﹦﹢﹣")
 _BLANK = " \u3000\u00a0\ufeff\u200b"
@@ -62,13 +64,18 @@ def tier_rows(d: Department) -> Iterator[list]:
                                            f.upper if f else None, f.unit if f else None, f.base if f else None)]
 
 
-def catalog_csv(catalog: Catalog) -> bytes:
+def _csv_lines(rows: Iterable[list]) -> bytes:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([c for c, _ in DATA_COLUMNS])
-    for d in catalog.departments:
-        w.writerows(power_rows(d))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+CSV_HEAD = "\ufeff".encode("utf-8") + _csv_lines([[c for c, _ in DATA_COLUMNS]])  # a BOM: Excel reads it as UTF-8
+
+
+def catalog_csv(catalog: Catalog) -> bytes:
+    """The whole catalog's CSV at once (a build joins its departments' lines: DepartmentRows)."""
+    return CSV_HEAD + b"".join(_csv_lines(power_rows(d)) for d in catalog.departments)
 
 
 XLSX_CELL_CHARS = 32767  # Excel's limit on one cell's text
@@ -83,18 +90,94 @@ def _fit_cell(value):
     return value
 
 
+def _xlsx_rows(rows: Iterable[list]) -> list[list]:
+    return [[_fit_cell(v) for v in r] for r in rows]
+
+
 def xlsx_sheets(departments: Iterable[Department]) -> list[tuple[str, list, list[list]]]:
     """The open-data workbook's sheets (权力清单, 裁量基准) as rows ready to write."""
     departments = list(departments)
-    return [("权力清单", [c for c, _ in DATA_COLUMNS],
-             [[_fit_cell(v) for v in r] for d in departments for r in power_rows(d)]),
-            ("裁量基准", TIER_COLUMNS, [[_fit_cell(v) for v in r] for d in departments for r in tier_rows(d)])]
+    return [("权力清单", [c for c, _ in DATA_COLUMNS], [r for d in departments for r in _xlsx_rows(power_rows(d))]),
+            ("裁量基准", TIER_COLUMNS, [r for d in departments for r in _xlsx_rows(tier_rows(d))])]
 
 
 def catalog_xlsx(catalog: Catalog, release: date | None) -> bytes:
+    """The whole catalog's Excel file at once (a build writes it from DepartmentRows' files)."""
     buf = io.BytesIO()
     write_sheets(buf, release, xlsx_sheets(catalog.departments))
     return buf.getvalue()
+
+
+# ---------------------------------------------------------------- each department's rows, kept
+class DepartmentRows:
+    """Each department's open-data rows in files of their own, named by its public JSON record (and
+    this code): its CSV lines, and its Excel rows of each sheet (pickles). Making the rows was a
+    second of every build, a one-department change included; kept, a build makes the changed
+    department's only and joins the rest. The Excel writer reads the rows from these files, so no
+    process holds a city's rows at once. Given no folder, the files are temporary."""
+
+    KINDS = ("csv", "powers.pickle", "tiers.pickle")
+
+    def __init__(self, folder: Path | None = None):
+        self.temporary = folder is None
+        self.folder = Path(tempfile.mkdtemp(prefix="powers-rows-")) if folder is None else Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.keys: list[str] = []
+
+    @classmethod
+    def of(cls, catalog: Catalog, folder: Path | None = None) -> "DepartmentRows":
+        from .catalog import department_json
+
+        rows = cls(folder)
+        for d in catalog.departments:
+            rows.add(d, department_json(d))
+        return rows
+
+    def add(self, d: Department, record: bytes) -> None:
+        """Department `d`, whose public JSON is `record` (what its rows are made from), next."""
+        import pickle
+
+        from .cache import key, write_atomic
+
+        k = key("open-data-rows", record)
+        self.keys.append(k)
+        if all(self._file(k, kind).is_file() for kind in self.KINDS):
+            return
+        powers = list(power_rows(d))
+        write_atomic(self._file(k, "tiers.pickle"), pickle.dumps(_xlsx_rows(tier_rows(d)), pickle.HIGHEST_PROTOCOL))
+        write_atomic(self._file(k, "powers.pickle"), pickle.dumps(_xlsx_rows(powers), pickle.HIGHEST_PROTOCOL))
+        write_atomic(self._file(k, "csv"), _csv_lines(powers))
+
+    def _file(self, k: str, kind: str) -> Path:
+        return self.folder / f"{k}.{kind}"
+
+    def csv(self) -> bytes:
+        return CSV_HEAD + b"".join(self._file(k, "csv").read_bytes() for k in self.keys)
+
+    def sheets(self) -> list[tuple[str, list, list[str]]]:
+        """The workbook's sheets as (title, header, files of rows), as xlsxfile.write_sheets_from reads them."""
+        return [("权力清单", [c for c, _ in DATA_COLUMNS], [str(self._file(k, "powers.pickle")) for k in self.keys]),
+                ("裁量基准", TIER_COLUMNS, [str(self._file(k, "tiers.pickle")) for k in self.keys])]
+
+    def xlsx(self, release: date | None) -> bytes:
+        buf = io.BytesIO()
+        write_sheets_from(buf, release, self.sheets())
+        return buf.getvalue()
+
+    def close(self) -> None:
+        """Remove the files of departments not added (kept files otherwise build up), or all of
+        them when temporary. Nothing added (the files were not needed): nothing removed."""
+        import shutil
+
+        if self.temporary:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            return
+        if not self.keys:
+            return
+        kept = {self._file(k, kind).name for k in self.keys for kind in self.KINDS}
+        for f in self.folder.iterdir():
+            if f.name not in kept:
+                f.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- the catalog's JSON, from its departments' records
@@ -121,27 +204,27 @@ def write_catalog_json(catalog: Catalog, records: list[bytes], out: Path) -> str
 
 # ---------------------------------------------------------------- the Excel file, beside the build
 class XlsxApart:
-    """catalog.xlsx written by a fresh interpreter running powers/xlsxfile.py, while the build goes
-    on; `result()` waits for it. The rows are made here (a fifth of the work) and handed over by a
-    file; XlsxWriter's part, seconds for a city, runs on the other core. Where no interpreter can
-    be started, the file is written here when it is asked for."""
+    """catalog.xlsx written by a fresh interpreter running powers/xlsxfile.py from `rows`' files,
+    while the build goes on; `result()` waits for it. XlsxWriter's part, seconds for a city, runs on
+    the other core. Where no interpreter can be started, the file is written here when it is asked
+    for. `rows` must stay open until then."""
 
-    def __init__(self, catalog: Catalog, release: date | None):
+    def __init__(self, rows: DepartmentRows, release: date | None):
         import pickle
 
         from .parallel import Apart
 
-        self.catalog, self.release = catalog, release
-        fd, rows = tempfile.mkstemp(prefix="powers-xlsx-", suffix=".pickle")
+        self.rows, self.release = rows, release
+        fd, listing = tempfile.mkstemp(prefix="powers-xlsx-", suffix=".pickle")
         with os.fdopen(fd, "wb") as f:
-            pickle.dump((release, xlsx_sheets(catalog.departments)), f, protocol=pickle.HIGHEST_PROTOCOL)
-        self.rows, self.out = Path(rows), Path(rows).with_suffix(".xlsx")
-        self.apart = Apart.start(["-P", str(Path(__file__).with_name("xlsxfile.py")), str(self.rows), str(self.out)],
-                                 [self.rows, self.out])
+            pickle.dump((release, rows.sheets()), f, protocol=pickle.HIGHEST_PROTOCOL)
+        self.listing, self.out = Path(listing), Path(listing).with_suffix(".xlsx")
+        self.apart = Apart.start(["-P", str(Path(__file__).with_name("xlsxfile.py")), str(self.listing), str(self.out)],
+                                 [self.listing, self.out])
 
     def result(self) -> bytes:
         if self.apart is None:
-            return catalog_xlsx(self.catalog, self.release)
+            return self.rows.xlsx(self.release)
         try:
             self.apart.wait()
             return self.out.read_bytes()
@@ -153,4 +236,4 @@ class XlsxApart:
     def close(self) -> None:
         if self.apart is not None:
             self.apart.close()
-        self.rows.unlink(missing_ok=True)
+        self.listing.unlink(missing_ok=True)

@@ -30,7 +30,7 @@ from . import paths as paths_mod
 from .flowcharts import chart_title
 from .models import CATEGORIES, LEVELS, Catalog, Department, Power
 from .normalize import days_text, fine_text
-from .opendata import XlsxApart, catalog_csv, catalog_xlsx, write_catalog_json
+from .opendata import DepartmentRows, XlsxApart, write_catalog_json
 from .parallel import forked_map
 from .progress import QUIET, Progress, Stage
 from .templating import environment, templates_dir
@@ -306,13 +306,15 @@ def _changes(w: _Writer, view: PublicView, previous: Catalog | None) -> None:
 XLSX_APART_ABOVE = 2000
 
 
-def _open_data(w: _Writer, catalog: Catalog, digest: str, made, xlsx: XlsxApart | None) -> None:
+def _open_data(w: _Writer, catalog: Catalog, digest: str, made, rows: DepartmentRows,
+               xlsx: XlsxApart | None) -> None:
     """The data page and the data files: catalog.json is already written (`digest`: its SHA-256),
-    catalog.xlsx comes from `xlsx` when it is being made apart."""
+    the CSV and Excel files are made from the departments' `rows`, catalog.xlsx by `xlsx` when it
+    is being made apart."""
     size = (w.out / "data" / "catalog.json").stat().st_size
     files = [("catalog.schema.json", cat.schema_json().encode("utf-8"), "目录的 JSON Schema"),
-             ("catalog.csv", made("catalog.csv", lambda: catalog_csv(catalog)), "事项一览（CSV，UTF-8 带 BOM）"),
-             ("catalog.xlsx", made("catalog.xlsx", xlsx.result if xlsx else lambda: catalog_xlsx(catalog, catalog.release_date)),
+             ("catalog.csv", made("catalog.csv", rows.csv), "事项一览（CSV，UTF-8 带 BOM）"),
+             ("catalog.xlsx", made("catalog.xlsx", xlsx.result if xlsx else lambda: rows.xlsx(catalog.release_date)),
               "事项一览和裁量基准（Excel）")]
     listing = [_listed("catalog.json", size, digest, "完整目录（JSON），结构见 JSON Schema")]
     for name, data, note in files:
@@ -403,10 +405,14 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
     made = _Made(digest, catalog.release_date, reuse)
     apart = sum(1 for _ in catalog.all_powers()) > XLSX_APART_ABOVE and not made.has("catalog.xlsx")
     xlsx: list[XlsxApart] = []
+    rows = DepartmentRows(reuse.folder / "open-data-rows" if reuse is not None else None)
+    if not (made.has("catalog.csv") and made.has("catalog.xlsx")):
+        for r, d in zip(records, catalog.departments):
+            rows.add(d, r)
 
     def start_xlsx() -> None:
         if apart and not xlsx:
-            xlsx.append(XlsxApart(catalog, catalog.release_date))
+            xlsx.append(XlsxApart(rows, catalog.release_date))
 
     try:
         with progress.stage("网页 pages", len(catalog.departments)) as stage:
@@ -415,15 +421,16 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
             w.pages += _department_pages(w, catalog, records, charts, reuse, jobs, stage,
                                          before_render=lambda todo: todo * 4 <= len(catalog.departments) and start_xlsx())
         start_xlsx()
-        _rest_of_site(w, view, previous, s, digest, made, xlsx[0] if xlsx else None, progress)
+        _rest_of_site(w, view, previous, s, digest, made, rows, xlsx[0] if xlsx else None, progress)
     finally:
         for x in xlsx:
             x.close()
+        rows.close()
     return w.pages
 
 
 def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dict, digest: str, made: _Made,
-                  xlsx: XlsxApart | None, progress: Progress) -> None:
+                  rows: DepartmentRows, xlsx: XlsxApart | None, progress: Progress) -> None:
     """The pages that list every department (departments, categories, changes), open data, 404 and
     the sitemap."""
     catalog, options = view.catalog, w.opts
@@ -440,7 +447,7 @@ def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dic
                   for c, code in CATEGORIES.items()])
     _changes(w, view, previous)
     with progress.stage("开放数据 open data"):
-        _open_data(w, catalog, digest, made, xlsx)
+        _open_data(w, catalog, digest, made, rows, xlsx)
     w.page("404.html", "404.html", title="页面不存在")
     if options.base_url:
         _sitemap(w, options.base_url)

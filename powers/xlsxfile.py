@@ -1,5 +1,5 @@
 """Write an .xlsx of plain rows with XlsxWriter. Imports nothing of powers, so that
-`python powers/xlsxfile.py ROWS OUT` starts in a moment: a build writes a large open-data
+`python powers/xlsxfile.py LISTING OUT` starts in a moment: a build writes a large open-data
 workbook this way, in a process of its own, while it goes on (see opendata.XlsxApart)."""
 from __future__ import annotations
 
@@ -29,15 +29,25 @@ def write_sheets(out: BinaryIO | str, created: dt.date | None, sheets: Iterable[
     wb.close()
 
 
+def write_sheets_from(out: BinaryIO | str, created: dt.date | None, sheets: Iterable[tuple[str, list, list[str]]]) -> None:
+    """write_sheets of sheets given as (title, header, files): each file a pickle of rows, read in turn."""
+    def rows(files: list[str]):
+        for name in files:
+            with open(name, "rb") as f:
+                yield from pickle.load(f)
+
+    write_sheets(out, created, ((title, header, rows(files)) for title, header, files in sheets))
+
+
 def main(argv: list[str]) -> int:
-    """ROWS (a pickle of (created, sheets), removed once read) → OUT."""
-    rows_file, out = argv
-    with open(rows_file, "rb") as f:
+    """LISTING (a pickle of (created, [(title, header, files of rows)]), removed once read) → OUT."""
+    listing, out = argv
+    with open(listing, "rb") as f:
         created, sheets = pickle.load(f)
     import os
 
-    os.unlink(rows_file)
-    write_sheets(out, created, sheets)
+    os.unlink(listing)
+    write_sheets_from(out, created, sheets)
     return 0
 
 

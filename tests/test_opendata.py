@@ -1,6 +1,8 @@
 """Open data made the fast ways is the same as made the plain ways."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import ROOT
@@ -61,9 +63,13 @@ def test_xlsx_written_apart_is_the_same_file(public):
     """The Excel file a separate process writes has the bytes of the one written here, and its
     cells are the rows of the CSV."""
     here = opendata.catalog_xlsx(public, public.release_date)
-    apart = opendata.XlsxApart(public, public.release_date)
+    rows = opendata.DepartmentRows.of(public)
+    apart = opendata.XlsxApart(rows, public.release_date)
     assert apart.result() == here
-    assert not apart.rows.exists() and not apart.out.exists()  # its files are gone
+    assert not apart.listing.exists() and not apart.out.exists()  # its files are gone
+    assert rows.xlsx(public.release_date) == here and rows.csv() == opendata.catalog_csv(public)
+    rows.close()
+    assert not rows.folder.exists()
     import csv
     import io
 
@@ -79,10 +85,10 @@ def test_xlsx_apart_failure_is_a_clear_error(public, monkeypatch):
     import sys
 
     monkeypatch.setattr(sys, "executable", "/bin/false")  # a writer process that fails
-    apart = opendata.XlsxApart(public, public.release_date)
+    apart = opendata.XlsxApart(opendata.DepartmentRows.of(public), public.release_date)
     with pytest.raises(RuntimeError, match="catalog.xlsx"):
         apart.result()
-    assert not apart.rows.exists()
+    assert not apart.listing.exists()
 
 
 def test_a_large_site_writes_its_excel_file_apart(book, tmp_path, monkeypatch):
@@ -106,10 +112,36 @@ def _view(src, tmp):
 
 
 def test_closing_a_running_writer_stops_it_and_removes_its_files(public):
-    apart = opendata.XlsxApart(public, public.release_date)
+    rows = opendata.DepartmentRows.of(public)
+    apart = opendata.XlsxApart(rows, public.release_date)
     apart.close()
     assert apart.apart.proc.returncode is not None
-    assert not apart.rows.exists() and not apart.out.exists()
+    assert not apart.listing.exists() and not apart.out.exists()
+    assert all(Path(f).is_file() for _, _, files in rows.sheets() for f in files)  # the rows are the caller's
+    rows.close()
+
+
+def test_kept_department_rows_are_made_once_and_pruned(public, tmp_path):
+    """A department's rows are made again only when its public record changes; the files of a
+    department no longer in the catalog are removed; the joined files equal the plain ones."""
+    folder = tmp_path / "rows"
+    first = opendata.DepartmentRows.of(public, folder)
+    first.close()
+    stamps = {f.name: f.stat().st_mtime_ns for f in folder.iterdir()}
+    assert len(stamps) == 3 * len(public.departments)
+    changed = public.model_copy(deep=True)
+    changed.departments[0].powers[0].unit = "改过的承办机构"
+    del changed.departments[-1]
+    second = opendata.DepartmentRows.of(changed, folder)
+    assert second.csv() == opendata.catalog_csv(changed) and "改过的承办机构".encode() in second.csv()
+    assert second.xlsx(changed.release_date) == opendata.catalog_xlsx(changed, changed.release_date)
+    second.close()
+    now = {f.name: f.stat().st_mtime_ns for f in folder.iterdir()}
+    assert len(now) == 3 * len(changed.departments)
+    kept = [k for k in now if k in stamps]
+    assert len(kept) == 3 * (len(changed.departments) - 1) and all(now[k] == stamps[k] for k in kept)
+    opendata.DepartmentRows(folder).close()  # nothing added: nothing removed
+    assert len(list(folder.iterdir())) == len(now)
 
 
 def test_text_longer_than_an_excel_cell_is_cut_with_a_note():
