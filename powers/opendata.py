@@ -133,8 +133,9 @@ class DepartmentRows:
             rows.add(d, department_json(d))
         return rows
 
-    def add(self, d: Department, record: bytes) -> None:
-        """Department `d`, whose public JSON is `record` (what its rows are made from), next."""
+    def add(self, d: Department, record: bytes) -> bool:
+        """Department `d`, whose public JSON is `record` (what its rows are made from), next;
+        whether its rows had to be made (False: they were kept)."""
         import pickle
 
         from .cache import key, write_atomic
@@ -142,11 +143,12 @@ class DepartmentRows:
         k = key("open-data-rows", record)
         self.keys.append(k)
         if all(self._file(k, kind).is_file() for kind in self.KINDS):
-            return
+            return False
         powers = list(power_rows(d))
         write_atomic(self._file(k, "tiers.pickle"), pickle.dumps(_xlsx_rows(tier_rows(d)), pickle.HIGHEST_PROTOCOL))
         write_atomic(self._file(k, "powers.pickle"), pickle.dumps(_xlsx_rows(powers), pickle.HIGHEST_PROTOCOL))
         write_atomic(self._file(k, "csv"), _csv_lines(powers))
+        return True
 
     def _file(self, k: str, kind: str) -> Path:
         return self.folder / f"{k}.{kind}"

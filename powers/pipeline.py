@@ -163,9 +163,6 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
     view = site.public_view(catalog, in_place=True)  # the one filter: every public output below is made from it
     public = view.catalog
     del catalog
-    with progress.stage("流程图 flowcharts"):
-        report, index = flowcharts.render_catalog(public, work / "flowcharts")
-    charts = PowerCharts(work / "flowcharts", index, public)
     releases = work / "releases"
     if previous is None:
         previous = _previous_release(releases, release)
@@ -174,11 +171,19 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
-    indexing = None
+    indexing = data = None
+    reuse = site.SiteCache(out, work / "cache")
     try:
+        # open data first: after a one-department change its Excel file is the longest part, and is
+        # written by another process while the charts, index and pages are made here
+        data = site.OpenData(view, stage, reuse)
+        with progress.stage("流程图 flowcharts"):
+            report, index = flowcharts.render_catalog(public, work / "flowcharts")
+        charts = PowerCharts(work / "flowcharts", index, public)
         indexing = _start_search(stage, view, work / "cache" / "search") if search else None
-        pages = site.build_site(view, stage, charts, previous, options, jobs=jobs_default(),
-                                reuse=site.SiteCache(out, work / "cache"), progress=progress)
+        pages = site.build_site(view, stage, charts, previous, options, jobs=jobs_default(), reuse=reuse,
+                                progress=progress, open_data=data)
+        data = None  # build_site closed it
         public_stats = cat.stats(public)
         # nothing below needs the catalog: let it go before waiting for the index (a city's public
         # catalog is most of this process's memory, and Pagefind's is largest at the end)
@@ -192,6 +197,8 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
         if indexing is not None:  # stopped and gone before its folder is removed
             indexing.cancel()
             indexing.close()
+        if data is not None:
+            data.close()
         shutil.rmtree(stage, ignore_errors=True)
         raise
     finally:

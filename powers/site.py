@@ -306,17 +306,13 @@ def _changes(w: _Writer, view: PublicView, previous: Catalog | None) -> None:
 XLSX_APART_ABOVE = 2000
 
 
-def _open_data(w: _Writer, catalog: Catalog, digest: str, made, rows: DepartmentRows,
-               xlsx: XlsxApart | None) -> None:
-    """The data page and the data files: catalog.json is already written (`digest`: its SHA-256),
-    the CSV and Excel files are made from the departments' `rows`, catalog.xlsx by `xlsx` when it
-    is being made apart."""
+def _open_data(w: _Writer, catalog: Catalog, data: OpenData) -> None:
+    """The data page and the data files (catalog.json is already written: see OpenData)."""
     size = (w.out / "data" / "catalog.json").stat().st_size
     files = [("catalog.schema.json", cat.schema_json().encode("utf-8"), "目录的 JSON Schema"),
-             ("catalog.csv", made("catalog.csv", rows.csv), "事项一览（CSV，UTF-8 带 BOM）"),
-             ("catalog.xlsx", made("catalog.xlsx", xlsx.result if xlsx else lambda: rows.xlsx(catalog.release_date)),
-              "事项一览和裁量基准（Excel）")]
-    listing = [_listed("catalog.json", size, digest, "完整目录（JSON），结构见 JSON Schema")]
+             ("catalog.csv", data.csv(), "事项一览（CSV，UTF-8 带 BOM）"),
+             ("catalog.xlsx", data.excel(), "事项一览和裁量基准（Excel）")]
+    listing = [_listed("catalog.json", size, data.digest, "完整目录（JSON），结构见 JSON Schema")]
     for name, data, note in files:
         w.file(f"data/{name}", data)
         listing.append(_listed(name, len(data), hashlib.sha256(data).hexdigest(), note))
@@ -366,7 +362,8 @@ def _sitemap(w: _Writer, base: str) -> None:
 
 def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[str, str] | None = None,
                previous: Catalog | None = None, options: SiteOptions = SiteOptions(), *,
-               reuse: SiteCache | None = None, jobs: int = 1, progress: Progress = QUIET) -> list[str]:
+               reuse: SiteCache | None = None, jobs: int = 1, progress: Progress = QUIET,
+               open_data: OpenData | None = None) -> list[str]:
     """Write every page of the public site for `catalog` into out_dir; returns the page paths.
 
     `catalog` is the public view made by `public_view` (a full catalog is filtered here, once);
@@ -375,6 +372,7 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
     published as they are); `previous` is the last release, filtered the same way.
     `reuse`: a department's pages whose inputs are unchanged since the last build are linked from
     that build instead of rendered again. `jobs`: processes rendering departments' pages.
+    `open_data`: the view's OpenData begun into out_dir beforehand (build_site closes it).
     """
     view = catalog if isinstance(catalog, PublicView) else public_view(catalog)
     catalog = view.catalog
@@ -398,39 +396,60 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
            department_chart=bar_chart([(d["name"], d["count"]) for d in departments], "各部门事项数"))
 
     _chart_files(w, catalog, charts)
-    # each department's JSON record, made once: the catalog.json of open data is written from them
-    # now, and they key and carry the departments' pages
-    records = [cat.department_json(d) for d in catalog.departments]
-    digest = write_catalog_json(catalog, records, out / "data" / "catalog.json")
-    made = _Made(digest, catalog.release_date, reuse)
-    apart = sum(1 for _ in catalog.all_powers()) > XLSX_APART_ABOVE and not made.has("catalog.xlsx")
-    xlsx: list[XlsxApart] = []
-    rows = DepartmentRows(reuse.folder / "open-data-rows" if reuse is not None else None)
-    if not (made.has("catalog.csv") and made.has("catalog.xlsx")):
-        for r, d in zip(records, catalog.departments):
-            rows.add(d, r)
-
-    def start_xlsx() -> None:
-        if apart and not xlsx:
-            xlsx.append(XlsxApart(rows, catalog.release_date))
-
+    data = open_data if open_data is not None else OpenData(view, out, reuse)
     try:
         with progress.stage("网页 pages", len(catalog.departments)) as stage:
-            # with few departments to render the Excel file is made meanwhile; with many, after
-            # them (the page workers and the search index already use both cores and their memory)
-            w.pages += _department_pages(w, catalog, records, charts, reuse, jobs, stage,
-                                         before_render=lambda todo: todo * 4 <= len(catalog.departments) and start_xlsx())
-        start_xlsx()
-        _rest_of_site(w, view, previous, s, digest, made, rows, xlsx[0] if xlsx else None, progress)
+            w.pages += _department_pages(w, catalog, data.records, charts, reuse, jobs, stage)
+        data.start_xlsx()
+        _rest_of_site(w, view, previous, s, data, progress)
     finally:
-        for x in xlsx:
-            x.close()
-        rows.close()
+        data.close()
     return w.pages
 
 
-def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dict, digest: str, made: _Made,
-                  rows: DepartmentRows, xlsx: XlsxApart | None, progress: Progress) -> None:
+class OpenData:
+    """The open data of a public view, begun as soon as the view exists (before the charts and
+    pages): each department's JSON record is made (once: they also key and carry its pages),
+    catalog.json is written from them into `out`, the departments' CSV and Excel rows are made or
+    found kept (DepartmentRows), and a large catalog's Excel file is begun in a process of its own
+    at once when most rows were kept (a one-department change: it is the longest part of such a
+    build), else after the pages (`start_xlsx`: in a cold build the page workers and the search
+    index already use both cores)."""
+
+    def __init__(self, view: PublicView, out: Path, reuse: SiteCache | None):
+        catalog = view.catalog
+        self.catalog = catalog
+        self.records = [cat.department_json(d) for d in catalog.departments]
+        self.digest = write_catalog_json(catalog, self.records, out / "data" / "catalog.json")
+        self.made = _Made(self.digest, catalog.release_date, reuse)
+        self.rows = DepartmentRows(reuse.folder / "open-data-rows" if reuse is not None else None)
+        self.xlsx: XlsxApart | None = None
+        self._apart = sum(1 for _ in catalog.all_powers()) > XLSX_APART_ABOVE and not self.made.has("catalog.xlsx")
+        if self.made.has("catalog.csv") and self.made.has("catalog.xlsx"):
+            return
+        made = sum(self.rows.add(d, r) for r, d in zip(self.records, catalog.departments))
+        if made * 4 <= len(catalog.departments):
+            self.start_xlsx()
+
+    def start_xlsx(self) -> None:
+        if self._apart and self.xlsx is None:
+            self.xlsx = XlsxApart(self.rows, self.catalog.release_date)
+
+    def csv(self) -> bytes:
+        return self.made("catalog.csv", self.rows.csv)
+
+    def excel(self) -> bytes:
+        return self.made("catalog.xlsx", self.xlsx.result if self.xlsx else
+                         lambda: self.rows.xlsx(self.catalog.release_date))
+
+    def close(self) -> None:
+        if self.xlsx is not None:
+            self.xlsx.close()
+        self.rows.close()
+
+
+def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dict, data: OpenData,
+                  progress: Progress) -> None:
     """The pages that list every department (departments, categories, changes), open data, 404 and
     the sitemap."""
     catalog, options = view.catalog, w.opts
@@ -447,7 +466,7 @@ def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dic
                   for c, code in CATEGORIES.items()])
     _changes(w, view, previous)
     with progress.stage("开放数据 open data"):
-        _open_data(w, catalog, digest, made, rows, xlsx)
+        _open_data(w, catalog, data)
     w.page("404.html", "404.html", title="页面不存在")
     if options.base_url:
         _sitemap(w, options.base_url)
@@ -513,11 +532,10 @@ def _render_in_worker(job: tuple[int, bytes | None]) -> list[str]:
 
 
 def _department_pages(w: _Writer, catalog: Catalog, records: list[bytes], charts: dict[str, str],
-                      reuse: SiteCache | None, jobs: int, stage: Stage, before_render=lambda todo: None) -> list[str]:
+                      reuse: SiteCache | None, jobs: int, stage: Stage) -> list[str]:
     """Every department's pages, in department order: linked from the last build when their key
     is unchanged, else rendered (in a pool of forked processes when there are several, each sent
-    its department's JSON record). `before_render(n)` is told how many departments are rendered.
-    `records` (the departments' JSON, for their keys) is emptied."""
+    its department's JSON record). `records` (the departments' JSON, for their keys) is emptied."""
     import json
 
     keys = [_department_key(w, r, d, charts) for r, d in zip(records, catalog.departments)] if reuse else []
@@ -538,7 +556,6 @@ def _department_pages(w: _Writer, catalog: Catalog, records: list[bytes], charts
             stage.advance(catalog.departments[i].name)
     todo = [i for i, got in enumerate(pages) if got is None]
     parallel = jobs > 1 and len(todo) > 1
-    before_render(len(todo))
 
     # each record is let go once sent (made again here instead, it would touch every object of its
     # department, and a page of memory this process touches after the fork is a page copied)
