@@ -372,5 +372,8 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "city":
         sys.exit(bench_city(sys.argv[2:]))
     what = sys.argv[1] if len(sys.argv) > 1 else "flowcharts"
-    arg = int(sys.argv[2]) if len(sys.argv) > 2 else (200 if what == "flowcharts" else 20)
-    {"flowcharts": bench_flowcharts, "read": bench_read}[what](arg)
+    runs = {"flowcharts": bench_flowcharts, "read": bench_read}
+    if what not in runs or len(sys.argv) > 2 and not sys.argv[2].isdigit():
+        print(__doc__)
+        sys.exit(0 if what in ("-h", "--help") else 2)
+    runs[what](int(sys.argv[2]) if len(sys.argv) > 2 else (200 if what == "flowcharts" else 20))
