@@ -237,17 +237,25 @@ class _Indexing:
         cache_dir.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(dir=cache_dir.parent, prefix=".search-records."))
         hand_over(parts, folder)
+        self.folder = folder
         self.apart = Apart.start(module_argv("powers.search", [str(stage), str(folder), str(cache_dir),
                                                                str(jobs_default())]), [folder])
         if self.apart is not None:
             self.parts = []  # the indexer has them
 
     def result(self) -> int:
-        from .search import OUTPUT, _entry_complete, write_index
+        """Wait for the index. Called once the pages are written and the catalog let go: the indexer
+        may now run its Pagefind services side by side (see search._write_all)."""
+        from .search import OUTPUT, WIDEN, _entry_complete, write_index
 
         if self.apart is None:
             write_index(self.stage, self.parts, self.cache_dir, jobs=jobs_default())
             return self.count
+        try:
+            with open(self.folder / WIDEN, "x"):
+                pass
+        except OSError:  # done already: the indexer removed its folder
+            pass
         try:
             self.apart.wait()
         except RuntimeError as e:

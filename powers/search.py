@@ -330,8 +330,10 @@ def index_search(site_dir: str | Path, view: PublicView, cache_dir: str | Path |
 
 
 def write_index(site_dir: str | Path, parts: list[Shard], cache_dir: str | Path | None = None,
-                jobs: int = 2) -> int:
-    """Write the index of `parts` (see `plan`) into SITE_DIR; returns the number of records."""
+                jobs: int = 2, widen_when: Path | None = None) -> int:
+    """Write the index of `parts` (see `plan`) into SITE_DIR; returns the number of records.
+    Up to `jobs` parts are indexed at once; given `widen_when`, one at a time until that file exists
+    (see _write_all)."""
     site_dir = Path(site_dir).resolve()
     dirs = shard_dirs(len(parts))
     for d in dirs:
@@ -349,7 +351,7 @@ def write_index(site_dir: str | Path, parts: list[Shard], cache_dir: str | Path 
         else:
             todo.append((out, part))
     try:
-        _run(_write_all([(out, part.records) for out, part in todo], jobs))
+        _run(_write_all([(out, part.records) for out, part in todo], jobs, widen_when))
     except Exception as e:
         raise RuntimeError(f"Pagefind 建立索引失败 / Pagefind failed: {e}") from e
     for out, part in todo:
@@ -386,15 +388,33 @@ def _run(coro) -> None:
         pool.submit(asyncio.run, coro).result()
 
 
-async def _write_all(work: list[tuple[Path, list[Record]]], jobs: int) -> None:
-    """Index each (folder, records) with its own Pagefind service, `jobs` at a time."""
-    limit = asyncio.Semaphore(max(1, jobs))
+async def _write_all(work: list[tuple[Path, list[Record]]], jobs: int, widen_when: Path | None = None) -> None:
+    """Index each (folder, records) with its own Pagefind service, `jobs` at a time; given
+    `widen_when`, one at a time until that file exists. Each service holds 80–120 MiB (the
+    Chinese dictionary and its part): a build indexes beside its page workers one part at a time,
+    and once its pages are written and the catalog let go, `jobs` at a time (two services beside
+    the page workers were a city build's peak, 545 MiB)."""
+    limit = asyncio.Semaphore(max(1, jobs) if widen_when is None else 1)
+
+    async def widen() -> None:
+        while not widen_when.exists():
+            await asyncio.sleep(0.1)
+        for _ in range(jobs - 1):
+            limit.release()  # an asyncio.Semaphore released past its start value lets more in
 
     async def one(out: Path, group: list[Record]) -> None:
         async with limit:
             await _write(out, iter(group))
 
-    await asyncio.gather(*(one(out, group) for out, group in work))
+    widening = asyncio.ensure_future(widen()) if widen_when is not None and jobs > 1 else None
+    try:
+        await asyncio.gather(*(one(out, group) for out, group in work))
+    finally:
+        if widening is not None:
+            widening.cancel()
+
+
+WIDEN = "widen"  # the file a build makes in the handed-over folder once its pages are written
 
 
 def _link_tree(src: Path, dst: Path) -> None:
@@ -433,7 +453,8 @@ def hand_over(parts: list[Shard], folder: Path) -> None:
 
 def _main(argv: list[str]) -> int:
     """`python -m powers.search SITE FOLDER CACHE JOBS`: the index of the parts handed over in FOLDER
-    (removed when done), as the build runs it in a process of its own (pipeline._Indexing)."""
+    (removed when done), as the build runs it in a process of its own (pipeline._Indexing): one
+    part at a time until the file FOLDER/widen appears, then JOBS at a time."""
     import pickle
     import sys
 
@@ -441,7 +462,7 @@ def _main(argv: list[str]) -> int:
     try:
         with open(Path(folder) / "parts.pickle", "rb") as f:
             parts = pickle.load(f)
-        write_index(site_dir, parts, cache_dir, int(jobs))
+        write_index(site_dir, parts, cache_dir, int(jobs), widen_when=Path(folder) / WIDEN)
     except RuntimeError as e:
         print(e, file=sys.stderr)
         return 1

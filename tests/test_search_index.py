@@ -134,3 +134,33 @@ def test_a_failed_build_stops_the_indexer_before_removing_its_folder(tmp_path, m
     time.sleep(1.0)
     assert not (tmp_path / ".site.building").exists()
     assert not list((tmp_path / "work").glob(".search-records.*"))
+
+
+def test_a_build_indexes_one_part_at_a_time_until_it_widens(tmp_path, monkeypatch):
+    """Beside the page workers the indexer runs one Pagefind service (each holds ~100 MiB); once
+    the build makes the `widen` file, `jobs` at a time."""
+    running, seen = [0], []
+
+    async def fake_write(out, recs):
+        running[0] += 1
+        seen.append(running[0])
+        await asyncio.sleep(0.05)
+        running[0] -= 1
+        return 0
+
+    monkeypatch.setattr(search, "_write", fake_write)
+    marker = tmp_path / search.WIDEN
+
+    async def go():
+        task = asyncio.ensure_future(search._write_all([(tmp_path / str(i), []) for i in range(12)], 2, marker))
+        await asyncio.sleep(0.15)
+        before = max(seen)
+        marker.touch()
+        await task
+        return before
+
+    assert asyncio.run(go()) == 1
+    assert max(seen) == 2 and len(seen) == 12
+    seen.clear()
+    asyncio.run(search._write_all([(tmp_path / str(i), []) for i in range(4)], 2))  # not told: 2 at once
+    assert max(seen) == 2
