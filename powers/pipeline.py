@@ -180,7 +180,7 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
         with progress.stage("流程图 flowcharts"):
             report, index = flowcharts.render_catalog(public, work / "flowcharts")
         charts = PowerCharts(work / "flowcharts", index, public)
-        indexing = _start_search(stage, view, work / "cache" / "search") if search else None
+        indexing = _start_search(stage, view, work / "cache" / "search", data.digests) if search else None
         pages = site.build_site(view, stage, charts, previous, options, jobs=jobs_default(), reuse=reuse,
                                 progress=progress, open_data=data)
         data = None  # build_site closed it
@@ -274,13 +274,14 @@ class _Indexing:
             self.apart.close()
 
 
-def _start_search(stage: Path, view, cache_dir: Path) -> _Indexing:
+def _start_search(stage: Path, view, cache_dir: Path, digests: list[str]) -> _Indexing:
     """The index being made (`.result()` waits for it), in a process of its own (see _Indexing).
     Its records (compact records of the public view, not the HTML) are made here, where the
-    catalog is, and a shard whose index is in the cache is not sent at all."""
-    from .search import plan, without_cached
+    catalog is, and only for the shards whose index is not in the cache (`digests`: of each
+    department's public JSON, which key the shards)."""
+    from .search import plan
 
-    return _Indexing(stage, without_cached(plan(view, cache_dir)), cache_dir)
+    return _Indexing(stage, plan(view, cache_dir, digests), cache_dir)
 
 
 # ---------------------------------------------------------------- a build with nothing to do

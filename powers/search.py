@@ -99,10 +99,14 @@ def _power_record(d: Department, p: Power, parent: Power | None) -> Record:
 def records(view: PublicView) -> Iterator[Record]:
     """One record per public power page (sub-items included), in page order; only from the public view."""
     for d in view.catalog.departments:
-        for p in d.powers:
-            yield _power_record(d, p, None)
-            for s in p.sub_items:
-                yield _power_record(d, s, p)
+        yield from _department_records(d)
+
+
+def _department_records(d: Department) -> Iterator[Record]:
+    for p in d.powers:
+        yield _power_record(d, p, None)
+        for s in p.sub_items:
+            yield _power_record(d, s, p)
 
 
 def _executable() -> Path:
@@ -279,7 +283,7 @@ def shard_dirs(shards: int) -> list[str]:
 @dataclass
 class Shard:
     """One part of the index: its records and, with a cache, the folder its index is kept in
-    (named by a hash of the records and this code)."""
+    (named by a hash of its departments' public JSON or of its records, and this code)."""
 
     records: list[Record]
     cached: Path | None = None
@@ -297,26 +301,37 @@ def without_cached(parts: list[Shard]) -> list[Shard]:
             for p in parts]
 
 
-def plan(view: PublicView, cache_dir: str | Path | None = None) -> list[Shard]:
+def plan(view: PublicView, cache_dir: str | Path | None = None, digests: list[str] | None = None) -> list[Shard]:
     """The index's parts for `view`: records split by department into shards (one part for a small
     site), a part without records left out, each with its cache folder when `cache_dir` is given.
-    Made where the catalog is, so a process that only writes the index never touches the catalog."""
-    recs = list(records(view))
-    shards = shard_count(len(recs))
-    groups: list[list[Record]] = [[] for _ in range(shards)]
-    for r in recs:
-        groups[_shard_of(r.meta.get("department", ""), shards)].append(r)
+    Made where the catalog is, so a process that only writes the index never touches the catalog.
+    `digests` (a hash of each department's public JSON, in order: what its records are made from)
+    key each part by its departments, and a part whose index is in the cache is given without
+    records, which are then not made (a one-department change makes one part's)."""
+    departments = view.catalog.departments
+    counts = [sum(1 + len(p.sub_items) for p in d.powers) for d in departments]
+    shards = shard_count(sum(counts))
+    groups: list[list[int]] = [[] for _ in range(shards)]
+    for i, d in enumerate(departments):
+        if counts[i]:
+            groups[_shard_of(d.name, shards)].append(i)
     # no index for a shard without records (Pagefind wrote those empty more often); the parts are
     # numbered in order, and a part's cached index does not depend on where it is put
     parts = []
     for group in [g for g in groups if g] or [[]]:
-        k = None
-        if cache_dir is not None:
+        count, k = sum(counts[i] for i in group), None
+        if cache_dir is not None and digests is not None:
+            k = Path(cache_dir) / cache.key("search-part", LANGUAGE, *(digests[i] for i in group))
+            if _output_complete(k / OUTPUT):
+                parts.append(Shard([], k, count))
+                continue
+        recs = [r for i in group for r in _department_records(departments[i])]
+        if cache_dir is not None and digests is None:  # keyed by the records themselves
             h = hashlib.sha256(cache.key("search", LANGUAGE).encode())
-            for r in group:
+            for r in recs:
                 h.update(json.dumps((r.url, r.content, r.meta, r.filters), ensure_ascii=False).encode("utf-8"))
             k = Path(cache_dir) / h.hexdigest()
-        parts.append(Shard(group, k))
+        parts.append(Shard(recs, k, count))
     return parts
 
 

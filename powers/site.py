@@ -420,6 +420,7 @@ class OpenData:
         catalog = view.catalog
         self.catalog = catalog
         self.records = [cat.department_json(d) for d in catalog.departments]
+        self.digests = [hashlib.sha256(r).hexdigest() for r in self.records]  # what each department's outputs are made from
         self.digest = write_catalog_json(catalog, self.records, out / "data" / "catalog.json")
         self.made = _Made(self.digest, catalog.release_date, reuse)
         self.rows = DepartmentRows(reuse.folder / "open-data-rows" if reuse is not None else None)

@@ -164,3 +164,35 @@ def test_a_build_indexes_one_part_at_a_time_until_it_widens(tmp_path, monkeypatc
     seen.clear()
     asyncio.run(search._write_all([(tmp_path / str(i), []) for i in range(4)], 2))  # not told: 2 at once
     assert max(seen) == 2
+
+
+def test_after_one_department_changes_only_its_parts_records_are_made(tmp_path, monkeypatch):
+    """Parts are keyed by their departments' public JSON: with the index of every part cached, a
+    change to one department gives records for that department's part only."""
+    import hashlib
+
+    from conftest import ROOT
+    from powers import build_catalog, site, validate
+    from powers.catalog import department_json
+    from powers.codes import CodeRegistry
+
+    monkeypatch.setenv("POWERS_SEARCH_SHARDS", "3")
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        catalog, _ = build_catalog(validate([ROOT / "inventories"], jobs=1), reg)
+    view = site.public_view(catalog)
+
+    def digests():
+        return [hashlib.sha256(department_json(d)).hexdigest() for d in view.catalog.departments]
+
+    cache = tmp_path / "cache"
+    first = search.plan(view, cache, digests())
+    assert len(first) == 3 and all(p.records for p in first)
+    search.write_index(tmp_path / "site", first, cache, jobs=2)
+    again = search.plan(view, cache, digests())
+    assert [p.records for p in again] == [[], [], []] and [p.count for p in again] == [p.count for p in first]
+    changed = view.catalog.departments[0]
+    changed.powers[0].unit = "改过的承办机构"
+    after = search.plan(view, cache, digests())
+    made = [p for p in after if p.records]
+    assert len(made) == 1 and any(r.meta["department"] == changed.name for r in made[0].records)
+    assert "改过的承办机构" in "".join(r.content for r in made[0].records)
