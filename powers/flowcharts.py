@@ -125,9 +125,8 @@ def flow_content(flow: Flow) -> dict:
 
 
 def chart_title(flow: Flow, power: Power | None = None) -> str:
-    total = longest_days(flow)
-    if power is None:
-        return f"{flow.name}（环节时限合计{days_text(total) or '未定'}）"
+    if power is None:  # the flow's own chart: its longest path's time (a power's title has its 法定时限)
+        return f"{flow.name}（环节时限合计{days_text(longest_days(flow)) or '未定'}）"
     code = power.basic_code or ""
     limit = days_text(power.statutory_days) or "未规定"
     return f"{power.full_name}\n编码 {code}　法定时限 {limit}\n流程：{flow.name}"
