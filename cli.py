@@ -431,7 +431,7 @@ def build(
     s = r.public_stats
     typer.echo(f"{'草稿' if draft else '网站'}已生成 / site built: {out} — {len(r.pages)} 个页面，公开 {s['total']} 项；"
                f"流程图新绘制 {r.charts_rendered} 张、复用 {r.charts_reused} 张；变更记录对比："
-               f"{r.previous or '首次发布'}")
+               f"{r.previous or '首次发布'}" + (f"；版本 / release {r.release}" if r.release else ""))
     if base_url is None:
         typer.echo("提示：未指定 --base-url，未生成 sitemap.xml / note: no --base-url, so no sitemap.xml", err=True)
     typer.echo(_tally(r.validation), err=True)

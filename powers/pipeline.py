@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from . import catalog as cat
-from . import cache, flowcharts, paths as paths_mod, site
+from . import cache, flowcharts, paths as paths_mod, releases as releases_mod, site
 from .codes import CodeRegistry
 from .laws import LawRegistry
 from .models import Catalog
@@ -76,6 +76,7 @@ class BuildResult:
     previous: date | None = None
     site: Path | None = None
     public_stats: dict = field(default_factory=dict)  # cat.stats of the public view
+    release: str | None = None  # the release kept for it in --work/releases ("2026-03-28", "2026-03-28.2")
 
     def __getattr__(self, name: str):
         return load_on_first_use(self, name)
@@ -113,14 +114,6 @@ def _leave(obj, name: str, loader) -> None:
     """Let `obj.name` go; `loader()` gives it back when first asked for (see validate.load_on_first_use)."""
     obj.__dict__.pop(name, None)
     obj.__dict__[f"_load_{name}"] = loader
-
-
-def _previous_release(releases: Path, current: date | None) -> Catalog | None:
-    """The latest kept release strictly before this one (so rebuilding a release is repeatable)."""
-    if current is None or not releases.is_dir():
-        return None
-    dates = sorted(p.stem for p in releases.glob("*.json") if p.stem < current.isoformat())
-    return cat.load_catalog(releases / f"{dates[-1]}.json") if dates else None
 
 
 def build(paths: list[str | Path], out: str | Path = "site", *, work: str | Path = "build",
@@ -164,9 +157,6 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
     public = view.catalog
     del catalog
     releases = work / "releases"
-    if previous is None:
-        previous = _previous_release(releases, release)
-    previous_date = previous.release_date if previous else None
     stage = out.with_name(f".{out.name}.building")
     if stage.exists():
         shutil.rmtree(stage)
@@ -177,6 +167,12 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
         # open data first: after a one-department change its Excel file is the longest part, and is
         # written by another process while the charts, index and pages are made here
         data = site.OpenData(view, stage, reuse)
+        # which release this is (a kept one with the same bytes, or a new one: never written over),
+        # and the change log's previous: the release kept just before it
+        kept_as = releases_mod.identify(releases, release, data.digest)[0] if release else None
+        if previous is None and kept_as is not None and (before := releases_mod.before(releases, kept_as)):
+            previous = cat.load_catalog(before)
+        previous_date = previous.release_date if previous else None
         with progress.stage("流程图 flowcharts"):
             report, index = flowcharts.render_catalog(public, work / "flowcharts")
         charts = PowerCharts(work / "flowcharts", index, public)
@@ -205,11 +201,11 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
         if indexing is not None:
             indexing.close()
     site.replace_dir(stage, out)
-    if release and not options.draft:
-        releases.mkdir(parents=True, exist_ok=True)
+    if kept_as is not None and not options.draft:
         # the open-data catalog.json is the public catalog's JSON: the release is a copy of it
-        shutil.copyfile(out / "data" / "catalog.json", releases / f"{release.isoformat()}.json")
-    done = BuildResult(result, None, pages, report.rendered, report.reused, previous_date, out, public_stats)
+        releases_mod.keep(releases, kept_as, out / "data" / "catalog.json")
+    done = BuildResult(result, None, pages, report.rendered, report.reused, previous_date, out, public_stats,
+                       kept_as.name.removesuffix(".json") if kept_as is not None and not options.draft else None)
     _leave(done, "catalog", remembered.catalog)
     # the key as the next run will see it: with the release this build has just kept
     _remember(_build_key(made_from, work), done, work)

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import INVENTORIES
 from powers import pipeline
+from powers.catalog import load_catalog
 
 validate_mod = importlib.import_module("powers.validate")  # the module, not the function
 
@@ -47,7 +48,11 @@ def builds(tmp_path_factory):
     out["changed"] = pipeline.build([inputs], site, work=work)
     out["changed_tree"] = tree(site)
     out["changed_inode"] = kept.stat().st_ino
-    out["fresh"] = pipeline.build([inputs], tmp / "site2", work=tmp / "work2")
+    # the cold build of the changed inputs is given the release the incremental one compares with
+    # (kept by the first build: the change is a second release of the same date, never an overwrite)
+    first = load_catalog(work / "releases" / f"{out['cold'].release}.json")
+    assert out["changed"].release == f"{out['cold'].release}.2"
+    out["fresh"] = pipeline.build([inputs], tmp / "site2", work=tmp / "work2", previous=first)
     out["fresh_tree"] = tree(tmp / "site2")
     out["work"] = work
     return out

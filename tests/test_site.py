@@ -277,3 +277,32 @@ def test_serve_previews_with_404_page(demo):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_correction_on_the_same_day_is_a_new_release_not_an_overwrite(book, tmp_path):
+    """Two builds with the same 填报日期 but different content keep two releases; the second's change
+    log compares with the first; building either again keeps nothing new and compares as before."""
+    work = tmp_path / "w"
+    src = tmp_path / "in" / "d.xlsx"
+    first = build([book.save(src)], tmp_path / "site", work=work, search=False)
+    day = first.catalog.release_date.isoformat()
+    assert first.release == day and first.previous is None
+    kept = (work / "releases" / f"{day}.json").read_bytes()
+    original = book.powers[1]["承办机构"]
+    book.powers[1]["承办机构"] = "更正后的执法科"
+    second = build([book.save(src)], tmp_path / "site", work=work, search=False)
+    assert second.release == f"{day}.2" and second.previous == first.catalog.release_date
+    assert (work / "releases" / f"{day}.json").read_bytes() == kept  # the first is not overwritten
+    assert "更正后的执法科" in (work / "releases" / f"{day}.2.json").read_text("utf-8")
+    html = (tmp_path / "site" / "changes.html").read_text("utf-8")
+    assert "首次发布" not in html and "变更了承办机构" in html
+    again = build([book.save(src)], tmp_path / "site2", work=work, search=False)
+    assert again.release == f"{day}.2" and sorted(p.name for p in (work / "releases").iterdir()) == \
+        [f"{day}.2.json", f"{day}.json"]
+    assert "变更了承办机构" in (tmp_path / "site2" / "changes.html").read_text("utf-8")
+    book.powers[1]["承办机构"] = "又一次更正的执法科"
+    third = build([book.save(src)], tmp_path / "site", work=work, search=False)
+    assert third.release == f"{day}.3" and "又一次更正的执法科" in (work / "releases" / f"{day}.3.json").read_text("utf-8")
+    book.powers[1]["承办机构"] = original  # the first content again: it is the first release, with nothing before it
+    back = build([book.save(src)], tmp_path / "site", work=work, search=False)
+    assert back.release == day and back.previous is None and len(list((work / "releases").iterdir())) == 3
