@@ -442,8 +442,11 @@ def publish(
     site_dir: Annotated[Path, typer.Argument(help="The built site folder.")],
     dest: Annotated[Path, typer.Argument(help="Portal folder to publish into.")],
     rollback: Annotated[bool, typer.Option("--rollback", help="Swap the previous release back into DEST.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Publish even a draft (built from workbooks with errors); "
+                                        "recorded in the manifest and the publish log.")] = False,
 ) -> None:
-    """Swap a built site into DEST atomically, keep DEST.previous, write manifest.json (SHA-256)."""
+    """Swap a built site into DEST atomically, keep DEST.previous, write manifest.json (SHA-256).
+    A draft is refused unless --force; every publish is logged in DEST.publish-log.jsonl."""
     from powers import paths as paths_mod
     from powers import publish as pub
 
@@ -452,7 +455,7 @@ def publish(
             pub.rollback(dest)
             typer.echo(f"已回滚 / rolled back: {dest}")
             return
-        files = pub.publish(site_dir, dest)
+        files = pub.publish(site_dir, dest, force=force)
     except pub.PublishError as e:
         fail(*str(e).split(" / ", 1))
     except paths_mod.FolderBusy as e:

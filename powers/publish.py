@@ -35,7 +35,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 MANIFEST = "manifest.json"
-SKIP = {MANIFEST, ".powers-output"}  # the build marker says "replaceable build output": not for the portal
+# not for the portal: the build marker ("replaceable build output") and what the build says of the site
+SKIP = {MANIFEST, ".powers-output", ".powers-site.json"}
 
 
 class PublishError(RuntimeError):
@@ -171,11 +172,36 @@ def _lock(dest: Path):
     return locked([dest])
 
 
-def publish(site: str | Path, dest: str | Path, *, copy=shutil.copy2) -> dict:
-    """Copy `site` into `dest` as one atomic swap; returns the manifest written."""
+def _what_is_published(site: Path, force: bool) -> dict:
+    """What the build said of `site` (see site.SITE_INFO), refusing a draft unless `force`: a draft
+    is built from workbooks with errors. A site built before the build said so is a draft when its
+    pages carry the draft banner."""
+    from .site import site_info
+
+    info = site_info(site)
+    if info is None:
+        info = {"draft": "草稿：本版本含有未改正的校验错误" in (site / "index.html").read_text("utf-8", "replace")}
+    if info.get("draft") and not force:
+        raise PublishError(f"{site} 是草稿（由有错误的清单生成，每页标有“草稿”），拒绝发布；改正错误后重新生成，"
+                           "或确需发布时加 --force（将记入发布记录） / "
+                           f"{site} is a draft (built from workbooks with errors, marked 草稿 on every page): refusing "
+                           "to publish it; fix the errors and build again, or give --force (recorded in the publish log)")
+    return info
+
+
+def publish_log(dest: str | Path) -> Path:
+    """The publish log beside DEST: one JSON line a publish (when, which release, draft, forced)."""
+    dest = Path(dest).absolute()
+    return dest.with_name(f"{dest.name}.publish-log.jsonl")
+
+
+def publish(site: str | Path, dest: str | Path, *, force: bool = False, copy=shutil.copy2) -> dict:
+    """Copy `site` into `dest` as one atomic swap; returns the manifest written. A draft site is
+    refused unless `force`; every publish is recorded in publish_log(dest)."""
     site, dest = Path(site).resolve(), Path(dest).absolute()
     if not (site / "index.html").is_file():
         raise PublishError(f"不是构建好的网站目录（缺少 index.html）：{site} / not a built site: {site}")
+    info = _what_is_published(site, force)
     if dest.exists() and not dest.is_dir():
         raise PublishError(f"发布目标不是目录：{dest} / the destination is not a folder: {dest}")
     if dest.is_dir() and any(dest.iterdir()) and read_manifest(dest) is None:
@@ -195,8 +221,10 @@ def publish(site: str | Path, dest: str | Path, *, copy=shutil.copy2) -> dict:
                 raise PublishError("复制后的文件与源文件不一致 / copied files differ from the source")
             number = _number(dest) + 1 if dest.is_dir() else 1
             _step("copied")
-            (staging / MANIFEST).write_text(json.dumps({"files": files, "release": number}, ensure_ascii=False,
-                                                       indent=1, sort_keys=True) + "\n", "utf-8")
+            shown = {"release_date": info.get("release_date"), "catalog_sha256": info.get("catalog_sha256"),
+                     "draft": bool(info.get("draft")), "forced": bool(force and info.get("draft"))}
+            (staging / MANIFEST).write_text(json.dumps({"files": files, "release": number, **shown},
+                                                       ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
             os.chmod(staging, 0o755)
             _step("manifest-written")
             _fsync_tree(staging)  # files and manifest on disk before the copy gets a release name
@@ -222,6 +250,11 @@ def publish(site: str | Path, dest: str | Path, *, copy=shutil.copy2) -> dict:
         else:
             nxt.rename(dest)
         _fsync(dest.parent)  # the published state survives a power cut once publish returns
+        from datetime import datetime, timezone
+
+        with open(publish_log(dest), "a", encoding="utf-8") as log:
+            log.write(json.dumps({"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "release": number,
+                                  "site": str(site), **shown}, ensure_ascii=False, sort_keys=True) + "\n")
     return files
 
 

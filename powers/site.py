@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
 import shutil
 from dataclasses import dataclass
@@ -404,7 +405,23 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
         _rest_of_site(w, view, previous, s, data, progress)
     finally:
         data.close()
+    w.file(SITE_INFO, (json.dumps({"draft": options.draft, "release_date": catalog.release_date.isoformat()
+                                   if catalog.release_date else None, "catalog_sha256": data.digest},
+                                  ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
     return w.pages
+
+
+# What `powers publish` reads of a built site (and does not publish): whether it is a draft, and
+# which catalog it shows (the SHA-256 of its catalog.json, the release's identity)
+SITE_INFO = ".powers-site.json"
+
+
+def site_info(folder: Path) -> dict | None:
+    try:
+        info = json.loads((Path(folder) / SITE_INFO).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
 
 
 class OpenData:
@@ -490,8 +507,6 @@ class SiteCache:
 def _department_key(w: _Writer, record: bytes, d: Department, charts: dict[str, str]) -> str:
     """Everything a department's pages are made from: its public record (`record`, its JSON), its
     charts, the context every page shares, and (through cache.key) this code and its templates."""
-    import json
-
     drawn = [(p.basic_code, chart_stem(charts, p.basic_code)) for p in d.all_powers() if p.basic_code in charts]
     return cache.key("department-pages", record, json.dumps(drawn), json.dumps(w.common, sort_keys=True),
                      w.opts.draft)
@@ -537,8 +552,6 @@ def _department_pages(w: _Writer, catalog: Catalog, records: list[bytes], charts
     """Every department's pages, in department order: linked from the last build when their key
     is unchanged, else rendered (in a pool of forked processes when there are several, each sent
     its department's JSON record). `records` (the departments' JSON, for their keys) is emptied."""
-    import json
-
     keys = [_department_key(w, r, d, charts) for r, d in zip(records, catalog.departments)] if reuse else []
     known: dict = {}
     if reuse and reuse.manifest.is_file() and (reuse.site / paths_mod.MARKER).is_file():

@@ -162,3 +162,16 @@ def test_validate_a_folder_of_json_catalogs_names_the_import(tmp_path):
     (folder / "catalog.json").write_text(json.dumps([{"事项名称": "x", "事项类型": "01"}], ensure_ascii=False), "utf-8")
     r = invoke("validate", folder)
     assert r.exit_code == 2 and "powers import" in r.output and "catalog.json" in r.output
+
+
+def test_publish_refuses_a_draft_unless_forced(book, tmp_path):
+    book.powers[0]["承办机构"] = None
+    src = book.save(tmp_path / "in" / "d.xlsx")
+    site, dest = tmp_path / "site", tmp_path / "portal"
+    r = invoke("build", src, "-o", site, "--work", tmp_path / "w", "--draft")
+    assert r.exit_code == 0, r.output
+    r = invoke("publish", site, dest)
+    assert r.exit_code == 2 and "草稿" in r.output and "--force" in r.output and not dest.exists()
+    r = invoke("publish", site, dest, "--force")
+    assert r.exit_code == 0, r.output
+    assert json.loads((dest / "manifest.json").read_text("utf-8"))["forced"] is True

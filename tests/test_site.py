@@ -198,6 +198,28 @@ def test_draft_and_refusal(book, tmp_path):
     build([src], tmp_path / "site", work=tmp_path / "w", search=False, options=SiteOptions(draft=True))
     for page in (tmp_path / "site").rglob("*.html"):
         assert "草稿" in page.read_text("utf-8"), page
+    # a draft is not published unless forced, and a forced publish says so in the manifest and log
+    dest = tmp_path / "portal" / "qd"
+    with pytest.raises(pub.PublishError, match="草稿.*--force"):
+        pub.publish(tmp_path / "site", dest)
+    assert not dest.exists() and not pub.publish_log(dest).exists()
+    pub.publish(tmp_path / "site", dest, force=True)
+    manifest = json.loads((dest / "manifest.json").read_text("utf-8"))
+    assert manifest["draft"] and manifest["forced"] and ".powers-site.json" not in manifest["files"]
+    [logged] = [json.loads(line) for line in pub.publish_log(dest).read_text("utf-8").splitlines()]
+    assert logged["draft"] and logged["forced"] and logged["release"] == 1
+    assert logged["catalog_sha256"] == pub.sha256(tmp_path / "site" / "data" / "catalog.json")
+
+
+def test_publishing_a_checked_site_records_its_release(book, tmp_path):
+    build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=tmp_path / "w", search=False)
+    dest = tmp_path / "portal" / "qd"
+    pub.publish(tmp_path / "site", dest)
+    pub.publish(tmp_path / "site", dest)
+    log = [json.loads(line) for line in pub.publish_log(dest).read_text("utf-8").splitlines()]
+    assert [e["release"] for e in log] == [1, 2] and not any(e["draft"] or e["forced"] for e in log)
+    assert log[0]["catalog_sha256"] == pub.sha256(dest / "data" / "catalog.json")
+    assert log[0]["release_date"] == json.loads((dest / "data" / "catalog.json").read_text("utf-8"))["release_date"]
 
 
 def test_change_log_between_releases(book, tmp_path):
