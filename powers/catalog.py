@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .cache import write_atomic
 from .codes import CodeRegistry
-from .models import CATEGORIES, Catalog, Department, Finding, Power
+from .models import CATEGORIES, LEVELS, Catalog, Department, DiscretionTier, Finding, Power
 from .validate import ValidationResult
 
 CATALOG_FILE = "catalog.json"
@@ -101,12 +101,17 @@ def stats_text(s: dict) -> str:
 
 
 # ---------------------------------------------------------------- diff
-FIELD_LABELS = {"name": "名称", "sub_item": "子项", "category": "类别", "unit": "承办机构", "legal_basis_text": "实施依据",
+FIELD_LABELS = {"name": "名称", "sub_item": "子项", "category": "类别", "implementation_code": "实施编码",
+                "origin": "事项来源", "unit": "承办机构", "levels": "行使层级", "legal_basis_text": "实施依据",
                 "statutory_limit": "法定时限", "promised_limit": "承诺时限", "fee": "收费", "conditions": "办理条件",
-                "materials": "申请材料", "quantity_limit": "数量限制", "scope": "公开范围", "flow": "流程",
-                "no_discretion": "裁量空间", "tiers": "裁量基准"}
-DIFF_FIELDS = ("name", "sub_item", "category", "unit", "legal_basis_text", "statutory_limit", "promised_limit", "fee",
-               "conditions", "materials", "quantity_limit", "scope", "flow", "no_discretion")
+                "materials": "申请材料", "quantity_limit": "数量限制", "responsibilities": "责任事项",
+                "accountability": "追责情形", "scope": "公开范围", "flow": "流程", "flow_steps": "流程环节",
+                "no_discretion": "裁量空间", "tiers": "裁量基准", "note": "备注"}
+# every field of a power a reader sees (the codes by which powers are matched, and the status, which
+# has its own list, aside; two cities' 实施编码 differ by nature); sub-items are powers of their own
+DIFF_FIELDS = ("name", "sub_item", "category", "implementation_code", "origin", "unit", "levels", "legal_basis_text",
+               "statutory_limit", "promised_limit", "fee", "conditions", "materials", "quantity_limit",
+               "responsibilities", "accountability", "scope", "flow", "no_discretion", "note")
 
 
 def region_prefix(names: list[str]) -> str:
@@ -132,7 +137,11 @@ def diff(old: Catalog, new: Catalog, *, by: str = "code") -> dict:
         region = region_prefix([d.name for d in c.departments])  # two cities: 公安局 matches 公安局
         return {_key(d.name, p, by, region): (d.name, p) for d, p in c.all_powers()}
 
+    from .flowcharts import flow_content, flow_for
+
     a, b = index(old), index(new)
+    flows = {id(c): {d.name: {f.name: f for f in d.flows} for d in c.departments} for c in (old, new)}
+    levels = {id(c): {d.name: d.level for d in c.departments} for c in (old, new)}
     out = {"added": [], "removed": [], "changed": [], "status_changed": []}
     item = lambda d, p: {"department": d, "code": p.basic_code, "name": p.full_name, "category": p.category}  # noqa: E731
     for k in sorted(b.keys() - a.keys()):
@@ -140,16 +149,42 @@ def diff(old: Catalog, new: Catalog, *, by: str = "code") -> dict:
     for k in sorted(a.keys() - b.keys()):
         out["removed"].append(item(*a[k]))
     for k in sorted(a.keys() & b.keys()):
-        (_, p), (d, q) = a[k], b[k]
+        (c, p), (d, q) = a[k], b[k]
         if p.status != q.status:
             out["status_changed"].append(item(d, q) | {"from": p.status, "to": q.status})
-        fields = {f: {"old": getattr(p, f), "new": getattr(q, f)} for f in DIFF_FIELDS if getattr(p, f) != getattr(q, f)}
+        pair = {f: (getattr(p, f), getattr(q, f)) for f in DIFF_FIELDS}
+        # 行使层级 as exercised: a power naming none is exercised at its department's level
+        pair["levels"] = (p.levels or [p.level or levels[id(old)][c]], q.levels or [q.level or levels[id(new)][d]])
+        fields = {f: {"old": x, "new": y} for f, (x, y) in pair.items()
+                  if x != y and not (by == "name" and f == "implementation_code")}
         if [t.model_dump(exclude={"provenance", "more_rows"}) for t in p.tiers] != \
                 [t.model_dump(exclude={"provenance", "more_rows"}) for t in q.tiers]:
-            fields["tiers"] = {"old": len(p.tiers), "new": len(q.tiers)}
+            fields["tiers"] = {"old": [tier_text(t) for t in p.tiers], "new": [tier_text(t) for t in q.tiers]}
+        was, now = flow_for(p, flows[id(old)].get(c, {})), flow_for(q, flows[id(new)].get(d, {}))
+        if "flow" not in fields and (was and flow_content(was)) != (now and flow_content(now)):
+            # the same flow, its steps changed: a change of every power that follows it
+            fields["flow_steps"] = {"old": was.description.split("\n") if was else [],
+                                    "new": now.description.split("\n") if now else []}
         if fields:
             out["changed"].append(item(d, q) | {"fields": fields})
     return out
+
+
+def tier_text(t: DiscretionTier) -> str:
+    """A discretion tier in one line, as a change list shows it."""
+    return "；".join(x for x in (f"第{t.tier}阶", "、".join(t.circumstances), "、".join(t.kinds), t.standard or "") if x)
+
+
+def value_text(field: str, value, width: int = 60) -> str:
+    """A field's value for a change list: levels by name, yes/no, one line, long text cut with …."""
+    if field == "levels":
+        value = "、".join(LEVELS.get(v, str(v)) + "级" for v in value)
+    elif isinstance(value, bool):
+        value = "是" if value else "否"
+    elif isinstance(value, list):
+        value = " / ".join(map(str, value))
+    text = re.sub(r"\s+", " ", str(value)).strip() if value not in (None, "", []) else "（空）"
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def diff_text(dd: dict) -> str:
@@ -163,4 +198,12 @@ def diff_text(dd: dict) -> str:
     for e in dd["changed"]:
         lines.append(f"  变更  {e['code'] or '':12}  {e['department']}  {e['name']}："
                      f"{'、'.join(FIELD_LABELS.get(k, k) for k in e['fields'])}")
+        for k, v in e["fields"].items():
+            if isinstance(v["old"], list) and k in ("tiers", "flow_steps"):  # item by item: what went, what came
+                gone = [x for x in v["old"] if x not in v["new"]]
+                came = [x for x in v["new"] if x not in v["old"]]
+                lines += [f"        {FIELD_LABELS[k]}  − {value_text(k, x, 100)}" for x in gone]
+                lines += [f"        {FIELD_LABELS[k]}  + {value_text(k, x, 100)}" for x in came]
+            else:
+                lines.append(f"        {FIELD_LABELS.get(k, k)}：{value_text(k, v['old'])} → {value_text(k, v['new'])}")
     return "\n".join(lines)

@@ -175,3 +175,29 @@ def test_publish_refuses_a_draft_unless_forced(book, tmp_path):
     r = invoke("publish", site, dest, "--force")
     assert r.exit_code == 0, r.output
     assert json.loads((dest / "manifest.json").read_text("utf-8"))["forced"] is True
+
+
+def test_diff_sees_every_field_and_shows_old_and_new(book, tmp_path):
+    """责任事项, 追责情形, 行使层级, the discretion tiers and the steps of a power's flow are changes
+    too, and the text says what each field was and is now."""
+    from powers import build_catalog, validate
+    from powers.catalog import diff, diff_text
+    from powers.codes import CodeRegistry
+
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        old, _ = build_catalog(validate([book.save(tmp_path / "d.xlsx")], jobs=1), reg)
+    new = old.model_copy(deep=True)
+    d = new.departments[0]
+    licence, penalty = d.powers
+    licence.responsibilities, licence.accountability, licence.levels = "受理责任", "依法追责", [3, 4]
+    penalty.tiers[1].circumstances = ["1年内第2次违法且拒不改正的"]
+    flow = next(f for f in d.flows if f.name == "行政处罚标准流程")
+    flow.steps[1].name, flow.description = "调查", flow.description.replace("调查取证", "调查")
+    changed = {e["name"]: e["fields"] for e in diff(old, new)["changed"]}
+    assert set(changed["测试许可"]) == {"responsibilities", "accountability", "levels"}
+    assert set(changed["对测试违法行为的行政处罚"]) == {"tiers", "flow_steps"}
+    text = diff_text(diff(old, new))
+    assert "责任事项：（空） → 受理责任" in text and "行使层级：市级 → 市级、县级" in text
+    assert "裁量基准  − 第2阶；1年内第2次违法的" in text and "裁量基准  + 第2阶；1年内第2次违法且拒不改正的" in text
+    assert "流程环节  + " in text and "调查（" in text
+    assert diff(old, old.model_copy(deep=True))["changed"] == []
