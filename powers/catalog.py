@@ -69,34 +69,50 @@ def load_catalog(path: str | Path) -> Catalog:
 
 
 # ---------------------------------------------------------------- stats
+STATUSES = ("在用", "暂停", "取消")
+
+
 def stats(catalog: Catalog, *, public_only: bool = False) -> dict:
-    """Counts per department and category (main items; sub-items counted apart)."""
+    """Counts per department and category. One way of counting everywhere (the site's pages and
+    search filters, the change log, open data, `powers stats`): an item (事项) is a main power
+    whatever its status, counted by status too; sub-items are counted apart."""
     out = {"total": 0, "sub_items": 0, "by_category": {c: 0 for c in CATEGORIES}, "by_status": {},
            "departments": []}
     for d in catalog.departments:
         powers = [p for p in d.powers if not public_only or p.scope == "社会"]
-        row = {"name": d.name, "total": len(powers), "by_category": {c: 0 for c in CATEGORIES},
+        row = {"name": d.name, "total": len(powers), "by_category": {c: 0 for c in CATEGORIES}, "by_status": {},
                "sub_items": sum(len(p.sub_items) for p in powers),
                "tiers": sum(len(s.tiers) for p in powers for s in p.walk())}
         for p in powers:
             row["by_category"][p.category] += 1
             out["by_category"][p.category] += 1
             out["by_status"][p.status] = out["by_status"].get(p.status, 0) + 1
+            row["by_status"][p.status] = row["by_status"].get(p.status, 0) + 1
         out["total"] += row["total"]
         out["sub_items"] += row["sub_items"]
         out["departments"].append(row)
     return out
 
 
-def summary_sentence(total: int, by_category: dict[str, int]) -> str:
-    """共126项，其中行政许可2项、行政处罚106项……"""
+def summary_sentence(total: int, by_category: dict[str, int], by_status: dict[str, int] | None = None,
+                     sub_items: int = 0) -> str:
+    """共126项（在用120项、暂停4项、取消2项，另有子项8个），其中行政许可2项、行政处罚106项……
+    (see `stats` for what is counted; the statuses and sub-items when given)."""
+    said = [f"{st}{by_status[st]}项" for st in (*STATUSES, *sorted(set(by_status or {}) - set(STATUSES)))
+            if (by_status or {}).get(st)]
+    said = "、".join(said) + (f"，另有子项{sub_items}个" if sub_items else "")
     parts = [f"{c}{n}项" for c, n in by_category.items() if n]
-    return f"共{total}项" + ("，其中" + "、".join(parts) if parts else "") + "。"
+    return f"共{total}项" + (f"（{said.lstrip('，')}）" if said else "") + ("，其中" + "、".join(parts) if parts else "") + "。"
+
+
+def stats_sentence(s: dict) -> str:
+    """summary_sentence of a `stats` dict (the whole or one department's row)."""
+    return summary_sentence(s["total"], s["by_category"], s["by_status"], s["sub_items"])
 
 
 def stats_text(s: dict) -> str:
-    lines = [f"{d['name']}：{summary_sentence(d['total'], d['by_category'])}" for d in s["departments"]]
-    lines.append(f"合计：{summary_sentence(s['total'], s['by_category'])}")
+    lines = [f"{d['name']}：{stats_sentence(d)}" for d in s["departments"]]
+    lines.append(f"合计：{stats_sentence(s)}")
     return "\n".join(lines)
 
 

@@ -275,13 +275,11 @@ def _dept_ctx(d: Department) -> dict:
             "address": d.address}
 
 
-def _changes(w: _Writer, view: PublicView, previous: Catalog | None) -> None:
-    catalog = view.catalog
-    total = sum(1 for _ in catalog.all_powers())
+def _changes(w: _Writer, view: PublicView, previous: Catalog | None, s: dict) -> None:
     if previous is None:
-        w.page("changes.html", "changes.html", title="变更记录", first=True, total=total, sections=[])
+        w.page("changes.html", "changes.html", title="变更记录", first=True, summary=cat.stats_sentence(s), sections=[])
         return
-    d = cat.diff(previous, catalog, by="code")
+    d = cat.diff(previous, view.catalog, by="code")
     # a power public before and withheld now is not named (its name, code and department stay out)
     removed = [e for e in d["removed"] if not view.withholds(e["department"], e["code"], e["name"])]
     withdrawn = len(d["removed"]) - len(removed)
@@ -318,7 +316,8 @@ def _open_data(w: _Writer, catalog: Catalog, data: OpenData) -> None:
         w.file(f"data/{name}", data)
         listing.append(_listed(name, len(data), hashlib.sha256(data).hexdigest(), note))
     rows = sum(1 for _ in catalog.all_powers())
-    w.page("data.html", "data.html", title="开放数据", files=listing, total=cat.stats(catalog)["total"], rows=rows)
+    w.page("data.html", "data.html", title="开放数据", files=listing, summary=cat.stats_sentence(cat.stats(catalog)),
+           rows=rows)
 
 
 def _listed(name: str, size: int, sha: str, note: str) -> dict:
@@ -391,7 +390,7 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
     departments = [{"name": d["name"], "slug": dept.number, "count": d["total"],
                     "sentence": cat.summary_sentence(d["total"], d["by_category"])}
                    for d, dept in zip(s["departments"], catalog.departments)]
-    w.page("index.html", "home.html", title="首页", summary_sentence=cat.summary_sentence(s["total"], s["by_category"]),
+    w.page("index.html", "home.html", title="首页", summary_sentence=cat.stats_sentence(s),
            categories=categories, departments=departments,
            category_chart=bar_chart([(c["name"], c["count"]) for c in categories], "各类别事项数"),
            department_chart=bar_chart([(d["name"], d["count"]) for d in departments], "各部门事项数"))
@@ -482,7 +481,7 @@ def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dic
     w.page("categories/index.html", "list.html", title="权力类别", intro="按权力类别浏览。", contact=None, groups=[],
            links=[{"href": f"{code}.html", "text": c, "note": f"{s['by_category'][c]}项"}
                   for c, code in CATEGORIES.items()])
-    _changes(w, view, previous)
+    _changes(w, view, previous, s)
     with progress.stage("开放数据 open data"):
         _open_data(w, catalog, data)
     w.page("404.html", "404.html", title="页面不存在")
@@ -520,8 +519,7 @@ def _render_department(w: _Writer, d: Department, charts: dict[str, str]) -> lis
     contact = [(k, v) for k, v in (("办公地址", d.address), ("咨询电话", d.phone), ("监督电话", d.supervision_phone),
                                    ("统一社会信用代码", d.credit_code)) if v]
     w.page(f"departments/{d.number}.html", "list.html", title=d.name, contact=contact,
-           intro=cat.summary_sentence(len(d.powers), {c: sum(p.category == c for p in d.powers)
-                                                      for c in CATEGORIES}),
+           intro=cat.stats_sentence(cat.stats(Catalog(departments=[d]))["departments"][0]),
            groups=[g for g in groups if g["powers"]], links=[])
     for p in d.powers:
         _power_page(w, d, p, None, charts)

@@ -13,7 +13,10 @@
 
   function say(text) { status.textContent = text; }
 
+  /* The home page lists the options with the site's own counts (items, as its tables count them);
+     Pagefind's counts are of pages, sub-items included, so they only fill a list left empty. */
   function fill(select, values) {
+    if (select.options.length > 1) return;
     Object.keys(values || {}).sort().forEach(function (v) {
       var o = document.createElement("option");
       o.value = v; o.textContent = v + "（" + values[v] + "）";

@@ -15,6 +15,7 @@ import pytest
 
 from conftest import Book, INVENTORIES, site_bytes
 from powers import load_catalog, validate
+from powers import catalog as cat
 from powers import publish as pub
 from powers.pipeline import BuildRefused, build
 from powers.normalize import days_text
@@ -328,3 +329,25 @@ def test_a_correction_on_the_same_day_is_a_new_release_not_an_overwrite(book, tm
     book.powers[1]["承办机构"] = original  # the first content again: it is the first release, with nothing before it
     back = build([book.save(src)], tmp_path / "site", work=work, search=False)
     assert back.release == day and back.previous is None and len(list((work / "releases").iterdir())) == 3
+
+
+def test_one_way_of_counting_everywhere(demo):
+    """Home, department pages, change log, open data and the search filters count the same way:
+    items (main powers, any status), by status, sub-items apart; each figure says what it counts."""
+    r, site = demo
+    s = r.public_stats
+    assert s["by_status"].get("暂停") and s["by_status"].get("取消") and s["sub_items"]
+    sentence = cat.stats_sentence(s)
+    assert sentence.startswith(f"共{s['total']}项（在用{s['by_status']['在用']}项、暂停{s['by_status']['暂停']}项、"
+                               f"取消{s['by_status']['取消']}项，另有子项{s['sub_items']}个）")
+    home = (site / "index.html").read_text("utf-8")
+    assert sentence in home and sentence in (site / "data.html").read_text("utf-8")
+    first_release = (site / "changes.html").read_text("utf-8")
+    assert "首次发布" not in first_release or sentence in first_release
+    options = dict(re.findall(r'<option value="([^"]+)">[^<（]+（(\d+)项）</option>', home))
+    for d in s["departments"]:
+        assert int(options[d["name"]]) == d["total"]
+        page = (site / "departments" / f"{next(x.number for x in r.catalog.departments if x.name == d['name'])}.html")
+        assert cat.stats_sentence(d) in page.read_text("utf-8")
+    for c, n in s["by_category"].items():
+        assert (c in options) == bool(n) and (not n or int(options[c]) == n)
