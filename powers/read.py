@@ -129,14 +129,16 @@ class Cell:
     __slots__ = ("raw", "text", "_where", "_prov")
 
     def __init__(self, raw: object, text: str | None, where: Provenance | tuple):
+        """`where`: a Provenance, or (file, sheet, row, column header, column letter): the A1
+        reference is only spelled out when the Provenance is made."""
         self.raw, self.text = raw, text
         self._where, self._prov = (None, where) if isinstance(where, Provenance) else (where, None)
 
     @property
     def prov(self) -> Provenance:
         if self._prov is None:
-            file, sheet, row, column, cell = self._where
-            self._prov = Provenance(file=file, sheet=sheet, row=row, column=column, cell=cell)
+            file, sheet, row, column, letter = self._where
+            self._prov = Provenance(file=file, sheet=sheet, row=row, column=column, cell=f"{letter}{row}")
         return self._prov
 
     def __repr__(self) -> str:
@@ -621,23 +623,37 @@ def _read_sheet(out: RawWorkbook, path: Path, name: str, canon: str, grid: list[
                 Provenance(file=file, sheet=name, row=hi + 1), sheet=name, column=col))
     letters = {j: get_column_letter(j + 1) for j in colmap}
     layout = {canon_col: (headers[j], letters[j]) for j, canon_col in colmap.items()}
+    # per column: its index, canonical name, whether it is multi-line, header, letter, and the
+    # cleaned text of each string already met in it (a column repeats the same texts row after
+    # row; normalize.text is a pure function of the string)
+    columns = [(j, canon_col, canon_col in MULTILINE, headers[j], letters[j], {}) for j, canon_col in colmap.items()]
+    clean = normalize.text
     rows = []
     for i in range(hi + 1, len(grid)):
         values = grid[i]
-        row = Row(file, name, i + 1, layout=layout)
+        width = len(values)
+        number = i + 1
+        cells: dict[str, Cell] = {}
         too_long = False
-        for j, canon_col in colmap.items():
-            raw = values[j] if j < len(values) else None
-            if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:  # an error at the row: validate rejects it
-                too_long = True
-                out.findings.append(_cell_too_long(file, name, i, j, headers[j], raw))
+        for j, canon_col, multiline, header, letter, seen in columns:
+            raw = values[j] if j < width else None
+            if raw is None:  # normalize.text(None) is None: an empty cell is not kept
                 continue
-            t = normalize.text(raw, multiline=canon_col in MULTILINE)
+            if isinstance(raw, str):
+                if len(raw) > MAX_CELL_CHARS:  # an error at the row: validate rejects it
+                    too_long = True
+                    out.findings.append(_cell_too_long(file, name, i, j, header, raw))
+                    continue
+                t = seen.get(raw, seen)
+                if t is seen:
+                    t = seen[raw] = clean(raw, multiline=multiline)
+            else:
+                t = clean(raw, multiline=multiline)
             if t is None:
                 continue
-            row.cells[canon_col] = Cell(raw, t, (file, name, i + 1, headers[j], f"{letters[j]}{i + 1}"))
-        if row.cells or too_long:  # read (and counted), then rejected by the S016 error at its row
-            rows.append(row)
+            cells[canon_col] = Cell(raw, t, (file, name, number, header, letter))
+        if cells or too_long:  # read (and counted), then rejected by the S016 error at its row
+            rows.append(Row(file, name, number, cells, layout))
     out.tables[canon] = rows
     if canon == "职权目录" and not rows:
         # a blank template sent back, or rows pasted elsewhere: an error, or the department would
