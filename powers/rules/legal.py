@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from ..laws import Article, Law, LawRegistry, Version
 from ..models import Department, Finding, LegalBasis, Power
@@ -80,22 +81,30 @@ LICENCE_WORDS = re.compile(r"许可|批准|审批|核准|登记|证|备案|准�
 
 
 _DIGITS = re.compile(r"(?<![\d.])\d{1,8}(?![\d.])")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
+
+# _norm, _grams and _amounts are pure functions of their text and are memoized: a city quotes the
+# same articles in thousands of rows, and each quote is compared sentence by sentence. _grams and
+# _amounts give frozensets, so a cached result cannot be changed by a caller.
 
 
+@lru_cache(maxsize=1 << 14)
 def _norm(text: str) -> str:
     """Only the characters that carry the words, numbers written as laws write them (2万元 = 二万元)."""
-    t = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    t = re.sub(r"(?<=\d)[,，](?=\d{3})", "", t)  # 10,000元
+    t = text.translate(_FULLWIDTH_DIGITS)
+    t = _THOUSANDS.sub("", t)  # 10,000元
     t = _DIGITS.sub(lambda m: _cn(int(m.group())) if int(m.group()) else "零", t)
     return _NOT_TEXT.sub("", t)
 
 
-def _grams(text: str, n: int = 3) -> set[str]:
+@lru_cache(maxsize=1 << 14)
+def _grams(text: str, n: int = 3) -> frozenset[str]:
     out: set[str] = set()
     for frag in _ELLIPSIS.split(text):
         f = _norm(frag)
         out.update(f[i:i + n] for i in range(len(f) - n + 1))
-    return out
+    return frozenset(out)
 
 
 def _quote(b: LegalBasis) -> str:
@@ -107,7 +116,8 @@ def _quote(b: LegalBasis) -> str:
 _AMOUNT = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+元")
 
 
-def _amounts(text: str, quoted: bool = False) -> set[str]:
+@lru_cache(maxsize=1 << 14)
+def _amounts(text: str, quoted: bool = False) -> frozenset[str]:
     """The sums of money a text states (二万元, 一千元), numbers written as laws write them. In a quote,
     a sum right at the start of a fragment may be cut (…00元以下) and is left out."""
     out = set()
@@ -115,7 +125,7 @@ def _amounts(text: str, quoted: bool = False) -> set[str]:
         for m in _AMOUNT.finditer(_norm(frag)):
             if not (quoted and m.start() == 0):
                 out.add(m.group().replace("两", "二").replace("〇", "零"))
-    return out
+    return frozenset(out)
 
 
 def _sentences(text: str) -> list[str]:
