@@ -51,6 +51,8 @@ def text(value: object, *, multiline: bool = False) -> str | None:
         return None
     if type(value) is str and not _NEEDS_WORK.search(value):  # most cells: nothing to clean
         return value or None
+    if type(value) is int:  # ASCII digits and a sign, never empty: nothing to clean (not bool)
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (datetime, date)):

@@ -136,11 +136,12 @@ def validate_workbook(path: str | Path, laws: LawRegistry, *, inclusive_ends: bo
     flows = {f.name: f for f in dept.flows}
     for flow in dept.flows:
         findings += process.check_flow(flow)
+    longest: dict[str, float] = {}
     for p in every:
         findings += legal.check_power(p, dept, laws, today)
         findings += discretion.check_power(p, inclusive_ends)
         if p.status != "取消":
-            findings += process.check_power_flow(p, flows)
+            findings += process.check_power_flow(p, flows, longest)
     findings += cross.check_department(dept)
     return dept, findings, count
 

@@ -161,6 +161,7 @@ class _Texts:
     def __init__(self, laws: LawRegistry):
         self.laws = laws
         self.cache: dict[tuple[str, int], set[str]] = {}
+        self.best: dict[tuple, tuple[int, float]] = {}  # best_other's answers (quotes repeat row after row)
 
     def grams(self, v: Version, art: Article) -> set[str]:
         k = (v.ref, art.number)
@@ -170,6 +171,12 @@ class _Texts:
 
     def best_other(self, v: Version, q: set[str], but: int) -> tuple[int, float]:
         """The article of version `v` (other than `but`) that the quote matches best."""
+        key = (v.ref, frozenset(q), but)
+        if key not in self.best:
+            self.best[key] = self._best_other(v, q, but)
+        return self.best[key]
+
+    def _best_other(self, v: Version, q: set[str], but: int) -> tuple[int, float]:
         best = (0, 0.0)
         for n, art in (self.laws.articles(v) or {}).items():
             if n != but:
