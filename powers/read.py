@@ -401,9 +401,22 @@ def _scan_xlsx(path: Path) -> dict[str, _SheetScan]:
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d+)\"")
 # Cells in columns past Z (two or three letters): rare, so finding them costs almost nothing; a
-# sheet without any spans at most 26 columns.
-_WIDE_COLUMN = re.compile(rb"\sr=\"([A-Z]{2,3})\d")
+# sheet without any spans at most 26 columns. The reference r="AB12" is looked for by its literal
+# start and the whitespace before it is checked apart (_wide_columns): a pattern that starts with
+# \s is tried at every byte of the sheet, 5 times slower.
+_WIDE_COLUMN = re.compile(rb"r=\"([A-Z]{2,3})\d")
+_XML_SPACE = frozenset(b" \t\n\r\f\v")  # what \s matches in a bytes pattern
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _wide_columns(part: bytes) -> set[bytes]:
+    """The columns past Z named by the cells of `part` (r="AB12" after whitespace)."""
+    return {m.group(1) for m in _WIDE_COLUMN.finditer(part) if m.start() and part[m.start() - 1] in _XML_SPACE}
+
+
+def _has_formula(part: bytes) -> bool:
+    # a formula tag is <f…> or <x:f…>: without "<f" or ":f" there is none to look for
+    return (b"<f" in part or b":f" in part) and bool(_FORMULA_TAG.search(part))
 
 
 def _scan_sheet(f) -> _SheetScan:
@@ -421,12 +434,12 @@ def _scan_sheet(f) -> _SheetScan:
         scan.rows += len(_ROW_TAG.findall(part))
         if numbers := _ROW_NUMBER.findall(part):
             last_row = max(last_row, max(map(int, numbers)))
-        for col in set(_WIDE_COLUMN.findall(part)):
+        for col in _wide_columns(part):
             if (len(col), col) > (len(last_col), last_col):
                 last_col = col
                 at = re.search(rb'\br="' + col + rb'(\d+)"', part)
                 scan.last_cell = col.decode() + (at.group(1).decode() if at else "")
-        scan.formulas = scan.formulas or bool(_FORMULA_TAG.search(part))
+        scan.formulas = scan.formulas or _has_formula(part)
         scan.errors = scan.errors or b't="e"' in part
         if not chunk:
             break
@@ -527,7 +540,9 @@ def _grid(path: Path, wb, name: str, scan: _SheetScan | None) -> tuple[list[list
     """All values of a sheet (read by python-calamine, which ignores a stale stored <dimension>),
     merged cells filled, cached values for formulas; formulas lacking one are listed."""
     sheet = wb.get_sheet_by_name(name)
-    grid = [[_value(v) for v in r] for r in sheet.to_python(skip_empty_area=False)]
+    # (a string, most cells, is _value's own: "" is empty, any other is kept)
+    grid = [[(v or None) if type(v) is str else _value(v) for v in r]
+            for r in sheet.to_python(skip_empty_area=False)]
     missing = []
     if scan is not None and (scan.formulas or scan.errors):
         for (i, j), (formula, value, error) in _formula_cells(path, name).items():

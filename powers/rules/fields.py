@@ -251,6 +251,8 @@ def check_numbers(raw: RawWorkbook, findings: list[Finding]) -> None:
         for row in rows:
             for column, cell in row.cells.items():
                 value = cell.raw
+                if type(value) is str and column not in columns:  # most cells: no number to check
+                    continue
                 if isinstance(value, float) and not math.isfinite(value):
                     bad = True
                 elif column in columns and not isinstance(value, (int, float)):

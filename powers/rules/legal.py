@@ -162,6 +162,7 @@ class _Texts:
         self.laws = laws
         self.cache: dict[tuple[str, int], set[str]] = {}
         self.best: dict[tuple, tuple[int, float]] = {}  # best_other's answers (quotes repeat row after row)
+        self.powers: dict[tuple, tuple] = {}  # check_power's answers, see there
 
     def grams(self, v: Version, art: Article) -> set[str]:
         k = (v.ref, art.number)
@@ -405,7 +406,33 @@ def _last_amendment(law: Law, day: date) -> date | None:
 
 
 def check_power(p: Power, dept: Department, laws: LawRegistry, today: date) -> list[Finding]:
+    """The L findings of a power, all at its 实施依据 cell; sets each basis's law text.
+
+    What they are depends only on the power's bases (and the law text each already has), its
+    category and basis text, the filing date and today, with this registry (which never changes):
+    a city files the same 实施依据 in thousands of rows, so the answer is remembered per registry
+    and given again at another power's cell, with the same law texts set."""
     where = p.at("实施依据")
+    key = (p.category, p.legal_basis_text, dept.filled_date, today,
+           tuple((tuple(b.__dict__.items()), b._law_text) for b in p.legal_bases))
+    T = _texts(laws)
+    known = T.powers.get(key)
+    if known is None:
+        out = _check_power(p, dept, laws, today, where)
+        if len(T.powers) > 50_000:
+            T.powers.clear()
+        T.powers[key] = (tuple(out), [b._law_text for b in p.legal_bases])
+        return out
+    found, law_texts = known
+    for b, text in zip(p.legal_bases, law_texts):
+        b._law_text = text
+    # where a rule puts a finding (rules.Rule.__call__)
+    at = dict(file=where.file, sheet=where.sheet or None, row=where.row or None, column=where.column,
+              cell=where.cell)
+    return [f.model_copy(update=at) for f in found]
+
+
+def _check_power(p: Power, dept: Department, laws: LawRegistry, today: date, where) -> list[Finding]:
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
 
