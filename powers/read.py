@@ -132,7 +132,9 @@ class Cell:
         """`where`: a Provenance, or (file, sheet, row, column header, column letter): the A1
         reference is only spelled out when the Provenance is made."""
         self.raw, self.text = raw, text
-        self._where, self._prov = (None, where) if isinstance(where, Provenance) else (where, None)
+        # (a tuple, the reader's every cell, is told at once: isinstance on a pydantic class is slow)
+        self._where, self._prov = (where, None) if type(where) is tuple or not isinstance(where, Provenance) \
+            else (None, where)
 
     @property
     def prov(self) -> Provenance:

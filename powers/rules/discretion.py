@@ -317,10 +317,13 @@ def check_tier_ranges(t: DiscretionTier, statutory: Statutory | None, persons: b
     out = []
     for f in fines:
         r = check_range(f, statutory.ranges, words)
+        if r.status not in ("outside", "unclear"):  # (the range is only quoted in a finding)
+            continue
         value = range_label(f) if f is not main else normalize.fine_text(f)
         if r.status == "outside":
             how, how_en = (f"；{r.how}" if r.how else ""), (f"; {r.how_en}" if r.how_en else "")
-            out.append(OUT_OF_RANGE(t.at("裁量标准"), value, tier=t.tier, statutory="、".join(range_label(s) for s in r.used),
+            out.append(OUT_OF_RANGE(t.at("裁量标准"), value, tier=t.tier,
+                                    statutory="、".join(range_label(s) for s in r.used),
                                     source=statutory.source + how, source_en=statutory.source_en + how_en))
         elif r.status == "unclear":
             out.append(RANGE_UNCLEAR(t.at("裁量标准"), value, tier=t.tier,
