@@ -89,7 +89,7 @@ _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
 # _amounts give frozensets, so a cached result cannot be changed by a caller.
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)
 def _norm(text: str) -> str:
     """Only the characters that carry the words, numbers written as laws write them (2万元 = 二万元)."""
     t = text.translate(_FULLWIDTH_DIGITS)
@@ -98,7 +98,7 @@ def _norm(text: str) -> str:
     return _NOT_TEXT.sub("", t)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)  # (a law's article gives hundreds of trigrams: few entries are kept)
 def _grams(text: str, n: int = 3) -> frozenset[str]:
     out: set[str] = set()
     for frag in _ELLIPSIS.split(text):
