@@ -84,16 +84,22 @@ def share_strings(model: BaseModel, pool: dict[str, str]) -> None:
     sharing, so a shared department also crosses a process boundary smaller."""
     fields = model.__dict__
     for k, v in fields.items():
-        if type(v) is str:
+        t = type(v)
+        if t is str:
             fields[k] = pool.setdefault(v, v)
-        elif isinstance(v, BaseModel):
-            share_strings(v, pool)
-        elif type(v) is list:
+        elif t is list:
             for i, x in enumerate(v):
                 if type(x) is str:
                     v[i] = pool.setdefault(x, x)
                 elif isinstance(x, BaseModel):
                     share_strings(x, pool)
+        elif v is None or t in _SCALARS:  # most fields: nothing to share, no isinstance needed
+            continue
+        elif isinstance(v, BaseModel):
+            share_strings(v, pool)
+
+
+_SCALARS = frozenset({int, float, bool, date})
 
 
 class Provenance(Model):
@@ -113,8 +119,9 @@ class Located(Model):
     _row: Any = PrivateAttr(default=None)  # the raw row, kept only while validating
 
     def at(self, column: str) -> Provenance:
-        if self._row is not None:
-            return self._row.at(column)
+        row = self._row  # read once: a private attribute is read through pydantic's __getattr__
+        if row is not None:
+            return row.at(column)
         return self.provenance.model_copy(update={"column": column, "cell": None})
 
 

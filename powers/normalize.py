@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache, wraps
 
 from .models import CATEGORIES, Fine
 
@@ -17,6 +18,30 @@ _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 
 
+# Patterns used on every cell are compiled once here: re.sub(pattern_string, …) looks its pattern up
+# in re's cache on every call, which cost more than the matching on a city's 700,000 cells.
+_SPACES_TABS = re.compile(r"[ \t]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_SPACES = re.compile(r"\s+")
+_SPACE = re.compile(r"\s")
+_HEADER_NOISE = re.compile(r"[\s*＊]")
+_HEADER_NOTE = re.compile(r"[（(](必填|选填|可选|必选)[)）]")
+
+
+def memo_str(fn):
+    """`fn` (of one argument, a pure function of it) memoized for str arguments: a city's rows
+    repeat the same few hundred values (类别, 时限, 层级 …) tens of thousands of times. Other
+    values (numbers, dates, None) are not memoized: 1, 1.0 and True are equal keys."""
+    cached = lru_cache(maxsize=1 << 15)(fn)
+
+    @wraps(fn)
+    def memoized(value):
+        return cached(value) if type(value) is str else fn(value)
+
+    memoized.cache_clear = cached.cache_clear
+    return memoized
+
+
 _NEEDS_WORK = re.compile(r"[\s\u3000\uff05\uff0d\uff0e\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u200b\ufeff\xa0]")
 
 
@@ -26,6 +51,8 @@ def text(value: object, *, multiline: bool = False) -> str | None:
         return None
     if type(value) is str and not _NEEDS_WORK.search(value):  # most cells: nothing to clean
         return value or None
+    if type(value) is int:  # ASCII digits and a sign, never empty: nothing to clean (not bool)
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (datetime, date)):
@@ -33,20 +60,21 @@ def text(value: object, *, multiline: bool = False) -> str | None:
     s = str(value).translate(_FULLWIDTH).replace("\r\n", "\n").replace("\r", "\n")
     s = s.replace("\u200b", "").replace("\ufeff", "")
     if multiline:
-        lines = [re.sub(r"[ \t]+", " ", ln).strip() for ln in s.split("\n")]
+        lines = [_SPACES_TABS.sub(" ", ln).strip() for ln in s.split("\n")]
         s = "\n".join(lines).strip()
-        s = re.sub(r"\n{3,}", "\n\n", s)
+        s = _BLANK_LINES.sub("\n\n", s)
     else:
         s = _SPACE_BETWEEN_CJK.sub("", s.replace("\n", " "))
-        s = re.sub(r"\s+", " ", s).strip()
+        s = _SPACES.sub(" ", s).strip()
     return s or None
 
 
+@memo_str
 def header_key(value: object) -> str:
     """A header cell reduced to what identifies it: no spaces, stars or 必填 notes."""
     s = text(value) or ""
-    s = re.sub(r"[\s*＊]", "", s)
-    s = re.sub(r"[（(](必填|选填|可选|必选)[)）]", "", s)
+    s = _HEADER_NOISE.sub("", s)
+    s = _HEADER_NOTE.sub("", s)
     return s
 
 
@@ -79,24 +107,31 @@ OUTSIDE_TYPES = {"20": "公共服务", "99": "其他", "公共服务": "公共�
                  "行政备案": "行政备案", "备案": "行政备案"}
 
 
+_CODE_PREFIX = re.compile(r"^[（(]?\d{1,2}[)）.、]?(?=\D)")
+_TRAILING_NOTE = re.compile(r"[（(][^（）()]*[)）]$")
+_POINT_ZERO = re.compile(r"^(\d{1,2})\.0$")
+_ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
+
+
 def _category_key(value: str) -> str:
-    v = re.sub(r"\s", "", value)
-    v = re.sub(r"^[（(]?\d{1,2}[)）.、]?(?=\D)", "", v)  # "02 行政处罚", "(02)行政处罚"
-    v = re.sub(r"[（(][^（）()]*[)）]$", "", v)  # 行政强制（强制措施）
+    v = _SPACE.sub("", value)
+    v = _CODE_PREFIX.sub("", v)  # "02 行政处罚", "(02)行政处罚"
+    v = _TRAILING_NOTE.sub("", v)  # 行政强制（强制措施）
     return v.removesuffix("事项").removesuffix("职权").removesuffix("类")
 
 
+@memo_str
 def category(value: str | None) -> str | None:
     """A category as people write it: 行政许可 / 许可 / 行政许可类 / 02 / 2 / 其他权力 → canonical."""
     if value is None:
         return None
-    v = re.sub(r"\s", "", text(value) or "")  # full-width digits too
-    v = re.sub(r"^(\d{1,2})\.0$", r"\1", v)  # 2.0 from a number cell
+    v = _SPACE.sub("", text(value) or "")  # full-width digits too
+    v = _POINT_ZERO.sub(r"\1", v)  # 2.0 from a number cell
     if v in CATEGORIES:
         return v
     if v.upper() in CATEGORY_SYNONYMS:
         return CATEGORY_SYNONYMS[v.upper()]
-    if re.fullmatch(r"\d{1,2}", v):
+    if _ONE_OR_TWO_DIGITS.fullmatch(v):
         code = f"{int(v):02d}"
         if code in TYPE_CODES:
             return TYPE_CODES[code]
@@ -111,12 +146,13 @@ def category(value: str | None) -> str | None:
     return CATEGORY_SYNONYMS.get(v) or CATEGORY_SYNONYMS.get(k) or value
 
 
+@memo_str
 def category_note(value: str | None) -> str | None:
     """What a mapped category value stood for when it is not one of the ten powers (20 → 公共服务)."""
     if value is None:
         return None
-    v = re.sub(r"^(\d{1,2})\.0$", r"\1", re.sub(r"\s", "", text(value) or ""))
-    if re.fullmatch(r"\d{1,2}", v):
+    v = _POINT_ZERO.sub(r"\1", _SPACE.sub("", text(value) or ""))
+    if _ONE_OR_TWO_DIGITS.fullmatch(v):
         return OUTSIDE_TYPES.get(f"{int(v):02d}")
     return OUTSIDE_TYPES.get(v) or OUTSIDE_TYPES.get(_category_key(v))
 
@@ -135,25 +171,35 @@ _LEVEL_RE = re.compile("|".join(re.escape(w) for w, _ in _LEVEL_WORDS))
 _LEVEL_OF = dict(_LEVEL_WORDS)
 
 
+_ONE_LEVEL = re.compile(r"[1-5]")
+_LEVEL_LIST = re.compile(r"[1-5](?:[、,，;；/]+[1-5])+")
+_LEVEL_FILLER = re.compile(r"[、,，;；/和及与至\-—~～（）()]|[一二三四五两]级|级|本级|以上|以下|均可|共同|各级|政府|人民")
+
+
 def levels(value: str | None) -> list[int] | None:
     """行使层级 → the levels it names, in order: '3' → [3], '市级' → [3], '省级、市级、县级' and
     '省、市、县' and '省市县三级' → [2, 3, 4], '市本级' → [3]. None when nothing is recognisable."""
+    found = _levels(value)
+    return None if found is None else list(found)  # a list of its own: callers may keep it in a model
+
+
+@memo_str
+def _levels(value: str | None) -> tuple[int, ...] | None:
     if value is None:
         return None
-    v = re.sub(r"\s", "", value)
-    if re.fullmatch(r"[1-5]", v):
-        return [int(v)]
-    if re.fullmatch(r"[1-5](?:[、,，;；/]+[1-5])+", v):
-        return sorted({int(d) for d in re.findall(r"[1-5]", v)})
+    v = _SPACE.sub("", value)
+    if _ONE_LEVEL.fullmatch(v):
+        return (int(v),)
+    if _LEVEL_LIST.fullmatch(v):
+        return tuple(sorted({int(d) for d in _ONE_LEVEL.findall(v)}))
     found, rest = [], v
     for m in _LEVEL_RE.finditer(v):
         found.append(_LEVEL_OF[m.group(0)])
     rest = _LEVEL_RE.sub("", v)
     # what is left must be separators and counting words only (三级, 两级, 共同, 均可, 以上 …)
-    if not found or re.sub(r"[、,，;；/和及与至\-—~～（）()]|[一二三四五两]级|级|本级|以上|以下|均可|共同|各级|政府|人民",
-                           "", rest):
+    if not found or _LEVEL_FILLER.sub("", rest):
         return None
-    return sorted(set(found))
+    return tuple(sorted(set(found)))
 
 
 YES = {"是", "Y", "y", "yes", "Yes", "YES", "true", "True", "TRUE", "1", "√", "✓", "✔", "☑"}
@@ -181,13 +227,17 @@ NUM = rf"(?:\d+(?:\.\d+)?[{CN_NUM}]*|[{CN_NUM}]+)"
 CN_NUMBER_MAX = 1e15  # 一千万亿: past every fine, article or time limit; larger is not a number here
 
 
+_ARABIC_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)([十百千万亿]*)")
+
+
+@memo_str
 def cn_number(s: str) -> float | None:
     """二万 → 20000, 1.5万 → 15000, 一百零一 → 101, 三十 → 30; None when not a number,
     or when absurdly large (over CN_NUMBER_MAX: 9亿亿亿…, 400 digits), so no caller meets inf."""
     s = s.strip().replace(",", "").replace("，", "")
     if not s:
         return None
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]*)", s)
+    m = _ARABIC_AMOUNT.fullmatch(s)
     if m:
         if len(m.group(1).split(".")[0].lstrip("0")) > 16 or len(m.group(2)) > 8:
             return None
@@ -244,6 +294,9 @@ def cn_int(s: str | None) -> int | None:
     return int(v) if v is not None else None
 
 
+_YUAN_SUFFIX = re.compile(r"(元|人民币)$")
+
+
 def number(value: object) -> float | None:
     """A numeric cell: a real number, or text such as '２０００', '2,000', '2000元', '二万元'."""
     if value is None or isinstance(value, bool):
@@ -251,7 +304,7 @@ def number(value: object) -> float | None:
     if isinstance(value, (int, float)):
         return float(value)
     s = (text(value) or "").replace(",", "")
-    s = re.sub(r"(元|人民币)$", "", s)
+    s = _YUAN_SUFFIX.sub("", s)
     if not s:
         return None
     try:
@@ -264,20 +317,26 @@ NO_TIME_LIMIT = ("无", "无时限", "无法定时限", "无承诺时限", "法�
                  "不适用", "/", "-", "—", "——", "无此项")
 
 
+_WORKING_DAYS_NOTE = re.compile(r"[（(](?:工作日|个工作日)[)）]")
+_EXTENSION_NOTE = re.compile(r"[（(][^（）()]*(?:延长|特殊|情况|另有)[^（）()]*[)）]$")
+_DAYS = re.compile(rf"({NUM})(?:个)?(?:工作日|日|天)?(?:内|以内)?")
+
+
+@memo_str
 def days(value: str | None) -> tuple[float | None, bool]:
     """A time limit in working days: '20', '20个工作日', '15个工作日内', '即办', '立即' → (days, ok);
     '无' / '法律未规定' / '/' (no limit) → (None, True). The base limit is read from '60日（特殊情况
     可延长30日）'. Calendar units (自然日, 月, 年) are not working days: (None, False)."""
     if value is None:
         return None, True
-    v = re.sub(r"\s", "", text(value) or "")
+    v = _SPACE.sub("", text(value) or "")
     if v in ("即办", "当场办结", "当场", "即时办结", "立即", "立即办结", "即时", "当场办理", "即来即办"):
         return 0.0, True
     if v in NO_TIME_LIMIT:
         return None, True
-    v = re.sub(r"[（(](?:工作日|个工作日)[)）]", "", v)  # 20（工作日）
-    v = re.sub(r"[（(][^（）()]*(?:延长|特殊|情况|另有)[^（）()]*[)）]$", "", v)  # the extension is not the limit
-    m = re.fullmatch(rf"({NUM})(?:个)?(?:工作日|日|天)?(?:内|以内)?", v)
+    v = _WORKING_DAYS_NOTE.sub("", v)  # 20（工作日）
+    v = _EXTENSION_NOTE.sub("", v)  # the extension is not the limit
+    m = _DAYS.fullmatch(v)
     if m:
         n = cn_number(m.group(1))
         if n is not None:

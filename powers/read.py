@@ -129,14 +129,18 @@ class Cell:
     __slots__ = ("raw", "text", "_where", "_prov")
 
     def __init__(self, raw: object, text: str | None, where: Provenance | tuple):
+        """`where`: a Provenance, or (file, sheet, row, column header, column letter): the A1
+        reference is only spelled out when the Provenance is made."""
         self.raw, self.text = raw, text
-        self._where, self._prov = (None, where) if isinstance(where, Provenance) else (where, None)
+        # (a tuple, the reader's every cell, is told at once: isinstance on a pydantic class is slow)
+        self._where, self._prov = (where, None) if type(where) is tuple or not isinstance(where, Provenance) \
+            else (None, where)
 
     @property
     def prov(self) -> Provenance:
         if self._prov is None:
-            file, sheet, row, column, cell = self._where
-            self._prov = Provenance(file=file, sheet=sheet, row=row, column=column, cell=cell)
+            file, sheet, row, column, letter = self._where
+            self._prov = Provenance(file=file, sheet=sheet, row=row, column=column, cell=f"{letter}{row}")
         return self._prov
 
     def __repr__(self) -> str:
@@ -399,9 +403,22 @@ def _scan_xlsx(path: Path) -> dict[str, _SheetScan]:
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d+)\"")
 # Cells in columns past Z (two or three letters): rare, so finding them costs almost nothing; a
-# sheet without any spans at most 26 columns.
-_WIDE_COLUMN = re.compile(rb"\sr=\"([A-Z]{2,3})\d")
+# sheet without any spans at most 26 columns. The reference r="AB12" is looked for by its literal
+# start and the whitespace before it is checked apart (_wide_columns): a pattern that starts with
+# \s is tried at every byte of the sheet, 5 times slower.
+_WIDE_COLUMN = re.compile(rb"r=\"([A-Z]{2,3})\d")
+_XML_SPACE = frozenset(b" \t\n\r\f\v")  # what \s matches in a bytes pattern
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _wide_columns(part: bytes) -> set[bytes]:
+    """The columns past Z named by the cells of `part` (r="AB12" after whitespace)."""
+    return {m.group(1) for m in _WIDE_COLUMN.finditer(part) if m.start() and part[m.start() - 1] in _XML_SPACE}
+
+
+def _has_formula(part: bytes) -> bool:
+    # a formula tag is <f…> or <x:f…>: without "<f" or ":f" there is none to look for
+    return (b"<f" in part or b":f" in part) and bool(_FORMULA_TAG.search(part))
 
 
 def _scan_sheet(f) -> _SheetScan:
@@ -419,12 +436,12 @@ def _scan_sheet(f) -> _SheetScan:
         scan.rows += len(_ROW_TAG.findall(part))
         if numbers := _ROW_NUMBER.findall(part):
             last_row = max(last_row, max(map(int, numbers)))
-        for col in set(_WIDE_COLUMN.findall(part)):
+        for col in _wide_columns(part):
             if (len(col), col) > (len(last_col), last_col):
                 last_col = col
                 at = re.search(rb'\br="' + col + rb'(\d+)"', part)
                 scan.last_cell = col.decode() + (at.group(1).decode() if at else "")
-        scan.formulas = scan.formulas or bool(_FORMULA_TAG.search(part))
+        scan.formulas = scan.formulas or _has_formula(part)
         scan.errors = scan.errors or b't="e"' in part
         if not chunk:
             break
@@ -525,7 +542,9 @@ def _grid(path: Path, wb, name: str, scan: _SheetScan | None) -> tuple[list[list
     """All values of a sheet (read by python-calamine, which ignores a stale stored <dimension>),
     merged cells filled, cached values for formulas; formulas lacking one are listed."""
     sheet = wb.get_sheet_by_name(name)
-    grid = [[_value(v) for v in r] for r in sheet.to_python(skip_empty_area=False)]
+    # (a string, most cells, is _value's own: "" is empty, any other is kept)
+    grid = [[(v or None) if type(v) is str else _value(v) for v in r]
+            for r in sheet.to_python(skip_empty_area=False)]
     missing = []
     if scan is not None and (scan.formulas or scan.errors):
         for (i, j), (formula, value, error) in _formula_cells(path, name).items():
@@ -621,23 +640,37 @@ def _read_sheet(out: RawWorkbook, path: Path, name: str, canon: str, grid: list[
                 Provenance(file=file, sheet=name, row=hi + 1), sheet=name, column=col))
     letters = {j: get_column_letter(j + 1) for j in colmap}
     layout = {canon_col: (headers[j], letters[j]) for j, canon_col in colmap.items()}
+    # per column: its index, canonical name, whether it is multi-line, header, letter, and the
+    # cleaned text of each string already met in it (a column repeats the same texts row after
+    # row; normalize.text is a pure function of the string)
+    columns = [(j, canon_col, canon_col in MULTILINE, headers[j], letters[j], {}) for j, canon_col in colmap.items()]
+    clean = normalize.text
     rows = []
     for i in range(hi + 1, len(grid)):
         values = grid[i]
-        row = Row(file, name, i + 1, layout=layout)
+        width = len(values)
+        number = i + 1
+        cells: dict[str, Cell] = {}
         too_long = False
-        for j, canon_col in colmap.items():
-            raw = values[j] if j < len(values) else None
-            if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:  # an error at the row: validate rejects it
-                too_long = True
-                out.findings.append(_cell_too_long(file, name, i, j, headers[j], raw))
+        for j, canon_col, multiline, header, letter, seen in columns:
+            raw = values[j] if j < width else None
+            if raw is None:  # normalize.text(None) is None: an empty cell is not kept
                 continue
-            t = normalize.text(raw, multiline=canon_col in MULTILINE)
+            if isinstance(raw, str):
+                if len(raw) > MAX_CELL_CHARS:  # an error at the row: validate rejects it
+                    too_long = True
+                    out.findings.append(_cell_too_long(file, name, i, j, header, raw))
+                    continue
+                t = seen.get(raw, seen)
+                if t is seen:
+                    t = seen[raw] = clean(raw, multiline=multiline)
+            else:
+                t = clean(raw, multiline=multiline)
             if t is None:
                 continue
-            row.cells[canon_col] = Cell(raw, t, (file, name, i + 1, headers[j], f"{letters[j]}{i + 1}"))
-        if row.cells or too_long:  # read (and counted), then rejected by the S016 error at its row
-            rows.append(row)
+            cells[canon_col] = Cell(raw, t, (file, name, number, header, letter))
+        if cells or too_long:  # read (and counted), then rejected by the S016 error at its row
+            rows.append(Row(file, name, number, cells, layout))
     out.tables[canon] = rows
     if canon == "职权目录" and not rows:
         # a blank template sent back, or rows pasted elsewhere: an error, or the department would

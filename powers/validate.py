@@ -136,11 +136,12 @@ def validate_workbook(path: str | Path, laws: LawRegistry, *, inclusive_ends: bo
     flows = {f.name: f for f in dept.flows}
     for flow in dept.flows:
         findings += process.check_flow(flow)
+    longest: dict[str, float] = {}
     for p in every:
         findings += legal.check_power(p, dept, laws, today)
         findings += discretion.check_power(p, inclusive_ends)
         if p.status != "取消":
-            findings += process.check_power_flow(p, flows)
+            findings += process.check_power_flow(p, flows, longest)
     findings += cross.check_department(dept)
     return dept, findings, count
 
@@ -241,18 +242,22 @@ def _compact(dept: Department) -> None:
     (file, sheet, row and the sheet's column layout, so `at(column)` still names the cell for the
     cross-department checks), and no law text stays attached. A department then weighs a tenth,
     which is what crosses the process boundary and what later stages hold."""
+    # Private attributes are read and set in the model's __pydantic_private__ dict, where pydantic
+    # keeps them: the same as m._row = …, without BaseModel's __getattr__/__setattr__ machinery
+    # (100,000 models a city).
     def strip(m) -> None:
-        row = m._row
+        private = m.__pydantic_private__
+        row = private["_row"]
         if row is not None and row.cells:
-            m._row = Row(row.file, row.sheet, row.number, layout=row.layout)
+            private["_row"] = Row(row.file, row.sheet, row.number, layout=row.layout)
 
     for p in dept.all_powers():
         strip(p)
         for b in p.legal_bases:
-            b._law_text = None
+            b.__pydantic_private__["_law_text"] = None
         for t in p.tiers:
             strip(t)
-            t._more = []
+            t.__pydantic_private__["_more"] = []
     for flow in dept.flows:
         for step in flow.steps:
             strip(step)

@@ -293,15 +293,16 @@ def check_tier_ranges(t: DiscretionTier, statutory: Statutory | None, persons: b
     circumstance the whole power is under (from its name), read with the tier's own."""
     if t.fine is None:
         return []
-    at_fine = t.at("裁量标准")
     main = t.fine.model_copy(update={"target": "个人"}) if persons and t.fine.target is None else t.fine
     same_as_main = lambda r: (r.lower, r.upper, r.unit) == (t.fine.lower, t.fine.upper, t.fine.unit)  # noqa: E731
     fines = [main] + [r for r in normalize.fine_ranges(t.standard)
                       if _who(r) != _who(main) and not same_as_main(r)][:1]
     if t.statutory is not None and t.statutory.upper is not None:
         # the typed 法定下限/法定上限 are the statute's range for this tier's own fine
-        statutory = Statutory([t.statutory.model_copy(update={"target": main.target})], _TYPED.source,
-                              _TYPED.source_en)
+        # (a copy only when its target differs: the range is only compared and quoted, never kept)
+        typed = t.statutory if t.statutory.target == main.target else \
+            t.statutory.model_copy(update={"target": main.target})
+        statutory = Statutory([typed], _TYPED.source, _TYPED.source_en)
         fines = [main]
     if statutory is None:
         return []
@@ -309,20 +310,23 @@ def check_tier_ranges(t: DiscretionTier, statutory: Statutory | None, persons: b
         f = t.fine
         if f.lower is None or f.upper is None:
             return []
-        return [RANGE_UNCLEAR(at_fine, normalize.fine_text(f), tier=t.tier,
+        return [RANGE_UNCLEAR(t.at("裁量标准"), normalize.fine_text(f), tier=t.tier,
                               reason="所引条文写明了罚款数额，但读不出法定幅度",
                               reason_en="the cited article states an amount that could not be read")]
     words = " ".join([*t.circumstances, condition])
     out = []
     for f in fines:
         r = check_range(f, statutory.ranges, words)
+        if r.status not in ("outside", "unclear"):  # (the range is only quoted in a finding)
+            continue
         value = range_label(f) if f is not main else normalize.fine_text(f)
         if r.status == "outside":
             how, how_en = (f"；{r.how}" if r.how else ""), (f"; {r.how_en}" if r.how_en else "")
-            out.append(OUT_OF_RANGE(at_fine, value, tier=t.tier, statutory="、".join(range_label(s) for s in r.used),
+            out.append(OUT_OF_RANGE(t.at("裁量标准"), value, tier=t.tier,
+                                    statutory="、".join(range_label(s) for s in r.used),
                                     source=statutory.source + how, source_en=statutory.source_en + how_en))
         elif r.status == "unclear":
-            out.append(RANGE_UNCLEAR(at_fine, value, tier=t.tier,
+            out.append(RANGE_UNCLEAR(t.at("裁量标准"), value, tier=t.tier,
                                      reason=f"{r.reason}（{statutory.source}）",
                                      reason_en=f"{r.reason_en} ({statutory.source_en})"))
     return out
@@ -430,21 +434,22 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
     convention = ("两端均含本数", "both ends inclusive") if inclusive else ("以上含本数、以下不含本数",
                                                                         "lower inclusive, upper exclusive")
     prev = None
+    # the 裁量标准 cell a finding names and the range it quotes are only made for a finding: most
+    # tiers have none
     for t in sorted(p.tiers, key=lambda t: t.tier):
         f = t.fine
-        at_fine = t.at("裁量标准")
         for circ in t.circumstances:
             if term := vague_term(circ):
                 out.append(VAGUE(t.at("违法情节"), circ, term=term))
         if f is None:
             if "罚款" in t.kinds:
-                out.append(FINE_UNPARSED(at_fine, t.standard or "（空）"))
+                out.append(FINE_UNPARSED(t.at("裁量标准"), t.standard or "（空）"))
             continue
         if f.lower is None or f.upper is None:
             continue
-        rng = normalize.fine_text(f)
         if f.lower > f.upper:
-            out.append(FINE_INVERTED(at_fine, rng, lower=_amount(f, f.lower), upper=_amount(f, f.upper)))
+            out.append(FINE_INVERTED(t.at("裁量标准"), normalize.fine_text(f), lower=_amount(f, f.lower),
+                                     upper=_amount(f, f.upper)))
             continue
         out += check_tier_ranges(t, statutory_default, persons, condition)
         for m in t._more:  # a further row of this tier with a standard of its own, at its own cell
@@ -454,14 +459,15 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
             else:
                 out += check_tier_ranges(m, statutory_default, persons, condition)
         if f.lower > 0 and f.upper > 10 * f.lower:
-            out.append(RATIO(at_fine, rng, tier=t.tier, ratio=f"{f.upper / f.lower:g}"))
+            out.append(RATIO(t.at("裁量标准"), normalize.fine_text(f), tier=t.tier, ratio=f"{f.upper / f.lower:g}"))
         if prev is not None and prev.fine.unit == f.unit and _who(prev.fine) == _who(f) \
                 and _same_base(prev.fine, f):
-            pr = normalize.fine_text(prev.fine)
             if f.lower < prev.fine.lower or f.upper < prev.fine.upper:
-                out.append(TIER_DESCENDING(at_fine, rng, tier=t.tier, prev=prev.tier, prev_range=pr))
+                out.append(TIER_DESCENDING(t.at("裁量标准"), normalize.fine_text(f), tier=t.tier, prev=prev.tier,
+                                           prev_range=normalize.fine_text(prev.fine)))
             elif _overlaps(prev.fine, f, inclusive):
-                out.append(TIER_OVERLAP(at_fine, rng, tier=t.tier, prev=prev.tier, prev_range=pr,
+                out.append(TIER_OVERLAP(t.at("裁量标准"), normalize.fine_text(f), tier=t.tier, prev=prev.tier,
+                                        prev_range=normalize.fine_text(prev.fine),
                                         convention=convention[0], convention_en=convention[1]))
         prev = t
     return out

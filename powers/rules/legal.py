@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from ..laws import Article, Law, LawRegistry, Version
 from ..models import Department, Finding, LegalBasis, Power
@@ -80,22 +81,30 @@ LICENCE_WORDS = re.compile(r"许可|批准|审批|核准|登记|证|备案|准�
 
 
 _DIGITS = re.compile(r"(?<![\d.])\d{1,8}(?![\d.])")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
+
+# _norm, _grams and _amounts are pure functions of their text and are memoized: a city quotes the
+# same articles in thousands of rows, and each quote is compared sentence by sentence. _grams and
+# _amounts give frozensets, so a cached result cannot be changed by a caller.
 
 
+@lru_cache(maxsize=1 << 12)
 def _norm(text: str) -> str:
     """Only the characters that carry the words, numbers written as laws write them (2万元 = 二万元)."""
-    t = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    t = re.sub(r"(?<=\d)[,，](?=\d{3})", "", t)  # 10,000元
+    t = text.translate(_FULLWIDTH_DIGITS)
+    t = _THOUSANDS.sub("", t)  # 10,000元
     t = _DIGITS.sub(lambda m: _cn(int(m.group())) if int(m.group()) else "零", t)
     return _NOT_TEXT.sub("", t)
 
 
-def _grams(text: str, n: int = 3) -> set[str]:
+@lru_cache(maxsize=1 << 12)  # (a law's article gives hundreds of trigrams: few entries are kept)
+def _grams(text: str, n: int = 3) -> frozenset[str]:
     out: set[str] = set()
     for frag in _ELLIPSIS.split(text):
         f = _norm(frag)
         out.update(f[i:i + n] for i in range(len(f) - n + 1))
-    return out
+    return frozenset(out)
 
 
 def _quote(b: LegalBasis) -> str:
@@ -107,7 +116,8 @@ def _quote(b: LegalBasis) -> str:
 _AMOUNT = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+元")
 
 
-def _amounts(text: str, quoted: bool = False) -> set[str]:
+@lru_cache(maxsize=1 << 14)
+def _amounts(text: str, quoted: bool = False) -> frozenset[str]:
     """The sums of money a text states (二万元, 一千元), numbers written as laws write them. In a quote,
     a sum right at the start of a fragment may be cut (…00元以下) and is left out."""
     out = set()
@@ -115,7 +125,7 @@ def _amounts(text: str, quoted: bool = False) -> set[str]:
         for m in _AMOUNT.finditer(_norm(frag)):
             if not (quoted and m.start() == 0):
                 out.add(m.group().replace("两", "二").replace("〇", "零"))
-    return out
+    return frozenset(out)
 
 
 def _sentences(text: str) -> list[str]:
@@ -151,6 +161,8 @@ class _Texts:
     def __init__(self, laws: LawRegistry):
         self.laws = laws
         self.cache: dict[tuple[str, int], set[str]] = {}
+        self.best: dict[tuple, tuple[int, float]] = {}  # best_other's answers (quotes repeat row after row)
+        self.powers: dict[tuple, tuple] = {}  # check_power's answers, see there
 
     def grams(self, v: Version, art: Article) -> set[str]:
         k = (v.ref, art.number)
@@ -160,6 +172,12 @@ class _Texts:
 
     def best_other(self, v: Version, q: set[str], but: int) -> tuple[int, float]:
         """The article of version `v` (other than `but`) that the quote matches best."""
+        key = (v.ref, frozenset(q), but)
+        if key not in self.best:
+            self.best[key] = self._best_other(v, q, but)
+        return self.best[key]
+
+    def _best_other(self, v: Version, q: set[str], but: int) -> tuple[int, float]:
         best = (0, 0.0)
         for n, art in (self.laws.articles(v) or {}).items():
             if n != but:
@@ -388,7 +406,33 @@ def _last_amendment(law: Law, day: date) -> date | None:
 
 
 def check_power(p: Power, dept: Department, laws: LawRegistry, today: date) -> list[Finding]:
+    """The L findings of a power, all at its 实施依据 cell; sets each basis's law text.
+
+    What they are depends only on the power's bases (and the law text each already has), its
+    category and basis text, the filing date and today, with this registry (which never changes):
+    a city files the same 实施依据 in thousands of rows, so the answer is remembered per registry
+    and given again at another power's cell, with the same law texts set."""
     where = p.at("实施依据")
+    key = (p.category, p.legal_basis_text, dept.filled_date, today,
+           tuple((tuple(b.__dict__.items()), b._law_text) for b in p.legal_bases))
+    T = _texts(laws)
+    known = T.powers.get(key)
+    if known is None:
+        out = _check_power(p, dept, laws, today, where)
+        if len(T.powers) > 50_000:
+            T.powers.clear()
+        T.powers[key] = (tuple(out), [b._law_text for b in p.legal_bases])
+        return out
+    found, law_texts = known
+    for b, text in zip(p.legal_bases, law_texts):
+        b._law_text = text
+    # where a rule puts a finding (rules.Rule.__call__)
+    at = dict(file=where.file, sheet=where.sheet or None, row=where.row or None, column=where.column,
+              cell=where.cell)
+    return [f.model_copy(update=at) for f in found]
+
+
+def _check_power(p: Power, dept: Department, laws: LawRegistry, today: date, where) -> list[Finding]:
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
 

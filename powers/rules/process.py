@@ -70,7 +70,9 @@ def build_flows(rows: list[Row], findings: list[Finding]) -> list[Flow]:
         step_days, ok = normalize.days(row.get("时限"))
         if not ok:
             findings.append(fields.TIME_FORMAT(row.at("时限"), row.get("时限")))
-        flow = flows.setdefault(name, Flow(name=name, steps=[]))
+        flow = flows.get(name)
+        if flow is None:  # (a Flow made only for a new name, not for every row)
+            flow = flows[name] = Flow(name=name, steps=[])
         if any(s.id == step_id for s in flow.steps):
             findings.append(DUPLICATE_STEP(row.at("步骤"), step_id, flow=name))
             continue
@@ -178,13 +180,18 @@ def check_flow(flow: Flow) -> list[Finding]:
     return out
 
 
-def check_power_flow(p: Power, flows: dict[str, Flow]) -> list[Finding]:
-    """The flow a power uses exists, and its time limits fit the statutory one."""
+def check_power_flow(p: Power, flows: dict[str, Flow], longest: dict[str, float] | None = None) -> list[Finding]:
+    """The flow a power uses exists, and its time limits fit the statutory one. `longest`, when
+    given, remembers each flow's longest_days by name (for a department's powers, whose flows
+    do not change meanwhile: many powers share one flow)."""
     name = flow_name(p)
     flow = flows.get(name)
     if flow is None:
         return [FLOW_UNDEFINED(p.at("流程"), name, category=p.category)]
-    total = longest_days(flow)
+    if longest is None:
+        total = longest_days(flow)
+    elif (total := longest.get(name)) is None:
+        total = longest[name] = longest_days(flow)
     if p.statutory_days and total > p.statutory_days:
         return [TIME_OVER(p.at("法定时限"), f"{total:g}", flow=flow.name,
                           statutory=f"{p.statutory_days:g}")]
