@@ -235,7 +235,7 @@ class _Indexing:
         hand_over(parts, folder)
         self.folder = folder
         self.apart = Apart.start(module_argv("powers.search", [str(stage), str(folder), str(cache_dir),
-                                                               str(jobs_default())]), [folder])
+                                                               str(jobs_default()), "--widen-later"]), [folder])
         if self.apart is not None:
             self.parts = []  # the indexer has them
 

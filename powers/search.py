@@ -467,17 +467,19 @@ def hand_over(parts: list[Shard], folder: Path) -> None:
 
 
 def _main(argv: list[str]) -> int:
-    """`python -m powers.search SITE FOLDER CACHE JOBS`: the index of the parts handed over in FOLDER
-    (removed when done), as the build runs it in a process of its own (pipeline._Indexing): one
-    part at a time until the file FOLDER/widen appears, then JOBS at a time."""
+    """`python -m powers.search SITE FOLDER CACHE JOBS [--widen-later]`: the index of the parts
+    handed over in FOLDER (removed when done), JOBS parts at a time, as the build runs it in a
+    process of its own (pipeline._Indexing); with --widen-later, one part at a time until the file
+    FOLDER/widen appears."""
     import pickle
     import sys
 
-    site_dir, folder, cache_dir, jobs = argv
+    site_dir, folder, cache_dir, jobs, *later = argv
     try:
         with open(Path(folder) / "parts.pickle", "rb") as f:
             parts = pickle.load(f)
-        write_index(site_dir, parts, cache_dir, int(jobs), widen_when=Path(folder) / WIDEN)
+        write_index(site_dir, parts, cache_dir, int(jobs),
+                    widen_when=Path(folder) / WIDEN if later == ["--widen-later"] else None)
     except RuntimeError as e:
         print(e, file=sys.stderr)
         return 1
