@@ -183,11 +183,26 @@ class DepartmentRows:
 
 
 # ---------------------------------------------------------------- the catalog's JSON, from its departments' records
+def _head(catalog: Catalog) -> bytes:
+    return (f'{{"schema_version":{catalog.schema_version},"release_date":'
+            f'{json.dumps(catalog.release_date.isoformat() if catalog.release_date else None)},"departments":[').encode()
+
+
+def record_index(catalog: Catalog, records: list[bytes]) -> dict:
+    """Where each department's record lies in the catalog.json write_catalog_json makes of them,
+    with its SHA-256: kept beside a release, it lets a later build read back only the departments
+    that changed since (see releases.changed_since)."""
+    at, spans = len(_head(catalog)), []
+    for d, r in zip(catalog.departments, records):
+        spans.append({"name": d.name, "sha256": hashlib.sha256(r).hexdigest(), "start": at, "end": at + len(r)})
+        at += len(r) + 1  # the comma
+    return {"release_date": catalog.release_date.isoformat() if catalog.release_date else None, "departments": spans}
+
+
 def write_catalog_json(catalog: Catalog, records: list[bytes], out: Path) -> str:
     """Write the compact catalog.json of `catalog` from its departments' JSON `records`
     (catalog.department_json of each: the same bytes as catalog_json(compact=True)); returns its SHA-256."""
-    head = (f'{{"schema_version":{catalog.schema_version},"release_date":'
-            f'{json.dumps(catalog.release_date.isoformat() if catalog.release_date else None)},"departments":[')
+    head = _head(catalog)
     h = hashlib.sha256()
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "wb") as f:
@@ -195,7 +210,7 @@ def write_catalog_json(catalog: Catalog, records: list[bytes], out: Path) -> str
             h.update(b)
             f.write(b)
 
-        put(head.encode("utf-8"))
+        put(head)
         for i, r in enumerate(records):
             if i:
                 put(b",")

@@ -170,15 +170,18 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
         # which release this is (a kept one with the same bytes, or a new one: never written over),
         # and the change log's previous: the release kept just before it
         kept_as = releases_mod.identify(releases, release, data.digest)[0] if release else None
+        compare, release_index = None, data.index
         if previous is None and kept_as is not None and (before := releases_mod.before(releases, kept_as)):
-            previous = cat.load_catalog(before)
+            now = {d.name: h for d, h in zip(public.departments, data.digests)}
+            changed = releases_mod.changed_since(before, now) if len(now) == len(public.departments) else None
+            previous, compare = changed if changed is not None else (cat.load_catalog(before), None)
         previous_date = previous.release_date if previous else None
         with progress.stage("流程图 flowcharts"):
             report, index = flowcharts.render_catalog(public, work / "flowcharts")
         charts = PowerCharts(work / "flowcharts", index, public)
         indexing = _start_search(stage, view, work / "cache" / "search", data.digests) if search else None
         pages = site.build_site(view, stage, charts, previous, options, jobs=jobs_default(), reuse=reuse,
-                                progress=progress, open_data=data)
+                                progress=progress, open_data=data, compare_only=compare)
         data = None  # build_site closed it
         public_stats = cat.stats(public)
         # nothing below needs the catalog: let it go before waiting for the index (a city's public
@@ -203,7 +206,7 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
     site.replace_dir(stage, out)
     if kept_as is not None and not options.draft:
         # the open-data catalog.json is the public catalog's JSON: the release is a copy of it
-        releases_mod.keep(releases, kept_as, out / "data" / "catalog.json")
+        releases_mod.keep(releases, kept_as, out / "data" / "catalog.json", release_index)
     done = BuildResult(result, None, pages, report.rendered, report.reused, previous_date, out, public_stats,
                        kept_as.name.removesuffix(".json") if kept_as is not None and not options.draft else None)
     _leave(done, "catalog", remembered.catalog)

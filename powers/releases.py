@@ -5,13 +5,16 @@ rebuild whose catalog is byte-for-byte a kept release is that release (nothing n
 the change log compares a release with the one kept just before it."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .cache import file_hash
+from .cache import file_hash, write_atomic
+from .models import Catalog, Department
 
 _NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.(\d+))?\.json$")
 
@@ -56,13 +59,46 @@ def before(folder: Path, release: Release) -> Path | None:
     return earlier[-1] if earlier else None
 
 
-def keep(folder: Path, release: Release, catalog_json: Path) -> Path:
-    """Keep `catalog_json` as `release` (a new name: a kept release is never written over)."""
+def keep(folder: Path, release: Release, catalog_json: Path, index: dict | None = None) -> Path:
+    """Keep `catalog_json` as `release` (a new name: a kept release is never written over), with
+    `index` (opendata.record_index: where each department lies in it) beside it."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / release.name
     if not target.exists():
+        if index is not None:
+            write_atomic(index_file(target), json.dumps(index, ensure_ascii=False) + "\n")
         tmp = target.with_name(f".{target.name}.tmp")
         shutil.copyfile(catalog_json, tmp)
         tmp.replace(target)
     return target
+
+
+def index_file(release_file: Path) -> Path:
+    """2026-03-28.2.json → 2026-03-28.2.index.json (not a release name)."""
+    return release_file.with_name(release_file.name.removesuffix(".json") + ".index.json")
+
+
+def changed_since(release_file: Path, now: dict[str, str]) -> tuple[Catalog, frozenset[str]] | None:
+    """The kept release as far as a change log needs it: those of its departments that differ from
+    `now` (department name → SHA-256 of its public JSON) or are gone, read alone from the file by
+    its index, and the names of `now`'s departments to compare them with. A city's change log after
+    a one-department change read and held the whole previous catalog (39 MB of JSON, ~150 MiB as
+    models). None when the release has no index (kept before indexes) or does not match it."""
+    try:
+        index = json.loads(index_file(release_file).read_text("utf-8"))
+        then = {x["name"]: x for x in index["departments"]}
+        compare = frozenset(name for name, h in now.items() if then.get(name, {}).get("sha256") != h)
+        departments = []
+        with open(release_file, "rb") as f:
+            for x in index["departments"]:
+                if x["name"] in compare or x["name"] not in now:
+                    f.seek(x["start"])
+                    record = f.read(x["end"] - x["start"])
+                    if hashlib.sha256(record).hexdigest() != x["sha256"]:
+                        return None
+                    departments.append(Department.model_validate_json(record))
+        day = date.fromisoformat(index["release_date"]) if index["release_date"] else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Catalog(release_date=day, departments=departments), compare
 

@@ -31,7 +31,7 @@ from . import paths as paths_mod
 from .flowcharts import chart_title
 from .models import CATEGORIES, LEVELS, Catalog, Department, Power
 from .normalize import days_text, fine_text
-from .opendata import DepartmentRows, XlsxApart, write_catalog_json
+from .opendata import DepartmentRows, XlsxApart, record_index, write_catalog_json
 from .parallel import forked_map
 from .progress import QUIET, Progress, Stage
 from .templating import environment, templates_dir
@@ -275,11 +275,14 @@ def _dept_ctx(d: Department) -> dict:
             "address": d.address}
 
 
-def _changes(w: _Writer, view: PublicView, previous: Catalog | None, s: dict) -> None:
+def _changes(w: _Writer, view: PublicView, previous: Catalog | None, s: dict,
+             compare_only: frozenset[str] | None = None) -> None:
     if previous is None:
         w.page("changes.html", "changes.html", title="变更记录", first=True, summary=cat.stats_sentence(s), sections=[])
         return
-    d = cat.diff(previous, view.catalog, by="code")
+    now = view.catalog if compare_only is None else Catalog(
+        release_date=view.catalog.release_date, departments=[d for d in view.catalog.departments if d.name in compare_only])
+    d = cat.diff(previous, now, by="code")
     # a power public before and withheld now is not named (its name, code and department stay out)
     removed = [e for e in d["removed"] if not view.withholds(e["department"], e["code"], e["name"])]
     withdrawn = len(d["removed"]) - len(removed)
@@ -363,7 +366,7 @@ def _sitemap(w: _Writer, base: str) -> None:
 def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[str, str] | None = None,
                previous: Catalog | None = None, options: SiteOptions = SiteOptions(), *,
                reuse: SiteCache | None = None, jobs: int = 1, progress: Progress = QUIET,
-               open_data: OpenData | None = None) -> list[str]:
+               open_data: OpenData | None = None, compare_only: frozenset[str] | None = None) -> list[str]:
     """Write every page of the public site for `catalog` into out_dir; returns the page paths.
 
     `catalog` is the public view made by `public_view` (a full catalog is filtered here, once);
@@ -373,6 +376,8 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
     `reuse`: a department's pages whose inputs are unchanged since the last build are linked from
     that build instead of rendered again. `jobs`: processes rendering departments' pages.
     `open_data`: the view's OpenData begun into out_dir beforehand (build_site closes it).
+    `compare_only`: `previous` holds only the departments changed since (releases.changed_since),
+    and the change log compares these departments of the view with them (None: all).
     """
     view = catalog if isinstance(catalog, PublicView) else public_view(catalog)
     catalog = view.catalog
@@ -401,7 +406,7 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
         with progress.stage("网页 pages", len(catalog.departments)) as stage:
             w.pages += _department_pages(w, catalog, data.records, charts, reuse, jobs, stage)
         data.start_xlsx()
-        _rest_of_site(w, view, previous, s, data, progress)
+        _rest_of_site(w, view, previous, s, data, progress, compare_only)
     finally:
         data.close()
     w.file(SITE_INFO, (json.dumps({"draft": options.draft, "release_date": catalog.release_date.isoformat()
@@ -436,7 +441,8 @@ class OpenData:
         catalog = view.catalog
         self.catalog = catalog
         self.records = [cat.department_json(d) for d in catalog.departments]
-        self.digests = [hashlib.sha256(r).hexdigest() for r in self.records]  # what each department's outputs are made from
+        self.index = record_index(catalog, self.records)
+        self.digests = [x["sha256"] for x in self.index["departments"]]  # what each department's outputs are made from
         self.digest = write_catalog_json(catalog, self.records, out / "data" / "catalog.json")
         self.made = _Made(self.digest, catalog.release_date, reuse)
         self.rows = DepartmentRows(reuse.folder / "open-data-rows" if reuse is not None else None)
@@ -466,7 +472,7 @@ class OpenData:
 
 
 def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dict, data: OpenData,
-                  progress: Progress) -> None:
+                  progress: Progress, compare_only: frozenset[str] | None = None) -> None:
     """The pages that list every department (departments, categories, changes), open data, 404 and
     the sitemap."""
     catalog, options = view.catalog, w.opts
@@ -481,7 +487,7 @@ def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dic
     w.page("categories/index.html", "list.html", title="权力类别", intro="按权力类别浏览。", contact=None, groups=[],
            links=[{"href": f"{code}.html", "text": c, "note": f"{s['by_category'][c]}项"}
                   for c, code in CATEGORIES.items()])
-    _changes(w, view, previous, s)
+    _changes(w, view, previous, s, compare_only)
     with progress.stage("开放数据 open data"):
         _open_data(w, catalog, data)
     w.page("404.html", "404.html", title="页面不存在")

@@ -321,14 +321,14 @@ def test_a_correction_on_the_same_day_is_a_new_release_not_an_overwrite(book, tm
     assert "首次发布" not in html and "变更了承办机构" in html
     again = build([book.save(src)], tmp_path / "site2", work=work, search=False)
     assert again.release == f"{day}.2" and sorted(p.name for p in (work / "releases").iterdir()) == \
-        [f"{day}.2.json", f"{day}.json"]
+        [f"{day}.2.index.json", f"{day}.2.json", f"{day}.index.json", f"{day}.json"]
     assert "变更了承办机构" in (tmp_path / "site2" / "changes.html").read_text("utf-8")
     book.powers[1]["承办机构"] = "又一次更正的执法科"
     third = build([book.save(src)], tmp_path / "site", work=work, search=False)
     assert third.release == f"{day}.3" and "又一次更正的执法科" in (work / "releases" / f"{day}.3.json").read_text("utf-8")
     book.powers[1]["承办机构"] = original  # the first content again: it is the first release, with nothing before it
     back = build([book.save(src)], tmp_path / "site", work=work, search=False)
-    assert back.release == day and back.previous is None and len(list((work / "releases").iterdir())) == 3
+    assert back.release == day and back.previous is None and len(list((work / "releases").glob("*.index.json"))) == 3
 
 
 def test_one_way_of_counting_everywhere(demo):
@@ -351,3 +351,38 @@ def test_one_way_of_counting_everywhere(demo):
         assert cat.stats_sentence(d) in page.read_text("utf-8")
     for c, n in s["by_category"].items():
         assert (c in options) == bool(n) and (not n or int(options[c]) == n)
+
+
+def test_change_log_reads_back_only_changed_departments_and_says_the_same(tmp_path):
+    """The previous release is read back department by department through its index: only those
+    changed since (or gone), and the change log is the one the whole previous catalog gives."""
+    import shutil
+
+    from powers import releases
+
+    inputs = tmp_path / "in"
+    shutil.copytree(INVENTORIES, inputs)
+    work = tmp_path / "w"
+    first = build([inputs], tmp_path / "site", work=work, search=False, release_date=date(2026, 6, 1))
+    kept = work / "releases" / f"{first.release}.json"
+    assert releases.index_file(kept).is_file()
+    gone, changed = sorted(inputs.glob("*.xlsx"))[:2]
+    gone.unlink()
+    wb = openpyxl.load_workbook(changed)
+    ws = wb["职权目录"]
+    col = next(c.column for c in ws[1] if c.value == "承办机构")
+    ws.cell(2, col).value = "改过的执法科"
+    wb.save(changed)
+    read = []
+    real = releases.Department.model_validate_json
+    releases.Department.model_validate_json = lambda b: read.append(1) or real(b)
+    try:
+        build([inputs], tmp_path / "site", work=work, search=False, release_date=date(2026, 7, 1))
+    finally:
+        releases.Department.model_validate_json = real
+    assert len(read) == 2  # the changed department and the gone one, of seven
+    full = build([inputs], tmp_path / "site2", work=tmp_path / "w2", search=False, previous=load_catalog(kept),
+                 release_date=date(2026, 7, 1))
+    ours, theirs = ((tmp_path / s / "changes.html").read_text("utf-8") for s in ("site", "site2"))
+    assert ours == theirs and "改过的执法科" not in ours and "不再列入" in ours and "变更了承办机构" in ours
+    assert full.previous == date(2026, 6, 1)
