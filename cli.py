@@ -267,13 +267,23 @@ def diff(
     new: Annotated[Path, typer.Argument(help="Newer catalog.json.")],
     by: Annotated[str, typer.Option("--by", help="Match powers by 'code' (releases) or 'name' (two cities).")] = "code",
     format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
+    xlsx: Annotated[Optional[Path], typer.Option("--xlsx", help="Also write the 对照表 (comparison table) as a "
+                                                 "formatted .xlsx for printing.")] = None,
 ) -> None:
     """Added, removed, changed and status-changed powers between two catalogs."""
+    from powers import tables
+
     if by not in ("code", "name"):
         fail("--by 只能是 code 或 name", "--by must be code or name")
-    d = cat.diff(_catalog_for([old], codes=by == "code"), _catalog_for([new], codes=by == "code"), by=by)
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
+        fail("对照表文件应以 .xlsx 结尾", "the --xlsx file must end in .xlsx")
+    newer = _catalog_for([new], codes=by == "code")
+    d = cat.diff(_catalog_for([old], codes=by == "code"), newer, by=by)
     typer.echo(json.dumps(d, ensure_ascii=False, indent=1, default=str) if format == TextOrJson.json
                else cat.diff_text(d))
+    if xlsx is not None:
+        n = tables.comparison_xlsx(d, xlsx, when=newer.release_date)
+        typer.echo(f"已写入对照表 / wrote the comparison table: {xlsx}（{n} 行 / rows）", err=True)
 
 
 @app.command()

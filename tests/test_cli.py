@@ -201,3 +201,24 @@ def test_diff_sees_every_field_and_shows_old_and_new(book, tmp_path):
     assert "裁量基准  − 第2阶；1年内第2次违法的" in text and "裁量基准  + 第2阶；1年内第2次违法且拒不改正的" in text
     assert "流程环节  + " in text and "调查（" in text
     assert diff(old, old.model_copy(deep=True))["changed"] == []
+
+
+def test_diff_writes_the_comparison_table_for_printing(book, tmp_path):
+    invoke("catalog", book.save(tmp_path / "a" / "d.xlsx"), "-o", tmp_path / "old")
+    book.powers[0]["状态"] = "暂停"
+    book.powers[1]["承办机构"] = "新执法科"
+    book.powers.append(dict(book.powers[0], 序号="3", 职权名称="新许可", 状态="在用"))
+    invoke("catalog", book.save(tmp_path / "b" / "d.xlsx"), "-o", tmp_path / "new", "--registry",
+           tmp_path / "old" / "codes.sqlite")
+    r = invoke("diff", tmp_path / "old", tmp_path / "new", "--xlsx", tmp_path / "对照表.xlsx")
+    assert r.exit_code == 0, r.output
+    ws = openpyxl.load_workbook(tmp_path / "对照表.xlsx").active
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    assert rows[0] == ["序号", "事项名称", "编码", "部门", "调整类型", "调整前", "调整后", "调整理由", "文号"]
+    by_kind = {r[4]: r for r in rows[1:]}
+    assert by_kind["新增"][1] == "新许可" and by_kind["暂停实施"][5:7] == ["在用", "暂停"]
+    changed = by_kind["调整（承办机构）"]
+    assert changed[5] == "承办机构：执法科" and changed[6] == "承办机构：新执法科"
+    assert [r[0] for r in rows[1:]] == [1, 2, 3]
+    assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2" and ws.page_setup.orientation == "landscape"
+    assert invoke("diff", tmp_path / "old", tmp_path / "new", "--xlsx", tmp_path / "x.csv").exit_code == 2
