@@ -286,6 +286,35 @@ def diff(
         typer.echo(f"已写入对照表 / wrote the comparison table: {xlsx}（{n} 行 / rows）", err=True)
 
 
+@app.command("print-list")
+def print_list(
+    catalog_path: Annotated[Path, typer.Argument(help="catalog.json (or the folder holding it), e.g. a kept release.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the files.")] = Path("清单"),
+    department: Annotated[Optional[list[str]], typer.Option("--department", "-d", help="One department's 清单 "
+                                                            "(repeatable); default: the whole list and each department's.")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write each as PDF.")] = True,
+) -> None:
+    """The printable 清单 in the standard columns: .xlsx formatted for A4 landscape, and PDF."""
+    from powers import tables
+    from powers.site import public_catalog
+
+    catalog = _catalog_for([catalog_path])
+    names = [d.name for d in public_catalog(catalog).departments]
+    unknown = [n for n in department or [] if n not in names]
+    if unknown:
+        fail(f"目录中没有这些部门（或其全部事项不公开）：{'、'.join(unknown)}",
+             f"no such department in the catalog (or nothing of it is public): {', '.join(unknown)}")
+    out.mkdir(parents=True, exist_ok=True)
+    wanted = [None, *names] if not department else department
+    for name in wanted:
+        lst = tables.printed_list(catalog, name)
+        stem = out / tables.safe_file_name(lst.title)
+        tables.list_xlsx(lst, stem.with_suffix(".xlsx"))
+        if pdf:
+            tables.list_pdf(lst, stem.with_suffix(".pdf"))
+        typer.echo(f"已写入 / wrote {stem.with_suffix('.xlsx')}{' 和 .pdf' if pdf else ''}：{lst.subtitle}")
+
+
 @app.command()
 def template(out: Annotated[Path, typer.Argument(help="Where to write the blank workbook (.xlsx).")]) -> None:
     """Write a blank department workbook: four sheets, instructions, drop-downs, example rows."""

@@ -1,11 +1,14 @@
-"""Tables offices print and file: the 对照表 (what an adjustment changed, in the layout offices issue
-it) as a formatted Excel workbook, ready for A4 landscape printing."""
+"""Tables offices print and file, in the layouts they issue: the 对照表 (what an adjustment changed)
+and the 清单 itself (per department or for the whole city), as Excel workbooks formatted for A4
+landscape printing, and the 清单 as a PDF."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from .catalog import FIELD_LABELS, value_text
+from .models import Catalog
 
 COMPARISON_COLUMNS = [("序号", 6), ("事项名称", 30), ("编码", 15), ("部门", 18), ("调整类型", 12),
                       ("调整前", 45), ("调整后", 45), ("调整理由", 18), ("文号", 16)]
@@ -65,3 +68,106 @@ def comparison_xlsx(d: dict, out: str | Path, title: str = "权力清单调整�
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     wb.save(out)
     return len(rows)
+
+
+# ---------------------------------------------------------------- the printable 清单
+LIST_COLUMNS = [("序号", 6), ("职权编码", 15), ("职权名称", 26), ("子项", 18), ("职权类别", 11), ("实施依据", 48),
+                ("承办机构", 14), ("责任事项", 34), ("追责情形", 30), ("备注", 16)]
+
+
+@dataclass
+class PrintedList:
+    """A 清单 as it is posted and filed: a title, what it counts, its rows in the standard columns."""
+
+    title: str
+    subtitle: str
+    release: date | None
+    rows: list[list]
+
+
+def printed_list(catalog: Catalog, department: str | None = None) -> PrintedList:
+    """The 清单 of the public catalog, or of one of its departments: every item in use or suspended
+    (a cancelled one is no longer exercised), each sub-item on a row of its own under its item
+    (序号 1, then 1.1 …), 暂停 and 备注 in the last column."""
+    from .site import public_catalog, site_name
+
+    public = public_catalog(catalog)
+    departments = [d for d in public.departments if department in (None, d.name)]
+    if department is not None and not departments:
+        raise ValueError(department)
+    rows, items, subs, suspended = [], 0, 0, 0
+    for d in departments:
+        for p in d.powers:
+            if p.status == "取消":
+                continue
+            items += 1
+            suspended += p.status == "暂停"
+            rows.append(_list_row(str(items), d, p, None))
+            for k, s in enumerate((s for s in p.sub_items if s.status != "取消"), 1):
+                subs += 1
+                rows.append(_list_row(f"{items}.{k}", d, s, p))
+    name = department or site_name(public).removesuffix("行政权力清单")
+    counted = f"共{items}项" + (f"（其中暂停实施{suspended}项）" if suspended else "") + (f"，另有子项{subs}个" if subs else "")
+    when = f"发布日期 {public.release_date.isoformat()}；" if public.release_date else ""
+    return PrintedList(f"{name}行政权力清单", f"{when}{counted}，不含已取消事项。", public.release_date, rows)
+
+
+def _list_row(seq: str, d, p, parent) -> list:
+    note = "；".join(x for x in ("暂停实施" if p.status == "暂停" else "", p.note or "") if x)
+    return [seq, p.basic_code or "", parent.name if parent else p.name, p.sub_item or "", p.category,
+            p.legal_basis_text, p.unit, p.responsibilities or "", p.accountability or "", note]
+
+
+def list_xlsx(lst: PrintedList, out: str | Path) -> None:
+    """The 清单 as a workbook formatted for printing: title and counts, a frozen header repeated on
+    every page, column widths, wrapped text, A4 landscape fitted to the width, page numbers and the
+    release date in the footer."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "清单"
+    last = len(LIST_COLUMNS)
+    for r, (text, size) in enumerate(((lst.title, 16), (lst.subtitle, 10)), 1):
+        ws.cell(r, 1, text).font = Font(bold=r == 1, size=size)
+        ws.cell(r, 1).alignment = Alignment(horizontal="center")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
+    ws.append([c for c, _ in LIST_COLUMNS])
+    for row in lst.rows:
+        ws.append(row)
+    thin = Side(style="thin", color="999999")
+    for i, (_, width) in enumerate(LIST_COLUMNS, 1):
+        ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = width
+    for row in ws.iter_rows(min_row=3, max_row=ws.max_row):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            if cell.row == 3:
+                cell.font = Font(bold=True)
+    ws.freeze_panes = "A4"
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = f"{lst.title}　第 &P 页，共 &N 页" + (f"　发布日期 {lst.release}" if lst.release else "")
+    wb.save(out)
+
+
+def list_pdf(lst: PrintedList, out: str | Path) -> None:
+    """The 清单 as a PDF (WeasyPrint from templates/print_list.html): A4 landscape, CJK fonts
+    embedded, the header row repeated on every page, page numbers and the release date."""
+    import weasyprint
+
+    from .templating import environment
+
+    html = environment().get_template("print_list.html").render(lst=lst, columns=[c for c, _ in LIST_COLUMNS])
+    weasyprint.HTML(string=html).write_pdf(out)
+
+
+def safe_file_name(name: str) -> str:
+    """A file name that Windows and zip accept: no reserved characters, no trailing dot or space."""
+    import re
+
+    return re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", name).rstrip(" .") or "清单"

@@ -8,6 +8,8 @@ job="${1:-demo}"
 
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+# WeasyPrint (the printable 清单 as PDF) loads Pango; Graphviz usually brings it
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if ! (command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh family | grep -q .); then
   missing+=(fonts-noto-cjk)
 fi

@@ -222,3 +222,14 @@ def test_diff_writes_the_comparison_table_for_printing(book, tmp_path):
     assert [r[0] for r in rows[1:]] == [1, 2, 3]
     assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2" and ws.page_setup.orientation == "landscape"
     assert invoke("diff", tmp_path / "old", tmp_path / "new", "--xlsx", tmp_path / "x.csv").exit_code == 2
+
+
+def test_print_list_writes_each_departments_list_and_the_whole(tmp_path):
+    invoke("catalog", INVENTORIES, "-o", tmp_path / "cat")
+    r = invoke("print-list", tmp_path / "cat", "-o", tmp_path / "out", "--no-pdf")
+    assert r.exit_code == 0, r.output
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(names) == 1 + len(list(INVENTORIES.glob("*.xlsx"))) and all(n.endswith("行政权力清单.xlsx") for n in names)
+    r = invoke("print-list", tmp_path / "cat", "-o", tmp_path / "one", "-d", "青岛市统计局")
+    assert r.exit_code == 0 and sorted(p.suffix for p in (tmp_path / "one").iterdir()) == [".pdf", ".xlsx"]
+    assert invoke("print-list", tmp_path / "cat", "-d", "没有这个局").exit_code == 2
