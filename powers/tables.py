@@ -34,40 +34,49 @@ def comparison_rows(d: dict) -> list[list]:
 
 
 def comparison_xlsx(d: dict, out: str | Path, title: str = "权力清单调整对照表", when: date | None = None) -> int:
-    """Write the 对照表 of diff `d` to `out`: a title, a frozen header repeated on every printed page,
-    column widths, wrapped text, A4 landscape fitted to the page width. Returns the number of rows."""
+    """Write the 对照表 of diff `d` to `out` (see _print_ready). Returns the number of rows."""
+    rows = comparison_rows(d)
+    _print_ready([(title + (f"（{when.isoformat()}）" if when else ""), 14)], COMPARISON_COLUMNS, rows,
+                 "第 &P 页，共 &N 页", "对照表").save(out)
+    return len(rows)
+
+
+def _print_ready(titles: list[tuple[str, int]], columns: list[tuple[str, int]], rows: list[list], footer: str,
+                 sheet: str):
+    """A workbook of one sheet as offices print it: centred title lines, a bold header row frozen and
+    repeated on every printed page, column widths, wrapped text in ruled cells, A4 landscape fitted
+    to the page width, `footer` (Excel's &P and &N are the page and the page count)."""
     import openpyxl
     from openpyxl.styles import Alignment, Border, Font, Side
 
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "对照表"
-    ws.append([title + (f"（{when.isoformat()}）" if when else "")])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COMPARISON_COLUMNS))
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([c for c, _ in COMPARISON_COLUMNS])
-    rows = comparison_rows(d)
-    for r in rows:
-        ws.append(r)
+    ws.title = sheet
+    for r, (text, size) in enumerate(titles, 1):
+        ws.cell(r, 1, text).font = Font(bold=r == 1, size=size)
+        ws.cell(r, 1).alignment = Alignment(horizontal="center")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(columns))
+    head = len(titles) + 1
+    ws.append([c for c, _ in columns])
+    for row in rows:
+        ws.append(row)
     thin = Side(style="thin", color="999999")
-    for i, (_, width) in enumerate(COMPARISON_COLUMNS, 1):
+    for i, (_, width) in enumerate(columns, 1):
         ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = width
-    for row in ws.iter_rows(min_row=2, max_row=ws.max_row):
+    for row in ws.iter_rows(min_row=head, max_row=ws.max_row):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            if cell.row == 2:
+            if cell.row == head:
                 cell.font = Font(bold=True)
-    ws.freeze_panes = "A3"
-    ws.print_title_rows = "2:2"
+    ws.freeze_panes = f"A{head + 1}"
+    ws.print_title_rows = f"{head}:{head}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    wb.save(out)
-    return len(rows)
+    ws.oddFooter.center.text = footer
+    return wb
 
 
 # ---------------------------------------------------------------- the printable 清单
@@ -119,40 +128,10 @@ def _list_row(seq: str, d, p, parent) -> list:
 
 
 def list_xlsx(lst: PrintedList, out: str | Path) -> None:
-    """The 清单 as a workbook formatted for printing: title and counts, a frozen header repeated on
-    every page, column widths, wrapped text, A4 landscape fitted to the width, page numbers and the
-    release date in the footer."""
-    import openpyxl
-    from openpyxl.styles import Alignment, Border, Font, Side
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "清单"
-    last = len(LIST_COLUMNS)
-    for r, (text, size) in enumerate(((lst.title, 16), (lst.subtitle, 10)), 1):
-        ws.cell(r, 1, text).font = Font(bold=r == 1, size=size)
-        ws.cell(r, 1).alignment = Alignment(horizontal="center")
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
-    ws.append([c for c, _ in LIST_COLUMNS])
-    for row in lst.rows:
-        ws.append(row)
-    thin = Side(style="thin", color="999999")
-    for i, (_, width) in enumerate(LIST_COLUMNS, 1):
-        ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = width
-    for row in ws.iter_rows(min_row=3, max_row=ws.max_row):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            if cell.row == 3:
-                cell.font = Font(bold=True)
-    ws.freeze_panes = "A4"
-    ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = f"{lst.title}　第 &P 页，共 &N 页" + (f"　发布日期 {lst.release}" if lst.release else "")
-    wb.save(out)
+    """The 清单 as a workbook formatted for printing (see _print_ready), its title and counts on
+    top, page numbers and the release date in the footer."""
+    footer = f"{lst.title}　第 &P 页，共 &N 页" + (f"　发布日期 {lst.release}" if lst.release else "")
+    _print_ready([(lst.title, 16), (lst.subtitle, 10)], LIST_COLUMNS, lst.rows, footer, "清单").save(out)
 
 
 def list_pdf(lst: PrintedList, out: str | Path) -> None:
