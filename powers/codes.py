@@ -175,5 +175,29 @@ class CodeRegistry:
             p.basic_code = prefix + self._next(prefix, 3, 10, 12)
         self._insert(p.basic_code, ident, now)
 
+    def remember(self, catalog) -> int:
+        """Record the codes an earlier release gave (a build given --previous with a fresh --work):
+        each power keeps the code it was published with instead of one counted anew, in an order
+        that new items can shift. A code the registry holds already, or a power it already knows,
+        is left as the registry has it. Returns how many were recorded."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        added = 0
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for dept in catalog.departments:
+                for p in dept.all_powers():
+                    ident = identity(dept, p)
+                    if p.basic_code and self.holder(p.basic_code) is None and self.code_of(ident) is None:
+                        self.db.execute("INSERT INTO codes (basic_code, identity, assigned, status, retired) "
+                                        "VALUES (?, ?, ?, ?, ?)", (p.basic_code, ident, now,
+                                                                   "retired" if p.status == "取消" else "active",
+                                                                   now if p.status == "取消" else None))
+                        added += 1
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return added
+
     def retired(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT basic_code FROM codes WHERE status = 'retired' ORDER BY 1")]

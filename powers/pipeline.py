@@ -144,6 +144,8 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
     if result.errors and not options.draft:
         raise BuildRefused(result)
     with progress.stage("赋码 codes"), CodeRegistry(work / cat.REGISTRY_FILE) as reg:
+        if previous is not None:  # its codes stand (a fresh --work would count them anew)
+            reg.remember(previous)
         catalog, findings = cat.build_catalog(result, reg, release_date)
         result.findings += findings
         cat.write_catalog(catalog, work)

@@ -386,3 +386,20 @@ def test_change_log_reads_back_only_changed_departments_and_says_the_same(tmp_pa
     ours, theirs = ((tmp_path / s / "changes.html").read_text("utf-8") for s in ("site", "site2"))
     assert ours == theirs and "改过的执法科" not in ours and "不再列入" in ours and "变更了承办机构" in ours
     assert full.previous == date(2026, 6, 1)
+
+
+def test_a_fresh_work_folder_with_previous_keeps_the_published_codes(book, tmp_path):
+    """Given the previous release, a build into a fresh --work gives its powers the codes they were
+    published with: a new item whose name sorts first takes the next number, no other item moves,
+    and the change log names only it."""
+    book.powers.append(dict(book.powers[0], 序号="3", 职权名称="乙类许可"))
+    first = build([book.save(tmp_path / "a" / "d.xlsx")], tmp_path / "s1", work=tmp_path / "w1", search=False)
+    codes = {p.full_name: p.basic_code for _, p in first.catalog.all_powers()}
+    released = load_catalog(tmp_path / "w1" / "releases" / f"{first.release}.json")
+    book.powers.append(dict(book.powers[0], 序号="4", 职权名称="一般许可"))  # 一 sorts before both licences
+    second = build([book.save(tmp_path / "b" / "d.xlsx")], tmp_path / "s2", work=tmp_path / "w2", search=False,
+                   previous=released)
+    now = {p.full_name: p.basic_code for _, p in second.catalog.all_powers()}
+    assert {k: now[k] for k in codes} == codes and now["一般许可"] not in codes.values()
+    html = (tmp_path / "s2" / "changes.html").read_text("utf-8")
+    assert "一般许可" in html and "变更了名称" not in html and "乙类许可" not in html
