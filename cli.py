@@ -269,6 +269,7 @@ def diff(
     format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
     xlsx: Annotated[Optional[Path], typer.Option("--xlsx", help="Also write the 对照表 (comparison table) as a "
                                                  "formatted .xlsx for printing.")] = None,
+    pdf: Annotated[Optional[Path], typer.Option("--pdf", help="Also write the 对照表 as a PDF.")] = None,
 ) -> None:
     """Added, removed, changed and status-changed powers between two catalogs."""
     from powers import tables
@@ -277,13 +278,16 @@ def diff(
         fail("--by 只能是 code 或 name", "--by must be code or name")
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
         fail("对照表文件应以 .xlsx 结尾", "the --xlsx file must end in .xlsx")
+    if pdf is not None and pdf.suffix.lower() != ".pdf":
+        fail("对照表 PDF 应以 .pdf 结尾", "the --pdf file must end in .pdf")
     newer = _catalog_for([new], codes=by == "code")
     d = cat.diff(_catalog_for([old], codes=by == "code"), newer, by=by)
     typer.echo(json.dumps(d, ensure_ascii=False, indent=1, default=str) if format == TextOrJson.json
                else cat.diff_text(d))
-    if xlsx is not None:
-        n = tables.comparison_xlsx(d, xlsx, when=newer.release_date)
-        typer.echo(f"已写入对照表 / wrote the comparison table: {xlsx}（{n} 行 / rows）", err=True)
+    for path, write in ((xlsx, tables.comparison_xlsx), (pdf, tables.comparison_pdf)):
+        if path is not None:
+            n = write(d, path, when=newer.release_date)
+            typer.echo(f"已写入对照表 / wrote the comparison table: {path}（{n} 行 / rows）", err=True)
 
 
 @app.command("print-list")

@@ -1,6 +1,6 @@
 """Tables offices print and file, in the layouts they issue: the 对照表 (what an adjustment changed)
-and the 清单 itself (per department or for the whole city), as Excel workbooks formatted for A4
-landscape printing, and the 清单 as a PDF."""
+and the 清单 itself (per department or for the whole city), each as an Excel workbook formatted for
+A4 landscape printing and as a PDF."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +10,7 @@ from pathlib import Path
 from .catalog import FIELD_LABELS, value_text
 from .models import Catalog
 
-COMPARISON_COLUMNS = [("序号", 6), ("事项名称", 30), ("编码", 15), ("部门", 18), ("调整类型", 12),
+COMPARISON_COLUMNS = [("序号", 7), ("事项名称", 30), ("编码", 19), ("部门", 18), ("调整类型", 12),
                       ("调整前", 45), ("调整后", 45), ("调整理由", 18), ("文号", 16)]
 
 
@@ -80,7 +80,7 @@ def _print_ready(titles: list[tuple[str, int]], columns: list[tuple[str, int]], 
 
 
 # ---------------------------------------------------------------- the printable 清单
-LIST_COLUMNS = [("序号", 6), ("职权编码", 15), ("职权名称", 26), ("子项", 18), ("职权类别", 11), ("实施依据", 48),
+LIST_COLUMNS = [("序号", 7), ("职权编码", 19), ("职权名称", 26), ("子项", 18), ("职权类别", 13), ("实施依据", 48),
                 ("承办机构", 14), ("责任事项", 34), ("追责情形", 30), ("备注", 16)]
 
 
@@ -135,13 +135,31 @@ def list_xlsx(lst: PrintedList, out: str | Path) -> None:
 
 
 def list_pdf(lst: PrintedList, out: str | Path) -> None:
-    """The 清单 as a PDF (WeasyPrint from templates/print_list.html): A4 landscape, CJK fonts
-    embedded, the header row repeated on every page, page numbers and the release date."""
+    """The 清单 as a PDF (see _pdf), the release date in its footer."""
+    _pdf(out, lst.title, lst.subtitle, LIST_COLUMNS, lst.rows, f"{lst.title}　", lst.release)
+
+
+def comparison_pdf(d: dict, out: str | Path, title: str = "权力清单调整对照表", when: date | None = None) -> int:
+    """The 对照表 of diff `d` as a PDF (see _pdf). Returns the number of rows."""
+    rows = comparison_rows(d)
+    _pdf(out, title, f"调整后版本 {when.isoformat()}；共{len(rows)}项调整" if when else f"共{len(rows)}项调整",
+         COMPARISON_COLUMNS, rows, "", None)
+    return len(rows)
+
+
+def _pdf(out: str | Path, title: str, subtitle: str, columns: list[tuple[str, int]], rows: list[list],
+         footer: str, release: date | None) -> None:
+    """A table as offices print it, made by WeasyPrint from templates/print_table.html: A4
+    landscape, the Noto CJK fonts embedded, the header row repeated on every page, page numbers
+    (and the release date) in the footer; column widths in proportion to the workbook's."""
     import weasyprint
 
     from .templating import environment
 
-    html = environment().get_template("print_list.html").render(lst=lst, columns=[c for c, _ in LIST_COLUMNS])
+    total = sum(w for _, w in columns)
+    html = environment().get_template("print_table.html").render(
+        title=title, subtitle=subtitle, footer=footer, release=release, rows=rows,
+        columns=[(name, round(100 * w / total, 2)) for name, w in columns])
     weasyprint.HTML(string=html).write_pdf(out)
 
 

@@ -222,6 +222,8 @@ def test_diff_writes_the_comparison_table_for_printing(book, tmp_path):
     assert [r[0] for r in rows[1:]] == [1, 2, 3]
     assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2" and ws.page_setup.orientation == "landscape"
     assert invoke("diff", tmp_path / "old", tmp_path / "new", "--xlsx", tmp_path / "x.csv").exit_code == 2
+    r = invoke("diff", tmp_path / "old", tmp_path / "new", "--pdf", tmp_path / "对照表.pdf")
+    assert r.exit_code == 0 and (tmp_path / "对照表.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_print_list_writes_each_departments_list_and_the_whole(tmp_path):

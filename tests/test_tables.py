@@ -76,3 +76,12 @@ def test_the_pdf_embeds_cjk_fonts_and_numbers_its_pages(catalog, tmp_path):
 def test_file_names_are_safe_everywhere():
     assert tables.safe_file_name('a/b:c*?"<>|.') == "a_b_c______"
     assert tables.safe_file_name("青岛市公安局行政权力清单") == "青岛市公安局行政权力清单"
+
+
+def test_the_comparison_table_prints_as_pdf(catalog, tmp_path):
+    from powers.catalog import diff
+
+    changed = catalog.model_copy(deep=True)
+    changed.departments[0].powers[0].unit = "改过的科室"
+    n = tables.comparison_pdf(diff(catalog, changed), tmp_path / "c.pdf", when=changed.release_date)
+    assert n == 1 and (tmp_path / "c.pdf").read_bytes().startswith(b"%PDF-")
