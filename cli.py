@@ -280,10 +280,14 @@ def diff(
         fail("对照表文件应以 .xlsx 结尾", "the --xlsx file must end in .xlsx")
     if pdf is not None and pdf.suffix.lower() != ".pdf":
         fail("对照表 PDF 应以 .pdf 结尾", "the --pdf file must end in .pdf")
-    newer = _catalog_for([new], codes=by == "code")
-    d = cat.diff(_catalog_for([old], codes=by == "code"), newer, by=by)
+    older, newer = _catalog_for([old], codes=by == "code"), _catalog_for([new], codes=by == "code")
+    d = cat.diff(older, newer, by=by)
     typer.echo(json.dumps(d, ensure_ascii=False, indent=1, default=str) if format == TextOrJson.json
                else cat.diff_text(d))
+    if xlsx is not None or pdf is not None:  # documents for filing and posting: public items alone
+        from powers.site import public_catalog
+
+        d = cat.diff(public_catalog(older), public_catalog(newer), by=by)
     for path, write in ((xlsx, tables.comparison_xlsx), (pdf, tables.comparison_pdf)):
         if path is not None:
             n = write(d, path, when=newer.release_date)

@@ -250,12 +250,17 @@ def publish(site: str | Path, dest: str | Path, *, force: bool = False, copy=shu
         else:
             nxt.rename(dest)
         _fsync(dest.parent)  # the published state survives a power cut once publish returns
-        from datetime import datetime, timezone
-
-        with open(publish_log(dest), "a", encoding="utf-8") as log:
-            log.write(json.dumps({"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "release": number,
-                                  "site": str(site), **shown}, ensure_ascii=False, sort_keys=True) + "\n")
+        _log(dest, {"release": number, "site": str(site), **shown})
     return files
+
+
+def _log(dest: Path, entry: dict) -> None:
+    """One line of the publish log: when, and what went live."""
+    from datetime import datetime, timezone
+
+    with open(publish_log(dest), "a", encoding="utf-8") as log:
+        log.write(json.dumps({"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), **entry},
+                             ensure_ascii=False, sort_keys=True) + "\n")
 
 
 def rollback(dest: str | Path) -> None:
@@ -277,6 +282,9 @@ def rollback(dest: str | Path) -> None:
             previous.rename(dest)
             tmp.rename(previous)
         _fsync(dest.parent)  # the rollback survives a power cut once it returns
+        live = read_manifest(dest) or {}
+        _log(dest, {"rollback": True, **{k: live.get(k) for k in ("release", "release_date", "catalog_sha256", "draft",
+                                                                  "forced")}})
 
 
 class _Handler(SimpleHTTPRequestHandler):

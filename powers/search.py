@@ -183,13 +183,18 @@ async def _write(out: Path, recs: Iterator[Record]) -> int:
     a file empty (pagefind-entry.json, which breaks the whole search, or a stylesheet) or cut after
     its first 64 KiB (pagefind-ui.js, 84,597 bytes, in 2 of 16 indexes of a city's build)."""
     recs = list(recs)
+    seen = None
     for _ in range(INDEX_ATTEMPTS):
         shutil.rmtree(out, ignore_errors=True)
         count = await _write_once(out, iter(recs))
         for name in UNUSED_FILES:
             (out / name).unlink(missing_ok=True)
-        if _output_complete(out):
+        cut = _cut_files(out)
+        # a file Pagefind cut differs from one write to the next; a whole one that merely has a size
+        # of a 64 KiB multiple comes out the same again (the index is deterministic)
+        if cut == {} or (cut is not None and cut == seen):
             return count
+        seen = cut
     raise RuntimeError(f"Pagefind left empty or cut files in {out} after {INDEX_ATTEMPTS} attempts")
 
 
@@ -202,8 +207,22 @@ UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "
 
 def _output_complete(out: Path) -> bool:
     """The index's entry is whole and no file is empty or cut at a 64 KiB boundary (how Pagefind
-    leaves one it did not finish writing; a whole file of exactly that size is a 1-in-65,536 chance)."""
-    return _entry_complete(out) and not any(f.is_file() and f.stat().st_size % 65536 == 0 for f in out.rglob("*"))
+    leaves one it did not finish writing)."""
+    return _cut_files(out) == {}
+
+
+def _cut_files(out: Path) -> dict[str, str] | None:
+    """None when the entry is broken or a file is empty; else the files whose size is a multiple of
+    64 KiB (cut, or now and then whole), by path, with their SHA-256."""
+    if not _entry_complete(out):
+        return None
+    cut = {}
+    for f in out.rglob("*"):
+        if f.is_file() and f.stat().st_size % 65536 == 0:
+            if f.stat().st_size == 0:
+                return None
+            cut[str(f.relative_to(out))] = cache.file_hash(f)
+    return cut
 
 
 async def _write_once(out: Path, recs: Iterator[Record]) -> int:

@@ -208,8 +208,10 @@ def test_diff_writes_the_comparison_table_for_printing(book, tmp_path):
     book.powers[0]["状态"] = "暂停"
     book.powers[1]["承办机构"] = "新执法科"
     book.powers.append(dict(book.powers[0], 序号="3", 职权名称="新许可", 状态="在用"))
+    book.powers.append(dict(book.powers[0], 序号="4", 职权名称="内部新许可", 状态="在用", 公开范围="内部"))
     invoke("catalog", book.save(tmp_path / "b" / "d.xlsx"), "-o", tmp_path / "new", "--registry",
            tmp_path / "old" / "codes.sqlite")
+    assert "内部新许可" in invoke("diff", tmp_path / "old", tmp_path / "new").stdout  # the office's own view
     r = invoke("diff", tmp_path / "old", tmp_path / "new", "--xlsx", tmp_path / "对照表.xlsx")
     assert r.exit_code == 0, r.output
     ws = openpyxl.load_workbook(tmp_path / "对照表.xlsx").active
@@ -219,7 +221,7 @@ def test_diff_writes_the_comparison_table_for_printing(book, tmp_path):
     assert by_kind["新增"][1] == "新许可" and by_kind["暂停实施"][5:7] == ["在用", "暂停"]
     changed = by_kind["调整（承办机构）"]
     assert changed[5] == "承办机构：执法科" and changed[6] == "承办机构：新执法科"
-    assert [r[0] for r in rows[1:]] == [1, 2, 3]
+    assert [r[0] for r in rows[1:]] == [1, 2, 3]  # the internal item is not in a table for filing and posting
     assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2" and ws.page_setup.orientation == "landscape"
     assert invoke("diff", tmp_path / "old", tmp_path / "new", "--xlsx", tmp_path / "x.csv").exit_code == 2
     r = invoke("diff", tmp_path / "old", tmp_path / "new", "--pdf", tmp_path / "对照表.pdf")

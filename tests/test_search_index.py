@@ -32,6 +32,22 @@ def test_an_index_left_with_an_empty_file_is_made_again(tmp_path, monkeypatch):
     assert (tmp_path / "pagefind" / "wasm.unknown.pagefind").stat().st_size > 0
 
 
+def test_a_whole_file_of_64_kib_is_not_taken_for_a_cut_one_twice(tmp_path, monkeypatch):
+    """A file whose size is a 64 KiB multiple is looked at twice: the same bytes again are whole."""
+    calls = []
+    real = search._write_once
+
+    async def sized(out, recs):
+        n = await real(out, recs)
+        calls.append(out)
+        (out / "pagefind.js").write_bytes(b"x" * 65536)  # every write: the same whole file
+        return n
+
+    monkeypatch.setattr(search, "_write_once", sized)
+    assert asyncio.run(search._write(tmp_path / "pagefind", iter(_records(3)))) == 3
+    assert len(calls) == 2
+
+
 def test_an_index_left_with_a_file_cut_at_64_kib_is_made_again(tmp_path, monkeypatch):
     calls = []
     real = search._write_once

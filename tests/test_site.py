@@ -221,6 +221,9 @@ def test_publishing_a_checked_site_records_its_release(book, tmp_path):
     assert [e["release"] for e in log] == [1, 2] and not any(e["draft"] or e["forced"] for e in log)
     assert log[0]["catalog_sha256"] == pub.sha256(dest / "data" / "catalog.json")
     assert log[0]["release_date"] == json.loads((dest / "data" / "catalog.json").read_text("utf-8"))["release_date"]
+    pub.rollback(dest)  # a rollback says which release is live again
+    last = json.loads(pub.publish_log(dest).read_text("utf-8").splitlines()[-1])
+    assert last["rollback"] is True and last["release"] == 1 and last["catalog_sha256"] == log[0]["catalog_sha256"]
 
 
 def test_change_log_between_releases(book, tmp_path):
