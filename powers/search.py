@@ -306,18 +306,11 @@ class Shard:
 
     records: list[Record]
     cached: Path | None = None
-    count: int = 0  # its records, also when they are not carried (see `without_cached`)
+    count: int = 0  # its records, also when they are not carried (its index is in the cache: see `plan`)
 
     def __post_init__(self):
         if isinstance(self.records, list) and not self.count:
             self.count = len(self.records)
-
-
-def without_cached(parts: list[Shard]) -> list[Shard]:
-    """The parts with no records carried for those whose index is already in the cache (a
-    one-department change re-indexes one shard: the others need not cross to the indexer)."""
-    return [Shard([], p.cached, p.count) if p.cached is not None and _output_complete(p.cached / OUTPUT) else p
-            for p in parts]
 
 
 def plan(view: PublicView, cache_dir: str | Path | None = None, digests: list[str] | None = None) -> list[Shard]:

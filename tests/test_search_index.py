@@ -15,18 +15,28 @@ def _records(n: int) -> list[Record]:
                    filters={"部门": ["测试局"], "类别": ["行政许可"]}) for i in range(n)]
 
 
-def test_an_index_left_with_an_empty_file_is_made_again(tmp_path, monkeypatch):
+def _after_each_write(monkeypatch, change) -> list:
+    """Pagefind's writes, each followed by `change(folder, n)` (n: 1 for the first write); returns
+    the list of folders written."""
     calls = []
     real = search._write_once
 
-    async def flaky(out, recs):
+    async def wrapped(out, recs):
         n = await real(out, recs)
         calls.append(out)
-        if len(calls) == 1:  # as Pagefind 1.4.0 now and then leaves it
-            (out / "wasm.unknown.pagefind").write_bytes(b"")
+        change(out, len(calls))
         return n
 
-    monkeypatch.setattr(search, "_write_once", flaky)
+    monkeypatch.setattr(search, "_write_once", wrapped)
+    return calls
+
+
+def test_an_index_left_with_an_empty_file_is_made_again(tmp_path, monkeypatch):
+    def empty_first(out, n):
+        if n == 1:  # as Pagefind 1.4.0 now and then leaves it
+            (out / "wasm.unknown.pagefind").write_bytes(b"")
+
+    calls = _after_each_write(monkeypatch, empty_first)
     assert asyncio.run(search._write(tmp_path / "pagefind", iter(_records(5)))) == 5
     assert len(calls) == 2 and search._output_complete(tmp_path / "pagefind")
     assert (tmp_path / "pagefind" / "wasm.unknown.pagefind").stat().st_size > 0
@@ -34,32 +44,20 @@ def test_an_index_left_with_an_empty_file_is_made_again(tmp_path, monkeypatch):
 
 def test_a_whole_file_of_64_kib_is_not_taken_for_a_cut_one_twice(tmp_path, monkeypatch):
     """A file whose size is a 64 KiB multiple is looked at twice: the same bytes again are whole."""
-    calls = []
-    real = search._write_once
-
-    async def sized(out, recs):
-        n = await real(out, recs)
-        calls.append(out)
+    def sized(out, n):
         (out / "pagefind.js").write_bytes(b"x" * 65536)  # every write: the same whole file
-        return n
 
-    monkeypatch.setattr(search, "_write_once", sized)
+    calls = _after_each_write(monkeypatch, sized)
     assert asyncio.run(search._write(tmp_path / "pagefind", iter(_records(3)))) == 3
     assert len(calls) == 2
 
 
 def test_an_index_left_with_a_file_cut_at_64_kib_is_made_again(tmp_path, monkeypatch):
-    calls = []
-    real = search._write_once
-
-    async def flaky(out, recs):
-        n = await real(out, recs)
-        calls.append(out)
-        if len(calls) == 1:  # as Pagefind 1.4.0 left pagefind-ui.js in 2 of a city's 16 indexes
+    def cut_first(out, n):
+        if n == 1:  # as Pagefind 1.4.0 left pagefind-ui.js in 2 of a city's 16 indexes
             (out / "pagefind.js").write_bytes((out / "pagefind.js").read_bytes().ljust(65536, b" ")[:65536])
-        return n
 
-    monkeypatch.setattr(search, "_write_once", flaky)
+    calls = _after_each_write(monkeypatch, cut_first)
     assert asyncio.run(search._write(tmp_path / "pagefind", iter(_records(5)))) == 5
     assert len(calls) == 2 and search._output_complete(tmp_path / "pagefind")
     assert (tmp_path / "pagefind" / "pagefind.js").stat().st_size % 65536
@@ -68,14 +66,26 @@ def test_an_index_left_with_a_file_cut_at_64_kib_is_made_again(tmp_path, monkeyp
 
 
 def test_a_cached_shard_with_an_empty_file_is_not_reused(tmp_path):
+    import hashlib
+
+    from conftest import Book
+    from powers import build_catalog, site, validate
+    from powers.catalog import department_json
+    from powers.codes import CodeRegistry
+
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        catalog, _ = build_catalog(validate([Book().save(tmp_path / "in" / "d.xlsx")], jobs=1), reg)
+    view = site.public_view(catalog)
+    digests = [hashlib.sha256(department_json(d)).hexdigest() for d in view.catalog.departments]
     cache = tmp_path / "cache"
     cache.mkdir()
-    parts = [Shard(_records(3), cache / "k1")]
-    search.write_index(tmp_path / "site", parts, cache, jobs=1)
-    assert search.without_cached(parts)[0].records == []  # whole: reused, its records not carried
-    (cache / "k1" / "pagefind" / "pagefind.js").write_bytes(b"")
-    assert len(search.without_cached(parts)[0].records) == 3  # made again
-    search.write_index(tmp_path / "site2", parts, cache, jobs=1)
+    [part] = search.plan(view, cache, digests)
+    search.write_index(tmp_path / "site", [part], cache, jobs=1)
+    assert search.plan(view, cache, digests)[0].records == []  # whole: reused, its records not carried
+    (part.cached / "pagefind" / "pagefind.js").write_bytes(b"")
+    again = search.plan(view, cache, digests)
+    assert len(again[0].records) == again[0].count == 2  # made again
+    search.write_index(tmp_path / "site2", again, cache, jobs=1)
     assert search._output_complete(tmp_path / "site2" / "pagefind")
 
 
