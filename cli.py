@@ -303,19 +303,19 @@ def print_list(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write each as PDF.")] = True,
 ) -> None:
     """The printable 清单 in the standard columns: .xlsx formatted for A4 landscape, and PDF."""
-    from powers import tables
-    from powers.site import public_catalog
+    import itertools
 
-    catalog = _catalog_for([catalog_path])
-    names = [d.name for d in public_catalog(catalog).departments]
-    unknown = [n for n in department or [] if n not in names]
-    if unknown:
+    from powers import tables
+
+    lists = tables.printed_lists(_catalog_for([catalog_path]), department or None)
+    try:
+        first = next(lists)
+    except ValueError as e:
+        unknown = e.args[0]
         fail(f"目录中没有这些部门（或其全部事项不公开）：{'、'.join(unknown)}",
              f"no such department in the catalog (or nothing of it is public): {', '.join(unknown)}")
     out.mkdir(parents=True, exist_ok=True)
-    wanted = [None, *names] if not department else department
-    for name in wanted:
-        lst = tables.printed_list(catalog, name)
+    for lst in itertools.chain([first], lists):
         stem = out / tables.safe_file_name(lst.title)
         tables.list_xlsx(lst, stem.with_suffix(".xlsx"))
         if pdf:

@@ -45,7 +45,8 @@ def catalog_json(catalog: Catalog, *, compact: bool = False) -> str:
 def department_json(d: Department) -> bytes:
     """A department's compact JSON, as open data and kept releases hold it: a field with no value
     (null) is left out (412,000 of them were 6 MB of a city's 45 MB); every such field's default is
-    null (the schema says so: tests/test_catalog_json checks it), so reading it back gives the same."""
+    null (the schema says so; tests/test_opendata.py walks every model to keep it so), so reading it
+    back gives the same."""
     return Department.__pydantic_serializer__.to_json(d, exclude_none=True)
 
 
@@ -149,17 +150,16 @@ def _key(dept_name: str, p: Power, by: str, region: str = "") -> str:
 
 def diff(old: Catalog, new: Catalog, *, by: str = "code") -> dict:
     """What changed between two catalogs: by code (releases of one city) or by name (two cities)."""
-    def index(c: Catalog):
-        region = region_prefix([d.name for d in c.departments])  # two cities: 公安局 matches 公安局
-        return {_key(d.name, p, by, region): (d.name, p) for d, p in c.all_powers()}
-
     from .flowcharts import flow_content, flow_for
 
+    def index(c: Catalog):
+        region = region_prefix([d.name for d in c.departments])  # two cities: 公安局 matches 公安局
+        return {_key(d.name, p, by, region): (d, p) for d, p in c.all_powers()}
+
     a, b = index(old), index(new)
-    flows = {id(c): {d.name: {f.name: f for f in d.flows} for d in c.departments} for c in (old, new)}
-    levels = {id(c): {d.name: d.level for d in c.departments} for c in (old, new)}
+    flows = {id(d): {f.name: f for f in d.flows} for c in (old, new) for d in c.departments}
     out = {"added": [], "removed": [], "changed": [], "status_changed": []}
-    item = lambda d, p: {"department": d, "code": p.basic_code, "name": p.full_name, "category": p.category}  # noqa: E731
+    item = lambda d, p: {"department": d.name, "code": p.basic_code, "name": p.full_name, "category": p.category}  # noqa: E731
     for k in sorted(b.keys() - a.keys()):
         out["added"].append(item(*b[k]))
     for k in sorted(a.keys() - b.keys()):
@@ -170,13 +170,13 @@ def diff(old: Catalog, new: Catalog, *, by: str = "code") -> dict:
             out["status_changed"].append(item(d, q) | {"from": p.status, "to": q.status})
         pair = {f: (getattr(p, f), getattr(q, f)) for f in DIFF_FIELDS}
         # 行使层级 as exercised: a power naming none is exercised at its department's level
-        pair["levels"] = (p.levels or [p.level or levels[id(old)][c]], q.levels or [q.level or levels[id(new)][d]])
+        pair["levels"] = (p.levels or [p.level or c.level], q.levels or [q.level or d.level])
         fields = {f: {"old": x, "new": y} for f, (x, y) in pair.items()
                   if x != y and not (by == "name" and f == "implementation_code")}
         if [t.model_dump(exclude={"provenance", "more_rows"}) for t in p.tiers] != \
                 [t.model_dump(exclude={"provenance", "more_rows"}) for t in q.tiers]:
             fields["tiers"] = {"old": [tier_text(t) for t in p.tiers], "new": [tier_text(t) for t in q.tiers]}
-        was, now = flow_for(p, flows[id(old)].get(c, {})), flow_for(q, flows[id(new)].get(d, {}))
+        was, now = flow_for(p, flows[id(c)]), flow_for(q, flows[id(d)])
         if "flow" not in fields and (was and flow_content(was)) != (now and flow_content(now)):
             # the same flow, its steps changed: a change of every power that follows it
             fields["flow_steps"] = {"old": was.description.split("\n") if was else [],

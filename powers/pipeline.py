@@ -171,7 +171,7 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
         data = site.OpenData(view, stage, reuse)
         # which release this is (a kept one with the same bytes, or a new one: never written over),
         # and the change log's previous: the release kept just before it
-        kept_as = releases_mod.identify(releases, release, data.digest)[0] if release else None
+        kept_as = releases_mod.identify(releases, release, data.digest) if release else None
         compare, release_index = None, data.index
         if previous is None and kept_as is not None and (before := releases_mod.before(releases, kept_as)):
             now = {d.name: h for d, h in zip(public.departments, data.digests)}

@@ -43,14 +43,14 @@ def kept(folder: Path) -> dict[Release, Path]:
     return dict(sorted(found.items()))
 
 
-def identify(folder: Path, day: date, digest: str) -> tuple[Release, bool]:
+def identify(folder: Path, day: date, digest: str) -> Release:
     """The release a public catalog of date `day` whose catalog.json has SHA-256 `digest` is: a kept
-    one of that date with the same bytes (True), else the next number of that date (False)."""
+    one of that date with the same bytes, else the next number of that date."""
     same_day = [r for r in kept(folder) if r.day == day]
     for r in same_day:
         if file_hash(folder / r.name) == digest:
-            return r, True
-    return Release(day, max((r.seq for r in same_day), default=0) + 1), False
+            return r
+    return Release(day, max((r.seq for r in same_day), default=0) + 1)
 
 
 def before(folder: Path, release: Release) -> Path | None:

@@ -308,19 +308,19 @@ def _changes(w: _Writer, view: PublicView, previous: Catalog | None, s: dict,
 XLSX_APART_ABOVE = 2000
 
 
-def _open_data(w: _Writer, catalog: Catalog, data: OpenData) -> None:
-    """The data page and the data files (catalog.json is already written: see OpenData)."""
+def _open_data(w: _Writer, catalog: Catalog, data: OpenData, s: dict) -> None:
+    """The data page and the data files (catalog.json is already written: see OpenData); `s` is
+    the catalog's stats."""
     size = (w.out / "data" / "catalog.json").stat().st_size
     files = [("catalog.schema.json", cat.schema_json().encode("utf-8"), "目录的 JSON Schema"),
              ("catalog.csv", data.csv(), "事项一览（CSV，UTF-8 带 BOM）"),
              ("catalog.xlsx", data.excel(), "事项一览和裁量基准（Excel）")]
     listing = [_listed("catalog.json", size, data.digest, "完整目录（JSON），结构见 JSON Schema")]
-    for name, data, note in files:
-        w.file(f"data/{name}", data)
-        listing.append(_listed(name, len(data), hashlib.sha256(data).hexdigest(), note))
-    rows = sum(1 for _ in catalog.all_powers())
-    w.page("data.html", "data.html", title="开放数据", files=listing, summary=cat.stats_sentence(cat.stats(catalog)),
-           rows=rows)
+    for name, content, note in files:
+        w.file(f"data/{name}", content)
+        listing.append(_listed(name, len(content), hashlib.sha256(content).hexdigest(), note))
+    w.page("data.html", "data.html", title="开放数据", files=listing, summary=cat.stats_sentence(s),
+           rows=sum(1 for _ in catalog.all_powers()))
 
 
 def _listed(name: str, size: int, sha: str, note: str) -> dict:
@@ -489,7 +489,7 @@ def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dic
                   for c, code in CATEGORIES.items()])
     _changes(w, view, previous, s, compare_only)
     with progress.stage("开放数据 open data"):
-        _open_data(w, catalog, data)
+        _open_data(w, catalog, data, s)
     w.page("404.html", "404.html", title="页面不存在")
     if options.base_url:
         _sitemap(w, options.base_url)

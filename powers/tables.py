@@ -3,6 +3,7 @@ and the 清单 itself (per department or for the whole city), each as an Excel w
 A4 landscape printing and as a PDF."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -95,17 +96,35 @@ class PrintedList:
 
 
 def printed_list(catalog: Catalog, department: str | None = None) -> PrintedList:
-    """The 清单 of the public catalog, or of one of its departments: every item in use or suspended
-    (a cancelled one is no longer exercised), each sub-item on a row of its own under its item
-    (序号 1, then 1.1 …), 暂停 and 备注 in the last column."""
-    from .site import public_catalog, site_name
+    """The 清单 of the public catalog, or of one of its departments (see printed_lists)."""
+    return next(printed_lists(catalog, [department]))
+
+
+def printed_lists(catalog: Catalog, departments: list[str | None] | None = None) -> Iterator[PrintedList]:
+    """The 清单 of the public catalog (None) or of each department named, in turn; by default the
+    whole and each department's. The catalog is filtered once (a city's public view takes a second);
+    a name no public department has is a ValueError listing every such name, before any list.
+    Listed: every item in use or suspended (a cancelled one is no longer exercised), each sub-item
+    on a row of its own under its item (序号 1, then 1.1 …), 暂停 and 备注 in the last column."""
+    from .site import public_catalog
 
     public = public_catalog(catalog)
-    departments = [d for d in public.departments if department in (None, d.name)]
-    if department is not None and not departments:
-        raise ValueError(department)
+    names = [d.name for d in public.departments]
+    wanted = [None, *names] if departments is None else departments
+    unknown = [n for n in wanted if n is not None and n not in names]
+    if unknown:
+        raise ValueError(unknown)
+    for name in wanted:
+        yield _printed(public, name)
+
+
+def _printed(public: Catalog, department: str | None) -> PrintedList:
+    from .site import site_name
+
     rows, items, subs, suspended = [], 0, 0, 0
-    for d in departments:
+    for d in public.departments:
+        if department not in (None, d.name):
+            continue
         for p in d.powers:
             if p.status == "取消":
                 continue
