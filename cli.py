@@ -151,11 +151,22 @@ def validate(
     reference: Annotated[Optional[Path], typer.Option("--reference", help="Reference list (xlsx or json) to find "
                                                       "missing and extra powers.")] = None,
     inclusive_ends: InclusiveOpt = False,
+    registry: Annotated[Optional[Path], typer.Option("--registry", help="Code registry (codes.sqlite, or a --work "
+                                                     "folder holding one) to check codes against, as catalog and "
+                                                     "build will; it is not changed.")] = None,
 ) -> None:
     """Check workbooks and report every finding. Exit 0 without errors, 1 with errors, 2 on bad arguments."""
     if format == ReportFormat.xlsx and out is None:
         fail("xlsx 格式需要用 --out 指定输出目录", "--format xlsx needs --out DIR")
+    if registry is not None:
+        if registry.is_dir():
+            registry = registry / cat.REGISTRY_FILE
+        if not registry.is_file():
+            fail(f"编码库不存在：{registry}", f"no code registry at {registry}")
     result = _validate(paths, laws, inclusive_ends, reference, progress=None if format != ReportFormat.json else False)
+    if registry is not None:
+        with _locked([registry.parent]), powers.CodeRegistry(registry) as reg:
+            result.findings += cat.code_findings(result, reg)
     if format == ReportFormat.xlsx:
         for p in report.write_annotated(result, out):
             typer.echo(f"已写入 / wrote {p}", err=True)

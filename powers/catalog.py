@@ -21,7 +21,8 @@ def build_catalog(result: ValidationResult, registry: CodeRegistry,
     """Assign codes and assemble the catalog; code conflicts come back as findings."""
     depts = sorted(result.departments, key=lambda d: (d.number, d.name))
     conflicts = registry.assign(depts)
-    findings = [c.finding() for c in conflicts]  # a code taken by another power, or no code left
+    # a code taken by another power, no code left, a code kept through a rename, a merge target unknown
+    findings = [c.finding() for c in conflicts]
     for d in depts:
         d.powers.sort(key=lambda p: p.basic_code)
         for p in d.powers:
@@ -31,6 +32,13 @@ def build_catalog(result: ValidationResult, registry: CodeRegistry,
         dates = [d.filled_date for d in depts if d.filled_date]
         release_date = max(dates) if dates else None
     return Catalog(release_date=release_date, departments=depts), findings
+
+
+def code_findings(result: ValidationResult, registry: CodeRegistry) -> list[Finding]:
+    """The findings `build_catalog` would add with this registry, the registry and the departments
+    left untouched: `powers validate --registry` shows what `powers catalog` will say."""
+    depts = sorted(result.departments, key=lambda d: (d.number, d.name))
+    return [c.finding() for c in registry.assign(depts, dry_run=True)]
 
 
 def catalog_json(catalog: Catalog, *, compact: bool = False) -> str:

@@ -7,12 +7,13 @@ Allocation runs inside one `BEGIN IMMEDIATE` transaction, which SQLite serialise
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .models import CATEGORIES, Department, Power
+from .models import CATEGORIES, CATEGORY_BY_TYPE, Department, Power
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS codes (
@@ -20,7 +21,8 @@ CREATE TABLE IF NOT EXISTS codes (
     identity   TEXT NOT NULL,
     status     TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retired')),
     assigned   TEXT NOT NULL,
-    retired    TEXT
+    retired    TEXT,
+    successor  TEXT  -- a retired code's replacement: the item it was merged into, or its code after reclassification
 );
 CREATE INDEX IF NOT EXISTS codes_identity ON codes (identity);
 """
@@ -32,17 +34,28 @@ def identity(dept: Department, p: Power) -> str:
 
 @dataclass
 class Conflict:
-    """A code a workbook carries that the registry already gave to another power; or, with `full`,
-    a power left without a code because every number under `code` (a prefix) was issued."""
+    """What assigning codes found about one power: a code it carries that the registry gave to
+    another power ("taken"); with `full`, no code left because every number under `code` (a prefix)
+    was issued; a carried code kept through a rename ("renamed", `holder` the old identity); a merge
+    whose target code the registry does not hold as active ("merge-target")."""
 
     power: Power
     code: str
     holder: str
     full: bool = False
+    kind: str = "taken"
 
     def finding(self):
         from .rules import cross
 
+        if self.kind == "renamed":
+            old = self.holder.split("|")
+            return cross.CODE_KEPT_RENAMED(self.power.at("职权名称"), self.power.full_name, code=self.code,
+                                           old=f"{old[3]}（{old[4]}）" if old[4] else old[3])
+        if self.kind == "merge-target":
+            col = "清理结果" if self.code in (self.power.decision.raw or "") else "合并至"
+            return cross.MERGE_TARGET_UNKNOWN(self.power.at(col), self.code, absent="编码库中没有在用的该编码",
+                                              absent_en="the code registry holds no such code in use")
         if self.full:
             p, prefix = self.power, self.code
             if len(prefix) == 9:
@@ -50,6 +63,32 @@ class Conflict:
             return cross.code_space_full(p, f"部门编号 {prefix[4:6]} 下{p.category}主项（编码前缀 {prefix}）",
                                          f"main items of {p.category} under department number {prefix[4:6]}")
         return cross.CODE_TAKEN(self.power.at("基本编码"), self.code, holder=self.holder.split("|")[3])
+
+
+def _renamed(holder: str, ident: str, current: set[str]) -> bool:
+    """A carried code whose holder is this department's item of the same category under another name,
+    which the workbook no longer lists: the item was renamed (region|number|category|name|sub-item)."""
+    return holder.split("|")[:3] == ident.split("|")[:3] and holder not in current
+
+
+def _state(departments: list[Department]) -> list:
+    """What assigning codes changes in the departments, to put back after a dry run."""
+    kept = []
+    for d in departments:
+        kept.append((d, "powers", list(d.powers)))
+        for p in d.all_powers():
+            kept.append((p, "sub_items", list(p.sub_items)))
+            kept.append((p, "basic_code", p.basic_code))
+            kept.append((p, "implementation_code", p.implementation_code))
+            if p.decision is not None:
+                kept.append((p.decision, "target_code", p.decision.target_code))
+    return kept
+
+
+def _restore(kept: list) -> None:
+    for obj, name, value in kept:
+        if getattr(obj, name) != value or name in ("powers", "sub_items"):
+            setattr(obj, name, value)
 
 
 class CodeSpaceFull(Exception):
@@ -65,6 +104,8 @@ class CodeRegistry:
         self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self.db.execute("PRAGMA busy_timeout = 60000")
         self.db.executescript(SCHEMA)
+        if "successor" not in {r[1] for r in self.db.execute("PRAGMA table_info(codes)")}:  # a registry made before it
+            self.db.execute("ALTER TABLE codes ADD COLUMN successor TEXT")
         self._highest: dict[str, int] = {}
 
     def close(self) -> None:
@@ -109,23 +150,89 @@ class CodeRegistry:
             if prefix in self._highest and number.isdigit() and int(number) > self._highest[prefix]:
                 self._highest[prefix] = int(number)
 
-    def assign(self, departments: list[Department]) -> list[Conflict]:
-        """Give every power and sub-item its 基本编码 and 实施编码, in one transaction."""
+    def assign(self, departments: list[Department], *, dry_run: bool = False) -> list[Conflict]:
+        """Give every power and sub-item its 基本编码 and 实施编码, in one transaction. Codes follow
+        review decisions: a merged item's code is retired pointing to its target's, a reclassified
+        item's former code to its new one. With `dry_run` (powers validate --registry) the same is
+        done and undone: the registry and the departments are left as they were, and the conflicts
+        are the ones a real run would find."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         conflicts: list[Conflict] = []
+        kept = _state(departments) if dry_run else None
         self.db.execute("BEGIN IMMEDIATE")
         self._highest = {}  # prefix → highest number issued, valid inside this transaction only
         try:
             for dept in departments:
                 conflicts += self._assign_department(dept, now)
-            self.db.execute("COMMIT")
+            conflicts += self._follow_decisions(departments, now)
+            self.db.execute("ROLLBACK" if dry_run else "COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+        finally:
+            if kept is not None:
+                _restore(kept)
+                self._highest = {}
         return conflicts
+
+    def _follow_decisions(self, departments: list[Department], now: str) -> list[Conflict]:
+        """Point retired codes at their successors: a merged item's at its target's code (an item of
+        its department named by name or code, or any code of this run or the registry), a
+        reclassified item's former code at its new one."""
+        by_code = {p.basic_code: p for d in departments for p in d.all_powers()}
+        out: list[Conflict] = []
+        for dept in departments:
+            by_name: dict[str, Power] = {}
+            for p in dept.all_powers():
+                by_name.setdefault(p.full_name, p)
+                if p.sub_item is None:
+                    by_name.setdefault(p.name, p)
+            for p in dept.all_powers():
+                d = p.decision
+                if d is None:
+                    continue
+                if d.former_code and d.former_code != p.basic_code:
+                    if self.holder(d.former_code) is None:
+                        old = identity(dept, p).split("|")
+                        old[2] = CATEGORY_BY_TYPE.get(d.former_code[2:4], d.former_code[2:4])
+                        self._insert(d.former_code, "|".join(old), now)
+                    self._retire(d.former_code, now, p.basic_code)
+                if d.kind != "合并" or not d.target:
+                    continue
+                target = by_name.get(d.target) or by_code.get(d.target)
+                if target is not None and target is not p:
+                    d.target_code = target.basic_code
+                elif re.fullmatch(r"\d{12}", d.target) and self.db.execute(
+                        "SELECT 1 FROM codes WHERE basic_code = ? AND status = 'active'", (d.target,)).fetchone():
+                    d.target_code = d.target
+                else:  # a name not found is already a validation error (cross.MERGE_TARGET_UNKNOWN)
+                    if target is None and re.fullmatch(r"\d{12}", d.target):
+                        out.append(Conflict(p, d.target, "", kind="merge-target"))
+                    continue
+                if p.basic_code:
+                    self._retire(p.basic_code, now, d.target_code)
+        return out
+
+    def _is_retired(self, code: str) -> bool:
+        return self.db.execute("SELECT 1 FROM codes WHERE basic_code = ? AND status = 'retired'", (code,)).fetchone() \
+            is not None
+
+    def _retire(self, code: str, now: str, successor: str | None = None) -> None:
+        self.db.execute("UPDATE codes SET status = 'retired', retired = COALESCE(retired, ?), "
+                        "successor = COALESCE(?, successor) WHERE basic_code = ?", (now, successor, code))
+
+    def successor(self, code: str) -> str | None:
+        """The code that replaced a retired one, followed to the end (None: none recorded)."""
+        seen, found = {code}, None
+        while (row := self.db.execute("SELECT successor FROM codes WHERE basic_code = ?", (code,)).fetchone()) \
+                and row[0] and row[0] not in seen:
+            found = code = row[0]
+            seen.add(code)
+        return found
 
     def _assign_department(self, dept: Department, now: str) -> list[Conflict]:
         conflicts = []
+        current = {identity(dept, p) for p in dept.all_powers()}
         # carried codes first, so allocation counts past them
         for p in dept.all_powers():
             if p.basic_code:
@@ -134,6 +241,11 @@ class CodeRegistry:
                 if holder is None:
                     self._insert(p.basic_code, ident, now)
                 elif holder != ident:
+                    if _renamed(holder, ident, current) and not self._is_retired(p.basic_code):
+                        # the same item under a new name: a rename alone keeps the code the workbook carries
+                        self.db.execute("UPDATE codes SET identity = ? WHERE basic_code = ?", (ident, p.basic_code))
+                        conflicts.append(Conflict(p, p.basic_code, holder, kind="renamed"))
+                        continue
                     conflicts.append(Conflict(p, p.basic_code, holder))
                     p.basic_code = None
         # then new powers, in an order that does not depend on the rows' order in the workbook;
@@ -156,8 +268,7 @@ class CodeRegistry:
             level = p.level or dept.level
             p.implementation_code = f"{dept.credit_code}{level}{p.basic_code}"
             if p.status == "取消":
-                self.db.execute("UPDATE codes SET status = 'retired', retired = COALESCE(retired, ?) "
-                                "WHERE basic_code = ?", (now, p.basic_code))
+                self._retire(p.basic_code, now)
         return conflicts
 
     def _code(self, dept: Department, p: Power, main_code: str | None, now: str) -> None:

@@ -28,6 +28,10 @@ SCOPES = ("社会", "内部")
 STATUSES = ("在用", "暂停", "取消")
 ORIGINS = ("国家基本目录", "地方")
 RISK_LEVELS = ("高", "中", "低")
+# 清理结果: what a review (清理) decided for an item, and the 状态 each decision leaves it in
+DECISIONS = ("保留", "新增", "调整", "下放", "暂停", "合并", "取消")
+DECISION_STATUS = {"保留": "在用", "新增": "在用", "调整": "在用", "下放": "在用", "暂停": "暂停", "合并": "取消",
+                   "取消": "取消"}
 PENALTY_KINDS = (
     "警告", "通报批评", "罚款", "没收违法所得", "没收非法财物", "暂扣许可证件", "降低资质等级",
     "吊销许可证件", "限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业", "行政拘留", "其他",
@@ -210,6 +214,21 @@ class DiscretionTier(Located):
     _more: list = PrivateAttr(default_factory=list)
 
 
+class Decision(Model):
+    """A review decision on one item (清理结果), with its reason, document and date."""
+
+    kind: str | None = None  # one of DECISIONS; None when the cell could not be read (`raw` keeps it)
+    raw: str = ""  # the 清理结果 cell as typed
+    reason: str | None = None  # 调整理由
+    document: str | None = None  # 调整文号: the document that decided it
+    effective: date | None = None  # 生效日期
+    effective_text: str | None = None  # 生效日期 as typed, when it could not be read as a date
+    level: int | None = None  # 下放: the level it is devolved to
+    target: str | None = None  # 合并: the item it is merged into, as typed (name, name（子项）or code)
+    target_code: str | None = None  # 合并: the target's 基本编码, set when codes are assigned
+    former_code: str | None = None  # 调整 of 职权类别: the code the item had before (retired, points to the new one)
+
+
 class FlowEdge(Model):
     target: str
     condition: str | None = None
@@ -267,6 +286,7 @@ class Power(Located):
     flow: str | None = None
     no_discretion: bool = False
     note: str | None = None
+    decision: Decision | None = None
     tiers: list[DiscretionTier] = []
     sub_items: list[Power] = []
     provenance: Provenance

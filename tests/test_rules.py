@@ -112,6 +112,18 @@ CASES = {
     "X505": lambda b: (b.powers[0].update(基本编码="370107001000"),
                        b.powers.append(dict(b.powers[0], 序号="3", 职权名称="另一许可"))),
     "X507": lambda b: b.powers.extend(dict(b.powers[1], 序号=str(i + 3), 职权名称=f"处罚{i:04d}", 无裁量空间="是") for i in range(999)),
+    # review decisions (清理结果): tests/test_review.py has each decision with and without its grounds
+    "F130": mutate_power(0, 清理结果="待定"),
+    "F131": mutate_power(0, 清理结果="取消", 调整理由="上位法废止"),
+    "F132": mutate_power(0, 清理结果="暂停"),
+    "F133": mutate_power(0, 清理结果="取消", 调整理由="上位法废止", 调整文号="测政发〔2026〕1号", 状态="在用"),
+    "F134": mutate_power(0, 清理结果="下放", 调整理由="便民", 调整文号="测政发〔2026〕1号"),
+    "F135": mutate_power(0, 清理结果="下放", 下放层级="省级", 调整理由="便民", 调整文号="测政发〔2026〕1号"),
+    "F136": mutate_power(0, 清理结果="合并", 调整理由="整合", 调整文号="测政发〔2026〕1号"),
+    "F137": mutate_power(0, 清理结果="保留", 生效日期="明年春天"),
+    "F138": mutate_power(0, 清理结果="调整", 调整理由="按行政确认实施", 基本编码="370207001000"),
+    "X510": mutate_power(0, 清理结果="合并", 合并至="不存在的事项", 调整理由="整合", 调整文号="测政发〔2026〕1号"),
+    "X511": mutate_power(0, 清理结果="合并", 合并至="测试许可", 调整理由="整合", 调整文号="测政发〔2026〕1号"),
 }
 
 
@@ -187,4 +199,5 @@ def test_every_rule_has_a_case():
     tested = set(CASES) | {"S001", "S002", "S003", "S004", "X502", "X503", "X504", "X506",
                              "X508", "X509"}  # two departments: tests/test_departments.py
     tested |= {"S014", "S015", "S016", "S017"}  # resource limits: tests/test_limits.py
+    tested |= {"X512"}  # against a code registry: tests/test_review.py
     assert {r.code for r in all_rules()} == tested

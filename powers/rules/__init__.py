@@ -44,6 +44,6 @@ def rule(code: str, slug: str, severity: Severity, zh: str, en: str, hint: str) 
 
 
 def all_rules() -> list[Rule]:
-    from . import cross, discretion, fields, legal, process, structure  # noqa: F401  (registers)
+    from . import cross, discretion, fields, legal, process, review, structure  # noqa: F401  (registers)
 
     return sorted(RULES.values(), key=lambda r: ("SFLDPX".index(r.code[0]), r.code))

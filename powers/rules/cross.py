@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,20 @@ FILED_TWICE = rule(
     "Department '{value}' comes from several workbooks (also {other}); its powers are left out of the catalog",
     "一个部门只交一个工作簿：把这些文件合并为一个，或只保留最新的一个（如导入后产生的 DEPT.xlsx 与 DEPT-2.xlsx），"
     "删除或移走其余文件后重新校验。")
+MERGE_TARGET_UNKNOWN = rule(
+    "X510", "merge-target-unknown", "error",
+    "并入的事项“{value}”不存在：{absent}", "The item '{value}' it is merged into does not exist: {absent_en}",
+    "“合并至”填写本部门职权目录中的事项名称（子项写“名称（子项）”），或并入事项的 12 位基本编码。")
+MERGE_TARGET_GONE = rule(
+    "X511", "merge-target-not-in-use", "error",
+    "并入的事项“{value}”{why}", "The item '{value}' it is merged into {why_en}",
+    "合并须并入一个继续实施的事项：核对“合并至”，或先处理被并入事项的清理结果。")
+CODE_KEPT_RENAMED = rule(
+    "X512", "code-kept-on-rename", "warning",
+    "“{value}”沿用基本编码 {code}（编码库中原名“{old}”），按事项更名处理",
+    "'{value}' keeps code {code} (registered as '{old}'): taken as a rename",
+    "同一事项更名沿用原编码。如果这是另一个事项，请清空该编码由系统重新赋码。")
+
 # findings that keep a whole department (every row of its file) out of the catalog
 DROPS_DEPARTMENT = frozenset({"X508", "X509"})
 
@@ -125,7 +140,40 @@ def check_department(dept: Department) -> list[Finding]:
                 out.append(DUPLICATE_CODE(p.at("基本编码"), p.basic_code,
                                           other=codes[p.basic_code]))
             codes.setdefault(p.basic_code, p.provenance.row)
-    return out + _code_space(dept)
+    return out + _code_space(dept) + _merges(dept)
+
+
+def _merges(dept: Department, elsewhere: dict[str, Power] | None = None) -> list[Finding]:
+    """Each merged item names an item that exists and stays in use. A name is looked up in the
+    department; a 12-digit code in the department, then (`elsewhere`) in the run's other departments.
+    A code found in neither is left to the code registry (codes.CodeRegistry.assign)."""
+    by_name: dict[str, Power] = {}
+    by_code: dict[str, Power] = {}
+    for p in dept.all_powers():
+        by_name.setdefault(p.full_name, p)
+        if p.sub_item is None:
+            by_name.setdefault(p.name, p)
+        if p.basic_code:
+            by_code.setdefault(p.basic_code, p)
+    out: list[Finding] = []
+    for p in dept.all_powers():
+        d = p.decision
+        if d is None or d.kind != "合并" or not d.target:
+            continue
+        where = p.at("清理结果" if d.target in re.sub(r"\s", "", d.raw) else "合并至")
+        is_code = re.fullmatch(r"\d{12}", d.target) is not None
+        target = by_name.get(d.target) or by_code.get(d.target) or (elsewhere or {}).get(d.target)
+        if target is None:
+            if not is_code:
+                out.append(MERGE_TARGET_UNKNOWN(where, d.target, absent=f"{dept.name}的职权目录中没有这个事项",
+                                                absent_en=f"{dept.name} lists no such item"))
+        elif target is p:
+            out.append(MERGE_TARGET_GONE(where, d.target, why="就是本事项自身", why_en="is the item itself"))
+        elif target.status == "取消":
+            gone = "也已合并" if target.decision and target.decision.kind == "合并" else "已取消"
+            out.append(MERGE_TARGET_GONE(where, d.target, why=f"{gone}，不再实施",
+                                         why_en="is itself merged" if gone == "也已合并" else "is cancelled"))
+    return out
 
 
 def _file_labels(depts: list[Department]) -> dict[str, str]:
@@ -177,6 +225,13 @@ def check_departments(depts: list[Department],
 def check_across(depts: list[Department],
                  cells: dict[str, dict[str, Provenance]] | None = None) -> list[Finding]:
     out = check_departments(depts, cells)
+    merging = [d for d in depts if any(p.decision and p.decision.kind == "合并" for p in d.all_powers())]
+    if merging:  # a merge into another department's item, named by its code
+        codes = {p.basic_code: p for d in depts for p in d.all_powers() if p.basic_code}
+        for d in merging:
+            mine = {p.basic_code for p in d.all_powers()}
+            within = _merges(d)  # reported by check_department already
+            out += [f for f in _merges(d, {c: p for c, p in codes.items() if c not in mine}) if f not in within]
     owners: dict[str, list[str]] = {}
     for d in depts:
         for p in d.powers:

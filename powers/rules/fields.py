@@ -8,10 +8,10 @@ from functools import lru_cache
 
 from .. import normalize
 from ..legal import parse_bases
-from ..models import (CATEGORIES, LEVELS, ORIGINS, PENALTY_KINDS, RISK_LEVELS, SCOPES, STATUSES, Department,
-                      Finding, Power, Provenance)
+from ..models import (CATEGORIES, CATEGORY_BY_TYPE, LEVELS, ORIGINS, PENALTY_KINDS, RISK_LEVELS, SCOPES, STATUSES,
+                      Decision, Department, Finding, Power, Provenance)
 from ..read import RawWorkbook, Row
-from . import rule
+from . import review, rule
 
 REQUIRED = rule(
     "F101", "required-field", "error",
@@ -316,8 +316,12 @@ def time_limit(row: Row, column: str, findings: list[Finding]) -> float | None:
     return n
 
 
-def check_code(row: Row, category: str, dept: Department, findings: list[Finding]) -> str | None:
-    """A 基本编码 the workbook already carries: checked, and kept when it is sound."""
+def check_code(row: Row, category: str, dept: Department, findings: list[Finding],
+               decision: Decision | None = None) -> str | None:
+    """A 基本编码 the workbook already carries: checked, and kept when it is sound. A code whose type
+    digits name another category is an error, unless the row's review decision is 调整: the item was
+    reclassified, and since the type digits are part of the code it gets a new one; the old code is
+    kept as `decision.former_code`, retired and pointing to the new one (codes.CodeRegistry)."""
     code = row.get("基本编码")
     if code is None:
         return None
@@ -340,6 +344,11 @@ def check_code(row: Row, category: str, dept: Department, findings: list[Finding
     outside = normalize.category_note(row.get("职权类别"))
     typed = {k for k, v in normalize.OUTSIDE_TYPES.items() if k.isdigit() and v == outside} if outside else set()
     if expected and code[2:4] != expected and code[2:4] not in typed:
+        if decision is not None and decision.kind == "调整" and code[4:6] == dept.number:
+            findings.append(review.RECLASSIFIED(row.at("基本编码"), code, category=category,
+                                                former=CATEGORY_BY_TYPE.get(code[2:4], code[2:4])))
+            decision.former_code = code
+            return None
         findings.append(CODE_TYPE(row.at("基本编码"), code, digits=code[2:4], category=category,
                                   expected=expected))
         return None
@@ -384,8 +393,9 @@ def power(row: Row, dept: Department, findings: list[Finding]) -> Power | None:
         for col in ("办理条件", "申请材料", "收费依据及标准"):
             if not row.get(col):
                 findings.append(EIGHT_DISCLOSURES(row.at(col), column=col))
+    decision = review.decision(row, dept, findings)
     p = Power(
-        seq=row.get("序号"), basic_code=check_code(row, cat, dept, findings),
+        seq=row.get("序号"), basic_code=check_code(row, cat, dept, findings, decision),
         origin=closed(row, "事项来源", ORIGINS, findings, "地方"), name=name, sub_item=row.get("子项名称"),
         category=cat, legal_bases=parse_bases(row.get("实施依据")), legal_basis_text=row.get("实施依据") or "",
         unit=row.get("承办机构") or "", level=level, levels=levels,
@@ -394,8 +404,9 @@ def power(row: Row, dept: Department, findings: list[Finding]) -> Power | None:
         conditions=row.get("办理条件"), materials=row.get("申请材料"), quantity_limit=row.get("数量限制"),
         responsibilities=row.get("责任事项"), accountability=row.get("追责情形"),
         scope=closed(row, "公开范围", SCOPES, findings, "社会", unknown="内部"),
-        status=closed(row, "状态", STATUSES, findings, "在用"), flow=row.get("流程"),
-        no_discretion=bool(no_disc), note=row.get("备注"), provenance=row.at())
+        status=review.status(row, decision, closed(row, "状态", STATUSES, findings, "在用"), findings),
+        flow=row.get("流程"), no_discretion=bool(no_disc), note=row.get("备注"), decision=decision,
+        provenance=row.at())
     p._row = row
     return p
 
