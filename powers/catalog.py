@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .cache import write_atomic
 from .codes import CodeRegistry
-from .models import CATEGORIES, LEVELS, Catalog, Department, DiscretionTier, Finding, Power
+from .models import CATEGORIES, LEVELS, Catalog, Decision, Department, DiscretionTier, Finding, Power
 from .validate import ValidationResult
 
 CATALOG_FILE = "catalog.json"
@@ -131,7 +131,7 @@ FIELD_LABELS = {"name": "名称", "sub_item": "子项", "category": "类别", "i
                 "statutory_limit": "法定时限", "promised_limit": "承诺时限", "fee": "收费", "conditions": "办理条件",
                 "materials": "申请材料", "quantity_limit": "数量限制", "responsibilities": "责任事项",
                 "accountability": "追责情形", "scope": "公开范围", "flow": "流程", "flow_steps": "流程环节",
-                "no_discretion": "裁量空间", "tiers": "裁量基准", "note": "备注"}
+                "no_discretion": "裁量空间", "tiers": "裁量基准", "note": "备注", "decision": "清理结果"}
 # every field of a power a reader sees (the codes by which powers are matched, and the status, which
 # has its own list, aside; two cities' 实施编码 differ by nature); sub-items are powers of their own
 DIFF_FIELDS = ("name", "sub_item", "category", "implementation_code", "origin", "unit", "levels", "legal_basis_text",
@@ -167,7 +167,12 @@ def diff(old: Catalog, new: Catalog, *, by: str = "code") -> dict:
     a, b = index(old), index(new)
     flows = {id(d): {f.name: f for f in d.flows} for c in (old, new) for d in c.departments}
     out = {"added": [], "removed": [], "changed": [], "status_changed": []}
-    item = lambda d, p: {"department": d.name, "code": p.basic_code, "name": p.full_name, "category": p.category}  # noqa: E731
+    def item(d: Department, p: Power) -> dict:
+        e = {"department": d.name, "code": p.basic_code, "name": p.full_name, "category": p.category}
+        if p.decision is not None:  # the review decision behind the change: its reason and document
+            e["decision"] = p.decision.model_dump(mode="json", exclude_none=True) | {"text": decision_text(p.decision)}
+        return e
+
     for k in sorted(b.keys() - a.keys()):
         out["added"].append(item(*b[k]))
     for k in sorted(a.keys() - b.keys()):
@@ -181,6 +186,9 @@ def diff(old: Catalog, new: Catalog, *, by: str = "code") -> dict:
         pair["levels"] = (p.levels or [p.level or c.level], q.levels or [q.level or d.level])
         fields = {f: {"old": x, "new": y} for f, (x, y) in pair.items()
                   if x != y and not (by == "name" and f == "implementation_code")}
+        if q.decision and q.decision.kind not in (None, "保留") and decision_text(p.decision) != decision_text(q.decision):
+            # a decision is a change even when no other field shows it (下放 with the same 行使层级 cell)
+            fields["decision"] = {"old": decision_text(p.decision), "new": decision_text(q.decision)}
         if [t.model_dump(exclude={"provenance", "more_rows"}) for t in p.tiers] != \
                 [t.model_dump(exclude={"provenance", "more_rows"}) for t in q.tiers]:
             fields["tiers"] = {"old": [tier_text(t) for t in p.tiers], "new": [tier_text(t) for t in q.tiers]}
@@ -192,6 +200,18 @@ def diff(old: Catalog, new: Catalog, *, by: str = "code") -> dict:
         if fields:
             out["changed"].append(item(d, q) | {"fields": fields})
     return out
+
+
+def decision_text(d: Decision | None) -> str:
+    """A review decision in words: 取消, 下放至县级, 合并至XX (empty when there is none)."""
+    if d is None:
+        return ""
+    kind = d.kind or d.raw
+    if d.kind == "下放" and d.level in LEVELS:
+        return f"下放至{LEVELS[d.level]}级"
+    if d.kind == "合并" and d.target:
+        return f"合并至{d.target}"
+    return kind
 
 
 def tier_text(t: DiscretionTier) -> str:

@@ -145,6 +145,10 @@ def public_view(catalog: Catalog, *, in_place: bool = False) -> PublicView:
     pub = _updated(catalog, {"departments": departments}, in_place)
     # a name or code shared with a public power is not a secret of the withheld one
     public_codes = {p.basic_code for _, p in pub.all_powers()}
+    for _, p in pub.all_powers():  # a merge into an item that is not public does not name it
+        dec = p.decision
+        if dec is not None and (dec.target or dec.target_code) and dec.target_code not in public_codes:
+            p.decision = dec.model_copy(update={"target": None, "target_code": None})
     public_names = {(d.name, p.full_name) for d, p in pub.all_powers()}
     return PublicView(pub, frozenset(codes - public_codes), frozenset(names - public_names))
 
@@ -258,8 +262,14 @@ def _power_page(w: _Writer, d: Department, p: Power, parent: Power | None, chart
     tiers = [{"tier": t.tier, "circumstances": t.circumstances, "kinds": "、".join(t.kinds), "standard": t.standard,
               "range": fine_text(t.fine)} for t in p.tiers]
     chart = chart_stem(charts, p.basic_code) if p.basic_code in charts and flow else None
+    dec = p.decision
+    decision = None if dec is None else {
+        "kind": dec.kind or dec.raw, "reason": dec.reason, "document": dec.document,
+        "effective": dec.effective.isoformat() if dec.effective else dec.effective_text,
+        "level": f"{LEVELS[dec.level]}级" if dec.level in LEVELS else None,
+        "target": (dec.target, dec.target_code) if dec.target_code else None}
     w.page(f"powers/{p.basic_code}.html", "power.html", title=p.full_name, p=p, dept=_dept_ctx(d),
-           category_code=CATEGORIES[p.category], level="、".join(LEVELS[v] + "级" for v in p.levels) or LEVELS.get(p.level or d.level, ""), parent=parent,
+           decision=decision, category_code=CATEGORIES[p.category], level="、".join(LEVELS[v] + "级" for v in p.levels) or LEVELS.get(p.level or d.level, ""), parent=parent,
            subs=p.sub_items, bases=bases, statutory=_days(p.statutory_days, p.statutory_limit),
            promised=_days(p.promised_days, p.promised_limit), long_fields=long_fields, tiers=tiers,
            chart=f"charts/{chart}.svg" if chart else None, flow=flow,

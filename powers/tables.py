@@ -17,20 +17,37 @@ COMPARISON_COLUMNS = [("序号", 7), ("事项名称", 30), ("编码", 19), ("部
 
 def comparison_rows(d: dict) -> list[list]:
     """One row per adjusted item of a `catalog.diff`: added, no longer listed, status changed, content
-    changed (every changed field, old against new). 调整理由 and 文号 are left for the office."""
+    changed (every changed field, old against new). 调整理由 and 文号 come from the item's review
+    decision (清理结果) when the workbook records one; otherwise they are left for the office."""
     rows = []
+
+    def grounds(e: dict, kind: str) -> list:
+        dec = e.get("decision") or {}
+        # the decision names the kind when it says more than the change does (合并至X, 下放至县级)
+        if dec.get("kind") in ("合并", "下放", "取消", "暂停", "新增") and dec.get("text"):
+            kind = dec["text"] if kind.startswith(("取消", "暂停", "新增", "状态")) or dec["kind"] == "下放" \
+                else f"{dec['text']}；{kind}"
+        return [kind, dec.get("reason") or "", dec.get("document") or ""]
+
     for e in d["added"]:
-        rows.append([e["name"], e["code"], e["department"], "新增", "", f"{e['category']}", "", ""])
+        kind, reason, doc = grounds(e, "新增")
+        rows.append([e["name"], e["code"], e["department"], kind, "", f"{e['category']}", reason, doc])
     for e in d["removed"]:
         rows.append([e["name"], e["code"], e["department"], "不再列入", f"{e['category']}", "", "", ""])
     kinds = {"暂停": "暂停实施", "取消": "取消", "在用": "恢复实施"}
+    status_rows = {(e["department"], e["code"]) for e in d["status_changed"]}
     for e in d["status_changed"]:
-        rows.append([e["name"], e["code"], e["department"], kinds.get(e["to"], "状态变更"), e["from"], e["to"], "", ""])
+        kind, reason, doc = grounds(e, kinds.get(e["to"], "状态变更"))
+        rows.append([e["name"], e["code"], e["department"], kind, e["from"], e["to"], reason, doc])
     for e in d["changed"]:
-        labels = [FIELD_LABELS.get(k, k) for k in e["fields"]]
-        before = "\n".join(f"{FIELD_LABELS.get(k, k)}：{value_text(k, v['old'], 300)}" for k, v in e["fields"].items())
-        after = "\n".join(f"{FIELD_LABELS.get(k, k)}：{value_text(k, v['new'], 300)}" for k, v in e["fields"].items())
-        rows.append([e["name"], e["code"], e["department"], "调整（" + "、".join(labels) + "）", before, after, "", ""])
+        fields = {k: v for k, v in e["fields"].items() if k != "decision"}
+        if not fields and (e["department"], e["code"]) in status_rows:
+            continue  # only the decision, which the status row already shows
+        labels = [FIELD_LABELS.get(k, k) for k in fields]
+        before = "\n".join(f"{FIELD_LABELS.get(k, k)}：{value_text(k, v['old'], 300)}" for k, v in fields.items())
+        after = "\n".join(f"{FIELD_LABELS.get(k, k)}：{value_text(k, v['new'], 300)}" for k, v in fields.items())
+        kind, reason, doc = grounds(e, "调整（" + "、".join(labels) + "）" if labels else "调整")
+        rows.append([e["name"], e["code"], e["department"], kind, before, after, reason, doc])
     return [[i, *r] for i, r in enumerate(rows, 1)]
 
 

@@ -7,7 +7,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .models import CATEGORIES, ORIGINS, PENALTY_KINDS, RISK_LEVELS, SCOPES, STATUSES
+from .models import CATEGORIES, DECISIONS, ORIGINS, PENALTY_KINDS, RISK_LEVELS, SCOPES, STATUSES
 from .read import COLUMNS, REQUIRED_COLUMNS
 from .rules.fields import credit_check_char
 
@@ -29,7 +29,8 @@ INSTRUCTIONS = [
     "7. 裁量基准：行政处罚事项按情节从轻到重分阶次（1、2、3……），违法情节须写明可核查的具体标准（次数、时长、金额、后果），避免只写“情节轻微”“情节严重”。罚款下限、上限填数字（元）；不填时系统从裁量标准文字中读取。无裁量空间的处罚在职权目录“无裁量空间”列填“是”。",
     "8. 流程：一行一个步骤。“下一步”填步骤编号，多个用“；”分隔，分支写作“条件:步骤”，如“材料齐全:2；材料不全:1a”；最后一步留空或填“结束”。职权目录“流程”列留空时使用“{类别}标准流程”。",
     "9. 公开范围为“内部”的事项不会出现在对外公开的网站和数据中。",
-    "10. 填好后运行：powers validate 本文件.xlsx --format xlsx --out 校验结果/ ，按批注逐项修改。",
+    "10. 清理结果（开展清理或动态调整时填写）：从下拉列表选择保留、新增、调整、下放、暂停、合并、取消。取消、合并、下放的事项必须填写调整理由和调整文号（如 X政发〔2026〕3号），暂停、调整的事项应填写调整理由；下放的在“下放层级”填下放后的层级（低于本部门），合并的在“合并至”填并入事项的名称或基本编码。状态列可留空，由清理结果确定（取消、合并为“取消”，暂停为“暂停”，其余为“在用”）。合并、取消事项的编码停用，不再分配；类别调整的事项重新赋码，原编码停用并指向新编码；仅更名的事项照填原编码即可沿用。",
+    "11. 填好后运行：powers validate 本文件.xlsx --format xlsx --out 校验结果/ ，按批注逐项修改。",
 ]
 
 
@@ -88,13 +89,15 @@ def write_template(path: str | Path) -> Path:
                  "处警告或者二十元以上二百元以下罚款。")
     powers.append(["1", None, "地方", "示例许可事项", None, "行政许可", basis, "审批科", "3", "20", "10", "不收费",
                    "1. 申请人具有相应资格；\n2. 符合法定条件。", "1. 申请书；\n2. 身份证明。", "无数量限制",
-                   "受理、审查、决定、送达责任", "不履行或不正确履行职责的，依法追责", "社会", "在用", None, None, None])
+                   "受理、审查、决定、送达责任", "不履行或不正确履行职责的，依法追责", "社会", "在用", None, None, None,
+                   "保留"])
     powers.append(["2", None, "地方", "对示例违法行为的行政处罚", None, "行政处罚", pen_basis, "执法科", "3", "90", "60",
                    "不收费", None, None, None, "立案、调查、审查、告知、决定、送达、执行责任", "依法追责", "社会", "在用",
                    None, "否", None])
     for name, values in (("事项来源", ORIGINS), ("职权类别", CATEGORIES), ("公开范围", SCOPES), ("状态", STATUSES),
-                         ("无裁量空间", ("是", "否"))):
+                         ("无裁量空间", ("是", "否")), ("清理结果", DECISIONS)):
         _dropdown(powers, cols.index(name) + 1, values)
+    _dropdown(powers, cols.index("下放层级") + 1, LEVEL_CHOICES[2:])
     # a power may be exercised at several levels (省级、市级、县级): the list suggests, it does not forbid
     _dropdown(powers, cols.index("行使层级") + 1, LEVEL_CHOICES, other="多个层级用“、”分隔，如：省级、市级、县级")
     for col, w in zip("ABCDEFGH", (6, 14, 12, 36, 14, 12, 60, 16)):

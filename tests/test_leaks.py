@@ -231,6 +231,9 @@ def test_no_internal_name_in_any_output_byte(tmp_path, monkeypatch, shards):
         licence(序号="4", 职权名称="公开主项", 子项名称="公开子项"),
         licence(序号="5", 职权名称="公开主项", 子项名称="内部子项丙", 公开范围="内部"),
         penalty(序号="6", 职权名称="内部处罚丁", 公开范围="不公开"),
+        # a public item merged into an internal one: the merge does not name its target
+        licence(序号="8", 职权名称="并入内部的许可", 清理结果="合并", 合并至="内部许可甲", 调整理由="整合",
+                调整文号="测政发〔2026〕1号"),
         licence(序号="7", 职权名称="先公开后内部戊"),
     ]
     book.tiers += [{"职权序号": "6", "阶次": 1, "违法情节": "内部情节己", "处罚种类": "罚款",
@@ -248,7 +251,7 @@ def test_no_internal_name_in_any_output_byte(tmp_path, monkeypatch, shards):
     _assert_absent(tmp_path / "site", needles)
     # and the public ones are there, so the walk is looking at the right bytes
     text = b"".join(data for _, data in site_bytes(tmp_path / "site"))
-    assert "公开子项".encode() in text and "测试许可".encode() in text
+    assert "公开子项".encode() in text and "测试许可".encode() in text and "并入内部的许可".encode() in text
     listed = json.loads((tmp_path / "site" / "pagefind" / "shards.json").read_text("utf-8"))
     assert all((tmp_path / "site" / d / "pagefind-entry.json").is_file() for d in listed)
 

@@ -214,3 +214,56 @@ def test_a_cancelled_items_code_is_not_taken_by_a_new_name(book, tmp_path):
         code = next(p.basic_code for p in catalog.departments[0].powers if p.name == "测试许可")
         book.powers[0].update(职权名称="新的许可", 基本编码=code, 状态="在用")
         assert [f.rule for f in cat.code_findings(run(book, tmp_path), reg)] == ["X506"]  # retired, never reused
+
+
+def test_the_template_offers_the_decisions_as_a_drop_down(tmp_path):
+    import openpyxl
+
+    from powers.models import DECISIONS
+    from powers.template import write_template
+
+    ws = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx"))["职权目录"]
+    header = [c.value.rstrip("*") for c in ws[1]]
+    for col in ("清理结果", "调整理由", "调整文号", "生效日期", "下放层级", "合并至"):
+        assert col in header
+    letter = openpyxl.utils.get_column_letter(header.index("清理结果") + 1)
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists[f"{letter}2"] == '"' + ",".join(DECISIONS) + '"'
+
+
+def test_the_comparison_table_takes_reason_and_document_from_the_decisions(book, tmp_path):
+    from powers.tables import comparison_rows
+
+    book.powers.append(licence(序号="3", 职权名称="另一许可"))
+    book.powers.append(licence(序号="4", 职权名称="将下放的许可"))
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        old, _ = cat.build_catalog(run(book, tmp_path), reg)
+        book.powers[0].update(清理结果="合并", 合并至="另一许可", **GROUNDS)
+        book.powers[3].update(清理结果="下放", 下放层级="县级", 调整理由="方便群众就近办理", 调整文号="测政发〔2026〕5号")
+        book.powers.append(licence(序号="5", 职权名称="新设许可", 清理结果="新增", 调整理由="新法施行",
+                                   调整文号="测政发〔2026〕6号"))
+        new, findings = cat.build_catalog(run(book, tmp_path), reg)
+    assert not findings
+    rows = {r[1]: r for r in comparison_rows(cat.diff(old, new))}
+    assert rows["测试许可"][4:] == ["合并至另一许可", "在用", "取消", GROUNDS["调整理由"], GROUNDS["调整文号"]]
+    assert rows["将下放的许可"][4] == "下放至县级" and rows["将下放的许可"][7:] == ["方便群众就近办理", "测政发〔2026〕5号"]
+    assert rows["新设许可"][4] == "新增" and rows["新设许可"][7:] == ["新法施行", "测政发〔2026〕6号"]
+    text = cat.diff_text(cat.diff(old, new))
+    assert "清理结果：（空） → 下放至县级" in text
+
+
+def test_the_site_says_what_was_decided(book, tmp_path):
+    from powers.pipeline import build
+
+    book.powers.append(licence(序号="3", 职权名称="另一许可"))
+    book.powers.append(licence(序号="4", 职权名称="将下放的许可", 清理结果="下放至乡镇", 调整理由="方便群众就近办理",
+                               调整文号="测政发〔2026〕5号", 生效日期="2026-04-01"))
+    book.powers[0].update(清理结果="合并", 合并至="另一许可", **GROUNDS)
+    r = build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=tmp_path / "w", search=False)
+    assert not r.validation.errors
+    codes = {p.name: p.basic_code for _, p in r.catalog.all_powers()}
+    merged = (tmp_path / "site" / "powers" / f"{codes['测试许可']}.html").read_text("utf-8")
+    assert f'本事项已合并至<a href="../powers/{codes["另一许可"]}.html">另一许可</a>' in merged
+    assert GROUNDS["调整文号"] in merged and "清理调整情况" in merged
+    devolved = (tmp_path / "site" / "powers" / f"{codes['将下放的许可']}.html").read_text("utf-8")
+    assert "本事项已下放至乡镇级实施" in devolved and "2026-04-01" in devolved
