@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .catalog import FIELD_LABELS, value_text
+from .catalog import FIELD_LABELS, decision_text, value_text
 from .models import Catalog
 
 COMPARISON_COLUMNS = [("序号", 7), ("事项名称", 30), ("编码", 19), ("部门", 18), ("调整类型", 12),
@@ -158,7 +158,9 @@ def _printed(public: Catalog, department: str | None) -> PrintedList:
 
 
 def _list_row(seq: str, d, p, parent) -> list:
-    note = "；".join(x for x in ("暂停实施" if p.status == "暂停" else "", p.note or "") if x)
+    devolved = p.decision is not None and p.decision.kind == "下放"
+    note = "；".join(x for x in ("暂停实施" if p.status == "暂停" else "",
+                                 f"{decision_text(p.decision)}实施" if devolved else "", p.note or "") if x)
     return [seq, p.basic_code or "", parent.name if parent else p.name, p.sub_item or "", p.category,
             p.legal_basis_text, p.unit, p.responsibilities or "", p.accountability or "", note]
 
