@@ -267,3 +267,11 @@ def test_the_site_says_what_was_decided(book, tmp_path):
     assert GROUNDS["调整文号"] in merged and "清理调整情况" in merged
     devolved = (tmp_path / "site" / "powers" / f"{codes['将下放的许可']}.html").read_text("utf-8")
     assert "本事项已下放至乡镇级实施" in devolved and "2026-04-01" in devolved
+
+
+def test_a_cancelled_status_asks_for_its_decision(book, tmp_path):
+    book.powers[0].update(状态="取消")
+    f = [f for f in run(book, tmp_path).findings if f.rule == "F139"]
+    assert len(f) == 1 and f[0].severity == "warning" and f[0].column == "状态"
+    book.powers[0].update(清理结果="取消", **GROUNDS)
+    assert not [f for f in run(book, tmp_path).findings if f.rule.startswith("F13")]

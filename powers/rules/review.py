@@ -56,6 +56,10 @@ RECLASSIFIED = rule(
     "Reclassified as {category} (was {former}): code {value} is retired, pointing to the new code the item gets",
     "基本编码的类型位随职权类别确定，类别调整后须重新赋码；原编码不再使用，查询时指向新编码。"
     "如类别并未调整，请改回原类别。")
+STATUS_WITHOUT_DECISION = rule(
+    "F139", "status-without-decision", "warning",
+    "状态为“{value}”，但未在清理结果中写明调整理由和文号", "Status '{value}' without a review decision giving its reason and document",
+    "在“清理结果”填写{kind}，并填写调整理由和调整文号：公开的清单和对照表要说明事项为何{kind}、依据哪份文件。")
 
 # how offices write each decision → the canonical one
 _WORDS = {
@@ -160,6 +164,8 @@ def _devolved_level(row: Row, raw: str, dept: Department, findings: list[Finding
 def status(row: Row, d: Decision | None, typed: str, findings: list[Finding]) -> str:
     """The item's 状态: as typed; when the cell is blank, the one the decision leaves it in."""
     if d is None or d.kind is None:
+        if d is None and typed in ("取消", "暂停"):
+            findings.append(STATUS_WITHOUT_DECISION(row.at("状态"), typed, kind=typed))
         return typed
     expected = DECISION_STATUS[d.kind]
     if row.get("状态") is None:
