@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from . import catalog as cat
 from .catalog import FIELD_LABELS, decision_text, value_text
 from .models import Catalog
 
@@ -152,9 +153,14 @@ def _printed(public: Catalog, department: str | None) -> PrintedList:
                 subs += 1
                 rows.append(_list_row(f"{items}.{k}", d, s, p))
     name = department or site_name(public).removesuffix("行政权力清单")
-    counted = f"共{items}项" + (f"（其中暂停实施{suspended}项）" if suspended else "") + (f"，另有子项{subs}个" if subs else "")
+    # counted as everywhere else (catalog.stats: the site, the change log, powers stats), then what is listed
+    s = cat.stats(public)
+    s = s if department is None else next(x for x in s["departments"] if x["name"] == department)
+    counted = cat.summary_sentence(s["total"], {}, s["by_status"], s["sub_items"]).rstrip("。")
+    listed = f"本清单列入在用{items - suspended}项" + (f"、暂停实施{suspended}项" if suspended else "") + \
+        (f"及其子项{subs}个" if subs else "") + ("，已取消的不列入" if s["by_status"].get("取消") else "")
     when = f"发布日期 {public.release_date.isoformat()}；" if public.release_date else ""
-    return PrintedList(f"{name}行政权力清单", f"{when}{counted}，不含已取消事项。", public.release_date, rows)
+    return PrintedList(f"{name}行政权力清单", f"{when}{counted}；{listed}。", public.release_date, rows)
 
 
 def _list_row(seq: str, d, p, parent) -> list:

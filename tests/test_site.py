@@ -354,6 +354,16 @@ def test_one_way_of_counting_everywhere(demo):
         assert cat.stats_sentence(d) in page.read_text("utf-8")
     for c, n in s["by_category"].items():
         assert (c in options) == bool(n) and (not n or int(options[c]) == n)
+    # the printable list says the same figures, then what it lists (the items in use and suspended)
+    from powers import tables
+
+    counted = cat.summary_sentence(s["total"], {}, s["by_status"], s["sub_items"]).rstrip("。")
+    assert sentence.startswith(counted) and counted in tables.printed_list(r.catalog).subtitle
+    for d in s["departments"]:
+        lst = tables.printed_list(r.catalog, d["name"])
+        assert cat.summary_sentence(d["total"], {}, d["by_status"], d["sub_items"]).rstrip("。") in lst.subtitle
+        listed = [row for row in lst.rows if "." not in row[0]]
+        assert len(listed) == d["total"] - d["by_status"].get("取消", 0)
 
 
 def test_change_log_reads_back_only_changed_departments_and_says_the_same(tmp_path):

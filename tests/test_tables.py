@@ -34,7 +34,9 @@ def test_the_list_holds_every_public_item_not_cancelled_with_its_sub_items(catal
     sub = next(r for r in lst.rows if "." in r[0])
     parent = next(r for r in lst.rows if r[0] == sub[0].split(".")[0])
     assert sub[2] == parent[2] and sub[3] and not parent[3]
-    assert lst.subtitle.startswith(f"发布日期 {public.release_date.isoformat()}；共{len(listed)}项")
+    assert lst.subtitle.startswith(f"发布日期 {public.release_date.isoformat()}；共")
+    in_use = sum(p.status == "在用" for p in listed)
+    assert f"本清单列入在用{in_use}项、暂停实施{len(suspended)}项" in lst.subtitle
     one = tables.printed_list(catalog, public.departments[0].name)
     assert one.title == f"{public.departments[0].name}行政权力清单" and 0 < len(one.rows) < len(lst.rows)
 
