@@ -721,14 +721,28 @@ def dept_transport():
 # ---------------------------------------------------------------- writing
 INFO_KEYS = ["部门名称", "部门编号", "部门简称", "行政区划代码", "统一社会信用代码", "行使层级", "办公地址", "联系电话", "监督电话", "填报人", "审核人", "填报日期"]
 POWER_COLS = ["序号", "基本编码", "事项来源", "职权名称", "子项名称", "职权类别", "实施依据", "承办机构", "行使层级", "法定时限", "承诺时限",
-              "收费依据及标准", "办理条件", "申请材料", "数量限制", "责任事项", "追责情形", "公开范围", "状态", "流程", "无裁量空间", "备注"]
+              "收费依据及标准", "办理条件", "申请材料", "数量限制", "责任事项", "追责情形", "公开范围", "状态", "流程", "无裁量空间", "备注",
+              "清理结果", "调整理由", "调整文号", "生效日期"]
 TIER_COLS = ["职权序号", "职权名称", "阶次", "违法情节", "处罚种类", "裁量标准", "罚款下限", "罚款上限", "法定下限", "法定上限", "说明"]
 FLOW_COLS = ["流程名称", "步骤", "环节", "承办岗位", "时限", "下一步", "风险点", "风险等级", "防控措施"]
 MESSY = {"职权名称": "事项名称", "职权类别": "权力类型", "实施依据": "设定依据", "承办机构": "实施机构", "法定时限": "法定办结时限",
-         "承诺时限": "承诺办结时限", "公开范围": "公开属性", "违法情节": "裁量情节", "阶次": "类别", "步骤": "序号"}
+         "承诺时限": "承诺办结时限", "公开范围": "公开属性", "违法情节": "裁量情节", "阶次": "类别", "步骤": "序号",
+         "清理结果": "调整类型", "调整文号": "文号"}
 MESSY_CAT = {"行政处罚": "处罚", "行政许可": "许可", "行政检查": "行政检查类", "行政强制": "强制", "行政征收": "征收",
              "行政确认": "确认", "其他行政权力": "其他"}
 FW = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+# the review decision behind a suspended or cancelled item: what an office records in the 清理结果 columns
+DECISION_REASONS = {"取消": "上位法调整，本事项不再保留", "暂停": "上位法修改，待配套规定出台后恢复实施"}
+
+
+def decision(spec) -> dict:
+    status = spec.get("status")
+    if status not in DECISION_REASONS:
+        return {}
+    return {"清理结果": status, "调整理由": spec.get("note") or DECISION_REASONS[status],
+            "调整文号": "青政字〔2026〕8号", "生效日期": "2026-03-01"}
 
 
 def power_rows(d):
@@ -753,7 +767,8 @@ def power_rows(d):
             收费依据及标准=spec.get("fee", "不收费"), 办理条件=LIC_COND if lic else None, 申请材料=LIC_MAT if lic else None,
             数量限制=spec.get("quantity", "无数量限制") if lic else None, 责任事项=PUN_RESP if is_pen else RESP, 追责情形=ACCT,
             公开范围=spec.get("scope", "社会"), 状态=spec.get("status", "在用"), 流程=flow,
-            无裁量空间="是" if spec.get("no_disc") else ("否" if is_pen else None), 备注=spec.get("note"))
+            无裁量空间="是" if spec.get("no_disc") else ("否" if is_pen else None), 备注=spec.get("note"),
+            **decision(spec))
         rows.append(base)
         for k, sub in enumerate(spec.get("subs", []), 1):
             r = dict(base, 序号=f"{seq}.{k}", 子项名称=sub)
