@@ -263,8 +263,12 @@ def stats(
 
 @app.command()
 def diff(
-    old: Annotated[Path, typer.Argument(help="Older catalog.json (or another city's).")],
+    old: Annotated[Path, typer.Argument(help="Older catalog.json (or another city's); with --published, a build's "
+                                        "work folder.")],
     new: Annotated[Path, typer.Argument(help="Newer catalog.json.")],
+    published: Annotated[bool, typer.Option("--published", help="OLD is a work folder (build --work): compare with "
+                                            "the release last published from it (recorded by powers publish).")]
+    = False,
     by: Annotated[str, typer.Option("--by", help="Match powers by 'code' (releases) or 'name' (two cities).")] = "code",
     format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
     xlsx: Annotated[Optional[Path], typer.Option("--xlsx", help="Also write the 对照表 (comparison table) as a "
@@ -280,6 +284,8 @@ def diff(
         fail("对照表文件应以 .xlsx 结尾", "the --xlsx file must end in .xlsx")
     if pdf is not None and pdf.suffix.lower() != ".pdf":
         fail("对照表 PDF 应以 .pdf 结尾", "the --pdf file must end in .pdf")
+    if published:
+        old = _last_published(old)
     older, newer = _catalog_for([old], codes=by == "code"), _catalog_for([new], codes=by == "code")
     d = cat.diff(older, newer, by=by)
     typer.echo(json.dumps(d, ensure_ascii=False, indent=1, default=str) if format == TextOrJson.json
@@ -292,6 +298,23 @@ def diff(
         if path is not None:
             n = write(d, path, when=newer.release_date)
             typer.echo(f"已写入对照表 / wrote the comparison table: {path}（{n} 行 / rows）", err=True)
+
+
+def _last_published(work: Path) -> Path:
+    """The file of the release last published from work folder `work` (diff --published)."""
+    from powers import releases
+
+    existing([work])
+    folder = work / "releases"
+    last = releases.last_published(folder, releases.published_record(folder))
+    if last is None:
+        fail(f"{folder / releases.PUBLISHED} 中没有记录已发布且仍保存在此的版本（用 powers publish 发布由 --work {work} "
+             "生成的网站后才有）",
+             f"{folder / releases.PUBLISHED} records no published release still kept there (powers publish records "
+             f"one when it publishes a site built with --work {work})")
+    typer.echo(f"与 {last.name.removesuffix('.json')} 发布版比较 / comparing with the release last published: "
+               f"{folder / last.name}", err=True)
+    return folder / last.name
 
 
 @app.command("print-list")
