@@ -274,8 +274,12 @@ def stats(
 
 @app.command()
 def diff(
-    old: Annotated[Path, typer.Argument(help="Older catalog.json (or another city's).")],
+    old: Annotated[Path, typer.Argument(help="Older catalog.json (or another city's); with --published, a build's "
+                                        "work folder.")],
     new: Annotated[Path, typer.Argument(help="Newer catalog.json.")],
+    published: Annotated[bool, typer.Option("--published", help="OLD is a work folder (build --work): compare with "
+                                            "the release last published from it (recorded by powers publish).")]
+    = False,
     by: Annotated[str, typer.Option("--by", help="Match powers by 'code' (releases) or 'name' (two cities).")] = "code",
     format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
     xlsx: Annotated[Optional[Path], typer.Option("--xlsx", help="Also write the 对照表 (comparison table) as a "
@@ -291,6 +295,8 @@ def diff(
         fail("对照表文件应以 .xlsx 结尾", "the --xlsx file must end in .xlsx")
     if pdf is not None and pdf.suffix.lower() != ".pdf":
         fail("对照表 PDF 应以 .pdf 结尾", "the --pdf file must end in .pdf")
+    if published:
+        old = _last_published(old)
     older, newer = _catalog_for([old], codes=by == "code"), _catalog_for([new], codes=by == "code")
     d = cat.diff(older, newer, by=by)
     typer.echo(json.dumps(d, ensure_ascii=False, indent=1, default=str) if format == TextOrJson.json
@@ -303,6 +309,23 @@ def diff(
         if path is not None:
             n = write(d, path, when=newer.release_date)
             typer.echo(f"已写入对照表 / wrote the comparison table: {path}（{n} 行 / rows）", err=True)
+
+
+def _last_published(work: Path) -> Path:
+    """The file of the release last published from work folder `work` (diff --published)."""
+    from powers import releases
+
+    existing([work])
+    folder = work / "releases"
+    last = releases.last_published(folder, releases.published_record(folder))
+    if last is None:
+        fail(f"{folder / releases.PUBLISHED} 中没有记录已发布且仍保存在此的版本（用 powers publish 发布由 --work {work} "
+             "生成的网站后才有）",
+             f"{folder / releases.PUBLISHED} records no published release still kept there (powers publish records "
+             f"one when it publishes a site built with --work {work})")
+    typer.echo(f"与 {last.name.removesuffix('.json')} 发布版比较 / comparing with the release last published: "
+               f"{folder / last.name}", err=True)
+    return folder / last.name
 
 
 @app.command("print-list")
@@ -449,7 +472,8 @@ def build(
     work: Annotated[Path, typer.Option("--work", help="Folder for catalog.json, codes.sqlite, chart cache and "
                                        "kept releases.")] = Path("build"),
     previous: Annotated[Optional[Path], typer.Option("--previous", help="Previous release's catalog.json for the "
-                                                     "change log (default: the last release kept in --work).")] = None,
+                                                     "change log (default: the last release published from --work, "
+                                                     "else the last release kept there).")] = None,
     base_url: Annotated[Optional[str], typer.Option("--base-url", help="Public URL of the site, for sitemap.xml.")]
     = None,
     draft: Annotated[bool, typer.Option("--draft", help="Build even with errors; every page says DRAFT.")] = False,
@@ -487,9 +511,10 @@ def build(
         fail(f"清单有 {len(e.result.errors)} 个错误，拒绝发布；改正后重试，或用 --draft 生成草稿",
              f"{len(e.result.errors)} errors: refusing to build a publishable site; fix them or use --draft", 1)
     s = r.public_stats
+    compared = f"{r.previous_published} 发布版" if r.previous_published else r.previous or "首次发布"
     typer.echo(f"{'草稿' if draft else '网站'}已生成 / site built: {out} — {len(r.pages)} 个页面，公开 {s['total']} 项；"
-               f"流程图新绘制 {r.charts_rendered} 张、复用 {r.charts_reused} 张；变更记录对比："
-               f"{r.previous or '首次发布'}" + (f"；版本 / release {r.release}" if r.release else ""))
+               f"流程图新绘制 {r.charts_rendered} 张、复用 {r.charts_reused} 张；变更记录对比：{compared}"
+               + (f"；版本 / release {r.release}" if r.release else ""))
     if base_url is None:
         typer.echo("提示：未指定 --base-url，未生成 sitemap.xml / note: no --base-url, so no sitemap.xml", err=True)
     typer.echo(_tally(r.validation), err=True)
@@ -504,16 +529,18 @@ def publish(
                                         "recorded in the manifest and the publish log.")] = False,
 ) -> None:
     """Swap a built site into DEST atomically, keep DEST.previous, write manifest.json (SHA-256).
-    A draft is refused unless --force; every publish is logged in DEST.publish-log.jsonl."""
+    A draft is refused unless --force; every publish is logged in DEST.publish-log.jsonl, and in the
+    build's work folder (releases/published.jsonl: the next change log compares with it)."""
     from powers import paths as paths_mod
     from powers import publish as pub
 
     try:
+        note = lambda message: typer.echo(f"注意 / note: {message}", err=True)  # noqa: E731
         if rollback:
-            pub.rollback(dest)
+            pub.rollback(dest, say=note)
             typer.echo(f"已回滚 / rolled back: {dest}")
             return
-        files = pub.publish(site_dir, dest, force=force)
+        files = pub.publish(site_dir, dest, force=force, say=note)
     except pub.PublishError as e:
         fail(*str(e).split(" / ", 1))
     except paths_mod.FolderBusy as e:

@@ -1,6 +1,7 @@
 """The whole pipeline for `powers build`: validate → catalog → flowcharts → site (→ search index)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -77,6 +78,7 @@ class BuildResult:
     site: Path | None = None
     public_stats: dict = field(default_factory=dict)  # cat.stats of the public view
     release: str | None = None  # the release kept for it in --work/releases ("2026-03-28", "2026-03-28.2")
+    previous_published: str | None = None  # the change log's previous, when it is the release last published
 
     def __getattr__(self, name: str):
         return load_on_first_use(self, name)
@@ -137,7 +139,11 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
     paths_mod.guard_output(out, paths, work=work)  # refuse to replace inputs or a folder the tool did not make
     laws = laws or LawRegistry.load()
     made_from = _inputs_key(paths, previous, options, laws, release_date, search)
-    if (done := _unchanged(_build_key(made_from, work), out, work)) is not None:
+    releases = work / "releases"
+    # what `powers publish` recorded, read once: the change log and the key are made of the same
+    # bytes (a publish recorded meanwhile makes the next build a real one)
+    published = releases_mod.published_record(releases)
+    if (done := _unchanged(_build_key(made_from, work, published), out, work)) is not None:
         with progress.stage("未变化 unchanged"):
             return done
     result = validate(paths, laws=laws, cache_dir=work / "cache" / "validate", progress=progress)
@@ -158,7 +164,6 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
     view = site.public_view(catalog, in_place=True)  # the one filter: every public output below is made from it
     public = view.catalog
     del catalog
-    releases = work / "releases"
     stage = out.with_name(f".{out.name}.building")
     if stage.exists():
         shutil.rmtree(stage)
@@ -170,10 +175,18 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
         # written by another process while the charts, index and pages are made here
         data = site.OpenData(view, stage, reuse)
         # which release this is (a kept one with the same bytes, or a new one: never written over),
-        # and the change log's previous: the release kept just before it
+        # and the change log's previous: the last release published before it, else the release
+        # kept just before it
         kept_as = releases_mod.identify(releases, release, data.digest) if release else None
-        compare, release_index = None, data.index
-        if previous is None and kept_as is not None and (before := releases_mod.before(releases, kept_as)):
+        compare, release_index, shown = None, data.index, None
+        if previous is None and kept_as is not None and \
+                (shown := releases_mod.last_published(releases, published, earlier_than=kept_as)) is not None:
+            before = releases / shown.name
+        elif previous is None and kept_as is not None:
+            before = releases_mod.before(releases, kept_as)
+        else:
+            before = None
+        if before is not None:
             now = {d.name: h for d, h in zip(public.departments, data.digests)}
             changed = releases_mod.changed_since(before, now) if len(now) == len(public.departments) else None
             previous, compare = changed if changed is not None else (cat.load_catalog(before), None)
@@ -182,8 +195,11 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
             report, index = flowcharts.render_catalog(public, work / "flowcharts")
         charts = PowerCharts(work / "flowcharts", index, public)
         indexing = _start_search(stage, view, work / "cache" / "search", data.digests) if search else None
+        kept_name = kept_as.name.removesuffix(".json") if kept_as is not None and not options.draft else None
         pages = site.build_site(view, stage, charts, previous, options, jobs=jobs_default(), reuse=reuse,
-                                progress=progress, open_data=data, compare_only=compare)
+                                progress=progress, open_data=data, compare_only=compare,
+                                previous_published=shown.name.removesuffix(".json") if shown else None,
+                                info={"release": kept_name, "work": str(work.resolve())})
         data = None  # build_site closed it
         public_stats = cat.stats(public)
         # nothing below needs the catalog: let it go before waiting for the index (a city's public
@@ -210,10 +226,10 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
         # the open-data catalog.json is the public catalog's JSON: the release is a copy of it
         releases_mod.keep(releases, kept_as, out / "data" / "catalog.json", release_index)
     done = BuildResult(result, None, pages, report.rendered, report.reused, previous_date, out, public_stats,
-                       kept_as.name.removesuffix(".json") if kept_as is not None and not options.draft else None)
+                       kept_name, shown.name.removesuffix(".json") if shown else None)
     _leave(done, "catalog", remembered.catalog)
     # the key as the next run will see it: with the release this build has just kept
-    _remember(_build_key(made_from, work), done, work)
+    _remember(_build_key(made_from, work, published), done, work)
     return done
 
 
@@ -297,12 +313,14 @@ def _inputs_key(paths, previous: Catalog | None, options: site.SiteOptions, laws
                      date.today(), os.environ.get("POWERS_SEARCH_SHARDS", ""))
 
 
-def _build_key(made_from: str, work: Path) -> str:
-    """The inputs' key with the kept releases (the change log compares with one): before a build,
-    and again after it, when the release it kept is among them."""
+def _build_key(made_from: str, work: Path, published: bytes) -> str:
+    """The inputs' key with the kept releases and what publish recorded of them (`published`: the
+    bytes of releases/published.jsonl; the change log compares with one of them) and where the
+    work folder is (the site names it for publish): before a build, and again after it, when the
+    release it kept is among them."""
     releases = sorted((p.name, p.stat().st_size) for p in (work / "releases").glob("*.json")) \
         if (work / "releases").is_dir() else []
-    return cache.key(made_from, json.dumps(releases))
+    return cache.key(made_from, json.dumps(releases), hashlib.sha256(published).hexdigest(), str(work.resolve()))
 
 
 def _unchanged(key: str, out: Path, work: Path) -> BuildResult | None:

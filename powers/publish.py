@@ -195,9 +195,12 @@ def publish_log(dest: str | Path) -> Path:
     return dest.with_name(f"{dest.name}.publish-log.jsonl")
 
 
-def publish(site: str | Path, dest: str | Path, *, force: bool = False, copy=shutil.copy2) -> dict:
+def publish(site: str | Path, dest: str | Path, *, force: bool = False, copy=shutil.copy2,
+            say=lambda message: None) -> dict:
     """Copy `site` into `dest` as one atomic swap; returns the manifest written. A draft site is
-    refused unless `force`; every publish is recorded in publish_log(dest)."""
+    refused unless `force`; every publish is recorded in publish_log(dest), and in the work folder
+    the site was built from (releases/published.jsonl: its change logs compare with it). What could
+    not be recorded there is said through `say` (zh / en): the publish has happened all the same."""
     site, dest = Path(site).resolve(), Path(dest).absolute()
     if not (site / "index.html").is_file():
         raise PublishError(f"不是构建好的网站目录（缺少 index.html）：{site} / not a built site: {site}")
@@ -250,8 +253,45 @@ def publish(site: str | Path, dest: str | Path, *, force: bool = False, copy=shu
         else:
             nxt.rename(dest)
         _fsync(dest.parent)  # the published state survives a power cut once publish returns
-        _log(dest, {"release": number, "site": str(site), **shown})
+        built = {"kept_release": info.get("release"), "work": info.get("work")}
+        _log(dest, {"release": number, "site": str(site), **shown, **built})
+        _record_in_work(built, dest, shown, rollback=False, say=say)
     return files
+
+
+def _record_in_work(built: dict, dest: Path, shown: dict, *, rollback: bool, say) -> None:
+    """Append to the work folder's releases/published.jsonl that its release `built["kept_release"]`
+    is live in `dest` (see releases.py), when the work folder is still there and keeps that release
+    with the bytes that went out; else say why it was not recorded."""
+    from . import releases
+
+    work, name = built.get("work"), built.get("kept_release")
+    what = "回滚" if rollback else "发布"
+    if not work:
+        say(f"网站未注明生成它的工作目录（由旧版本生成），本次{what}未记入工作目录，之后的变更记录不会与它比较 / the site does not "
+            f"say which work folder it was built in (built by an older version): this {'rollback' if rollback else 'publication'} "
+            "is not recorded there, and later change logs will not compare with it")
+        return
+    folder = Path(work) / "releases"
+    if not Path(work).is_dir():
+        say(f"生成网站的工作目录 {work} 已不存在，未能记录本次{what} / the work folder {work} the site was built in no longer "
+            f"exists: this {'rollback' if rollback else 'publication'} could not be recorded there")
+        return
+    kept = releases.parse(name)
+    if name is not None and (kept is None or not (folder / kept.name).is_file()
+                             or sha256(folder / kept.name) != shown.get("catalog_sha256")):
+        say(f"工作目录 {work} 中没有与所发布内容相同的版本 {name}，未能记录本次{what} / the work folder {work} does not keep "
+            f"release {name} as it went out: this {'rollback' if rollback else 'publication'} could not be recorded there")
+        return
+    try:
+        releases.record_published(folder, {"release": name, "dest": str(dest), "rollback": rollback, **shown})
+    except OSError as e:
+        say(f"未能在工作目录 {work} 中记录本次{what}：{e} / could not record this "
+            f"{'rollback' if rollback else 'publication'} in the work folder {work}: {e}")
+        return
+    if name is None:
+        say("网站不是保存的版本（草稿，或目录无发布日期），之后的变更记录不会与它比较 / the site is not a kept release (a "
+            "draft, or a catalog with no release date): later change logs do not compare with it")
 
 
 def _log(dest: Path, entry: dict) -> None:
@@ -263,8 +303,9 @@ def _log(dest: Path, entry: dict) -> None:
                              ensure_ascii=False, sort_keys=True) + "\n")
 
 
-def rollback(dest: str | Path) -> None:
-    """Swap DEST.previous back into DEST (the release being replaced becomes DEST.previous)."""
+def rollback(dest: str | Path, *, say=lambda message: None) -> None:
+    """Swap DEST.previous back into DEST (the release being replaced becomes DEST.previous). The
+    release live again is recorded as published in its work folder, found in the publish log."""
     dest = Path(dest).absolute()
     _, previous = _names(dest)
     with _lock(dest):
@@ -283,8 +324,29 @@ def rollback(dest: str | Path) -> None:
             tmp.rename(previous)
         _fsync(dest.parent)  # the rollback survives a power cut once it returns
         live = read_manifest(dest) or {}
-        _log(dest, {"rollback": True, **{k: live.get(k) for k in ("release", "release_date", "catalog_sha256", "draft",
-                                                                  "forced")}})
+        shown = {k: live.get(k) for k in ("release_date", "catalog_sha256", "draft", "forced")}
+        built = _published_from(dest, live)
+        _log(dest, {"rollback": True, "release": live.get("release"), **shown, **built})
+        _record_in_work(built, dest, shown, rollback=True, say=say)
+
+
+def _published_from(dest: Path, live: dict) -> dict:
+    """The kept release and work folder of the release live in `dest` (its manifest `live`), from
+    the publish log: the last publish of that number and catalog (numbers repeat after a rollback,
+    but of two folders that can be live again, the one logged last with a number is the one)."""
+    try:
+        lines = publish_log(dest).read_text("utf-8").splitlines()
+    except OSError:
+        lines = []
+    for line in reversed(lines):
+        try:
+            e = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(e, dict) and not e.get("rollback") and e.get("release") == live.get("release") \
+                and e.get("catalog_sha256") == live.get("catalog_sha256"):
+            return {"kept_release": e.get("kept_release"), "work": e.get("work")}
+    return {"kept_release": None, "work": None}
 
 
 class _Handler(SimpleHTTPRequestHandler):

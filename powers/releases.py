@@ -2,11 +2,18 @@
 overwritten. A release is named by its date and, when a date has several different releases (a
 correction made the same day), a sequence number: 2026-03-28.json, then 2026-03-28.2.json … A
 rebuild whose catalog is byte-for-byte a kept release is that release (nothing new is kept), and
-the change log compares a release with the one kept just before it."""
+the change log compares a release with the last one published before it (`published.jsonl`, written
+by `powers publish`), or, when none is recorded, with the one kept just before it.
+
+`published.jsonl` is append-only, one JSON line a publication or rollback: `time`, `release` (a kept
+release's name without .json, null for a draft published by force: it is not kept), `catalog_sha256`,
+`release_date`, `dest`, `rollback`, `draft`, `forced`. Its last line naming a kept release is what
+the public saw last."""
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -27,6 +34,17 @@ class Release:
     @property
     def name(self) -> str:
         return f"{self.day.isoformat()}.json" if self.seq == 1 else f"{self.day.isoformat()}.{self.seq}.json"
+
+
+def parse(name: str | None) -> Release | None:
+    """"2026-03-28.2" (or "2026-03-28.2.json") → that Release; None when it names no release."""
+    if not isinstance(name, str):
+        return None
+    m = _NAME.match(name if name.endswith(".json") else f"{name}.json")
+    try:
+        return Release(date.fromisoformat(m.group(1)), int(m.group(2) or 1)) if m else None
+    except ValueError:
+        return None
 
 
 def kept(folder: Path) -> dict[Release, Path]:
@@ -51,6 +69,63 @@ def identify(folder: Path, day: date, digest: str) -> Release:
         if file_hash(folder / r.name) == digest:
             return r
     return Release(day, max((r.seq for r in same_day), default=0) + 1)
+
+
+PUBLISHED = "published.jsonl"
+
+
+def published_record(folder: Path) -> bytes:
+    """The bytes of `folder`/published.jsonl (b"" when nothing was recorded): a build reads them once
+    and keys its result and its change log on the same bytes."""
+    try:
+        return (folder / PUBLISHED).read_bytes()
+    except OSError:
+        return b""
+
+
+def publications(record: bytes) -> list[dict]:
+    """The lines of a published.jsonl, oldest first (a line that is not a JSON object is skipped)."""
+    out = []
+    for line in record.decode("utf-8", "replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict):
+            out.append(entry)
+    return out
+
+
+def last_published(folder: Path, record: bytes, earlier_than: Release | None = None) -> Release | None:
+    """The release the public saw last according to `record` (published.jsonl's bytes): its last
+    line naming a kept release, of those earlier than `earlier_than` when given (a release compares
+    with what went out before it; rebuilding an old release does not compare it with a later one).
+    None when no such line exists, or when the release it names is no longer kept with the bytes that
+    went out (the work folder was emptied and built again): the caller then compares as without a
+    record, never with a release the public did not see."""
+    for entry in reversed(publications(record)):
+        r = parse(entry.get("release"))
+        if r is None or (earlier_than is not None and not r < earlier_than):
+            continue
+        path = folder / r.name
+        return r if path.is_file() and file_hash(path) == entry.get("catalog_sha256") else None
+    return None
+
+
+def record_published(folder: Path, entry: dict) -> None:
+    """Append one line to `folder`/published.jsonl (never rewritten), flushed to disk: a publication
+    or rollback of a release of this work folder."""
+    from datetime import datetime, timezone
+
+    folder.mkdir(parents=True, exist_ok=True)
+    line = json.dumps({"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), **entry},
+                      ensure_ascii=False, sort_keys=True) + "\n"
+    fd = os.open(folder / PUBLISHED, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line.encode("utf-8"))  # one write of one line: appends of two publishers do not mix
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def before(folder: Path, release: Release) -> Path | None:

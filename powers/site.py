@@ -286,7 +286,7 @@ def _dept_ctx(d: Department) -> dict:
 
 
 def _changes(w: _Writer, view: PublicView, previous: Catalog | None, s: dict,
-             compare_only: frozenset[str] | None = None) -> None:
+             compare_only: frozenset[str] | None = None, previous_published: str | None = None) -> None:
     if previous is None:
         w.page("changes.html", "changes.html", title="变更记录", first=True, summary=cat.stats_sentence(s), sections=[])
         return
@@ -311,7 +311,16 @@ def _changes(w: _Writer, view: PublicView, previous: Catalog | None, s: dict,
                 ("恢复实施", resumed), ("不再列入", d["removed"])]
     w.page("changes.html", "changes.html", title="变更记录", first=False, d=d, withdrawn=withdrawn, suspended=suspended,
            cancelled=cancelled, resumed=resumed, sections=sections,
-           previous_date=previous.release_date.isoformat() if previous.release_date else "上一版本")
+           previous_date=previous.release_date.isoformat() if previous.release_date else "上一版本",
+           published_as=_published_as(previous_published))
+
+
+def _published_as(name: str | None) -> str | None:
+    """"2026-03-28" → "2026-03-28 发布版"; a later release of the same date says which it was."""
+    if name is None:
+        return None
+    day, _, seq = name.partition(".")
+    return f"{day} 发布版" + (f"（当日第{seq}版）" if seq else "")
 
 
 # a catalog with more powers than this has its Excel file written in a process of its own
@@ -376,7 +385,8 @@ def _sitemap(w: _Writer, base: str) -> None:
 def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[str, str] | None = None,
                previous: Catalog | None = None, options: SiteOptions = SiteOptions(), *,
                reuse: SiteCache | None = None, jobs: int = 1, progress: Progress = QUIET,
-               open_data: OpenData | None = None, compare_only: frozenset[str] | None = None) -> list[str]:
+               open_data: OpenData | None = None, compare_only: frozenset[str] | None = None,
+               previous_published: str | None = None, info: dict | None = None) -> list[str]:
     """Write every page of the public site for `catalog` into out_dir; returns the page paths.
 
     `catalog` is the public view made by `public_view` (a full catalog is filtered here, once);
@@ -388,6 +398,9 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
     `open_data`: the view's OpenData begun into out_dir beforehand (build_site closes it).
     `compare_only`: `previous` holds only the departments changed since (releases.changed_since),
     and the change log compares these departments of the view with them (None: all).
+    `previous_published`: `previous` is that release ("2026-03-28.2"), the one last published, and
+    the change log says so. `info`: more of what the build says of the site for `powers publish`
+    (SITE_INFO: the release kept for it and the work folder keeping it).
     """
     view = catalog if isinstance(catalog, PublicView) else public_view(catalog)
     catalog = view.catalog
@@ -416,17 +429,19 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
         with progress.stage("网页 pages", len(catalog.departments)) as stage:
             w.pages += _department_pages(w, catalog, data.records, charts, reuse, jobs, stage)
         data.start_xlsx()
-        _rest_of_site(w, view, previous, s, data, progress, compare_only)
+        _rest_of_site(w, view, previous, s, data, progress, compare_only, previous_published)
     finally:
         data.close()
     w.file(SITE_INFO, (json.dumps({"draft": options.draft, "release_date": catalog.release_date.isoformat()
-                                   if catalog.release_date else None, "catalog_sha256": data.digest},
+                                   if catalog.release_date else None, "catalog_sha256": data.digest, **(info or {})},
                                   ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
     return w.pages
 
 
-# What `powers publish` reads of a built site (and does not publish): whether it is a draft, and
-# which catalog it shows (the SHA-256 of its catalog.json, the release's identity)
+# What `powers publish` reads of a built site (and does not publish): whether it is a draft, which
+# catalog it shows (the SHA-256 of its catalog.json, the release's identity), and from a build, the
+# release kept for it ("release", null for a draft) and the work folder keeping it ("work", absolute),
+# where publish records that the release went out
 SITE_INFO = ".powers-site.json"
 
 
@@ -482,7 +497,8 @@ class OpenData:
 
 
 def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dict, data: OpenData,
-                  progress: Progress, compare_only: frozenset[str] | None = None) -> None:
+                  progress: Progress, compare_only: frozenset[str] | None = None,
+                  previous_published: str | None = None) -> None:
     """The pages that list every department (departments, categories, changes), open data, 404 and
     the sitemap."""
     catalog, options = view.catalog, w.opts
@@ -497,7 +513,7 @@ def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dic
     w.page("categories/index.html", "list.html", title="权力类别", intro="按权力类别浏览。", contact=None, groups=[],
            links=[{"href": f"{code}.html", "text": c, "note": f"{s['by_category'][c]}项"}
                   for c, code in CATEGORIES.items()])
-    _changes(w, view, previous, s, compare_only)
+    _changes(w, view, previous, s, compare_only, previous_published)
     with progress.stage("开放数据 open data"):
         _open_data(w, catalog, data, s)
     w.page("404.html", "404.html", title="页面不存在")

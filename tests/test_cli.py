@@ -237,3 +237,29 @@ def test_print_list_writes_each_departments_list_and_the_whole(tmp_path):
     r = invoke("print-list", tmp_path / "cat", "-o", tmp_path / "one", "-d", "青岛市统计局")
     assert r.exit_code == 0 and sorted(p.suffix for p in (tmp_path / "one").iterdir()) == [".pdf", ".xlsx"]
     assert invoke("print-list", tmp_path / "cat", "-d", "没有这个局").exit_code == 2
+
+
+def test_publish_records_in_the_work_folder_and_diff_compares_with_it(book, tmp_path):
+    """publish records the release in the work folder the site was built in; diff --published
+    compares with it; a work folder gone since does not stop a publish, which says so."""
+    import shutil
+
+    src, work, dest = book.save(tmp_path / "in" / "d.xlsx"), tmp_path / "w", tmp_path / "portal"
+    r = invoke("build", src, "-o", tmp_path / "s1", "--work", work, "--release-date", "2026-01-01")
+    assert r.exit_code == 0, r.output
+    r = invoke("diff", "--published", work, work / "releases" / "2026-01-01.json")
+    assert r.exit_code == 2 and "published.jsonl" in r.output
+    r = invoke("publish", tmp_path / "s1", dest)
+    assert r.exit_code == 0 and "注意" not in r.output, r.output
+    [entry] = [json.loads(x) for x in (work / "releases" / "published.jsonl").read_text("utf-8").splitlines()]
+    assert entry["release"] == "2026-01-01" and entry["dest"] == str(dest.absolute()) and not entry["rollback"]
+    book.powers[1]["承办机构"] = "新执法科"
+    r = invoke("build", book.save(src), "-o", tmp_path / "s2", "--work", work, "--release-date", "2026-02-01")
+    assert r.exit_code == 0 and "变更记录对比：2026-01-01 发布版" in r.output, r.output
+    r = invoke("diff", "--published", work, work / "releases" / "2026-02-01.json")
+    assert r.exit_code == 0 and "与 2026-01-01 发布版比较" in r.output and "承办机构：执法科 → 新执法科" in r.output, r.output
+    shutil.rmtree(work)
+    r = invoke("publish", tmp_path / "s2", dest)
+    assert r.exit_code == 0, r.output
+    assert "已不存在，未能记录本次发布" in r.output and "could not be recorded" in r.output
+    assert (dest / "index.html").is_file() and not work.exists()

@@ -16,7 +16,10 @@ validate_mod = importlib.import_module("powers.validate")  # the module, not the
 
 
 def tree(root):
-    return {str(f.relative_to(root)): f.read_bytes() for f in sorted(root.rglob("*")) if f.is_file()}
+    """The site's files but what the build says of it for publish (.powers-site.json: it names the
+    work folder and the release kept there, which differ between two work folders)."""
+    return {str(f.relative_to(root)): f.read_bytes() for f in sorted(root.rglob("*"))
+            if f.is_file() and f.relative_to(root).as_posix() != ".powers-site.json"}
 
 
 def change_unit(path, value):

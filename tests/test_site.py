@@ -184,7 +184,9 @@ def test_rebuild_is_byte_identical(tmp_path):
     build([INVENTORIES], tmp_path / "b", work=tmp_path / "wb", options=SiteOptions(base_url=BASE))
     a, b = files(tmp_path / "a"), files(tmp_path / "b")
     assert a.keys() == b.keys()
-    assert [k for k in a if a[k] != b[k]] == []
+    # what the build says of the site for publish (not published) names its own work folder
+    assert [k for k in a if a[k] != b[k]] == [".powers-site.json"]
+    assert json.loads(a[".powers-site.json"])["work"] == str((tmp_path / "wa").resolve())
     # and rebuilding in place with the same work folder (chart cache warm, release kept) too
     build([INVENTORIES], tmp_path / "a", work=tmp_path / "wa", options=SiteOptions(base_url=BASE))
     assert files(tmp_path / "a") == a
@@ -204,9 +206,15 @@ def test_draft_and_refusal(book, tmp_path):
     with pytest.raises(pub.PublishError, match="草稿.*--force"):
         pub.publish(tmp_path / "site", dest)
     assert not dest.exists() and not pub.publish_log(dest).exists()
-    pub.publish(tmp_path / "site", dest, force=True)
+    said = []
+    pub.publish(tmp_path / "site", dest, force=True, say=said.append)
     manifest = json.loads((dest / "manifest.json").read_text("utf-8"))
     assert manifest["draft"] and manifest["forced"] and ".powers-site.json" not in manifest["files"]
+    # the work folder records it too, as no kept release (a draft is not kept: nothing compares with it)
+    [recorded] = [json.loads(line) for line in (tmp_path / "w" / "releases" / "published.jsonl").read_text("utf-8")
+                  .splitlines()]
+    assert recorded["release"] is None and recorded["draft"] and recorded["forced"]
+    assert len(said) == 1 and "不会与它比较" in said[0]
     [logged] = [json.loads(line) for line in pub.publish_log(dest).read_text("utf-8").splitlines()]
     assert logged["draft"] and logged["forced"] and logged["release"] == 1
     assert logged["catalog_sha256"] == pub.sha256(tmp_path / "site" / "data" / "catalog.json")
@@ -416,3 +424,82 @@ def test_a_fresh_work_folder_with_previous_keeps_the_published_codes(book, tmp_p
     assert {k: now[k] for k in codes} == codes and now["一般许可"] not in codes.values()
     html = (tmp_path / "s2" / "changes.html").read_text("utf-8")
     assert "一般许可" in html and "变更了名称" not in html and "乙类许可" not in html
+
+
+def _published(work):
+    return [json.loads(line) for line in (work / "releases" / "published.jsonl").read_text("utf-8").splitlines()]
+
+
+def _three_releases(book, tmp_path):
+    """A (2026-01-01); B (2026-02-01) changes a power's 承办机构; C (2026-03-01) adds a power. Each
+    build into a site of its own (sA, sB, sC) from one work folder; returns a function building C."""
+    work, src = tmp_path / "w", tmp_path / "in" / "d.xlsx"
+    build([book.save(src)], tmp_path / "sA", work=work, search=False, release_date=date(2026, 1, 1))
+    book.powers[1]["承办机构"] = "B改过的执法科"
+    build([book.save(src)], tmp_path / "sB", work=work, search=False, release_date=date(2026, 2, 1))
+    book.powers.append(dict(book.powers[0], 序号="3", 职权名称="新增的许可"))
+    book.save(src)
+    return lambda: build([src], tmp_path / "sC", work=work, search=False, release_date=date(2026, 3, 1))
+
+
+def test_change_log_compares_with_the_last_published_release(book, tmp_path):
+    """A published, B built and never published, C: C's change log compares with A, what the public
+    last saw (B's change is a change of C's), and says so; a rollback is recorded and counts."""
+    work, dest = tmp_path / "w", tmp_path / "portal" / "qd"
+    book.save(tmp_path / "a" / "d.xlsx")  # A's workbook, built again at the end
+    build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "sA", work=work, search=False,
+          release_date=date(2026, 1, 1))
+    assert json.loads((tmp_path / "sA" / ".powers-site.json").read_text("utf-8"))["release"] == "2026-01-01"
+    pub.publish(tmp_path / "sA", dest)
+    assert [(e["release"], e["dest"], e["rollback"]) for e in _published(work)] == [("2026-01-01", str(dest), False)]
+    book.powers[1]["承办机构"] = "B改过的执法科"
+    b = build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "sB", work=work, search=False,
+              release_date=date(2026, 2, 1))
+    assert b.previous_published == "2026-01-01"
+    book.powers.append(dict(book.powers[0], 序号="3", 职权名称="新增的许可"))
+    c = build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "sC", work=work, search=False,
+              release_date=date(2026, 3, 1))
+    assert c.previous == date(2026, 1, 1) and c.previous_published == "2026-01-01"
+    html = (tmp_path / "sC" / "changes.html").read_text("utf-8")
+    assert "与 2026-01-01 发布版相比" in html and "新增的许可" in html and "变更了承办机构" in html
+    # B goes out, then is rolled back: A is live again, and C compares with A again
+    pub.publish(tmp_path / "sB", dest)
+    c = build([tmp_path / "in" / "d.xlsx"], tmp_path / "sC", work=work, search=False, release_date=date(2026, 3, 1))
+    html = (tmp_path / "sC" / "changes.html").read_text("utf-8")
+    assert c.previous_published == "2026-02-01" and "与 2026-02-01 发布版相比" in html and "变更了承办机构" not in html
+    said = []
+    pub.rollback(dest, say=said.append)
+    assert said == [] and [(e["release"], e["rollback"]) for e in _published(work)] == \
+        [("2026-01-01", False), ("2026-02-01", False), ("2026-01-01", True)]
+    c = build([tmp_path / "in" / "d.xlsx"], tmp_path / "sC", work=work, search=False, release_date=date(2026, 3, 1))
+    assert c.previous_published == "2026-01-01"
+    assert "与 2026-01-01 发布版相比" in (tmp_path / "sC" / "changes.html").read_text("utf-8")
+    # rebuilding A, which went out, compares as it did then (nothing was published before it), not
+    # with itself
+    a = build([tmp_path / "a" / "d.xlsx"], tmp_path / "sA2", work=work, search=False, release_date=date(2026, 1, 1))
+    assert a.release == "2026-01-01" and a.previous is None and a.previous_published is None
+    assert (tmp_path / "sA2" / "changes.html").read_bytes() == (tmp_path / "sA" / "changes.html").read_bytes()
+
+
+def test_a_publish_recorded_since_makes_an_unchanged_rebuild_compare_anew(book, tmp_path):
+    """The build's key holds what publish recorded: the same inputs rebuilt after a publish are
+    built again (compared with the release now published), and again unchanged after that."""
+    work = tmp_path / "w"
+    build_c = _three_releases(book, tmp_path)
+    c = build_c()
+    html = (tmp_path / "sC" / "changes.html").read_text("utf-8")
+    assert c.previous == date(2026, 2, 1) and c.previous_published is None
+    assert "与上一版本（2026-02-01）相比" in html and "变更了承办机构" not in html
+    before = {f: f.stat().st_mtime_ns for f in (tmp_path / "sC").rglob("*") if f.is_file()}
+    assert build_c().charts_rendered == 0  # nothing recorded since: nothing done
+    assert {f: f.stat().st_mtime_ns for f in (tmp_path / "sC").rglob("*") if f.is_file()} == before
+    pub.publish(tmp_path / "sA", tmp_path / "portal" / "qd")
+    c = build_c()
+    html = (tmp_path / "sC" / "changes.html").read_text("utf-8")
+    assert c.previous == date(2026, 1, 1) and c.previous_published == "2026-01-01"
+    assert "与 2026-01-01 发布版相比" in html and "变更了承办机构" in html
+    before = {f: f.stat().st_mtime_ns for f in (tmp_path / "sC").rglob("*") if f.is_file()}
+    again = build_c()
+    assert {f: f.stat().st_mtime_ns for f in (tmp_path / "sC").rglob("*") if f.is_file()} == before
+    assert again.previous_published == "2026-01-01" and again.charts_rendered == 0
+    assert len(_published(work)) == 1
