@@ -335,13 +335,16 @@ def print_list(
     department: Annotated[Optional[list[str]], typer.Option("--department", "-d", help="One department's 清单 "
                                                             "(repeatable); default: the whole list and each department's.")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write each as PDF.")] = True,
+    responsibility: Annotated[bool, typer.Option("--responsibility", "-r", help="Also write each 责任清单 "
+                                                 "(责任事项 and 追责情形 of every item in use) beside its 清单.")] = False,
 ) -> None:
-    """The printable 清单 in the standard columns: .xlsx formatted for A4 landscape, and PDF."""
+    """The printable 清单 in the standard columns: .xlsx formatted for A4 landscape, and PDF;
+    with --responsibility, each 责任清单 too."""
     import itertools
 
     from powers import tables
 
-    lists = tables.printed_lists(_catalog_for([catalog_path]), department or None)
+    lists = tables.printed_lists(_catalog_for([catalog_path]), department or None, responsibility=responsibility)
     try:
         first = next(lists)
     except ValueError as e:

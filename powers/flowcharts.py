@@ -22,8 +22,8 @@ from pathlib import Path
 import graphviz
 
 from .models import Flow, Power
-from .normalize import days_text
-from .rules.process import longest_days
+from .normalize import limit_text
+from .rules.process import flow_total
 
 FONT = "Noto Sans CJK SC"
 RISK_STYLE = {  # three clearly different styles, also shown in the legend
@@ -121,14 +121,18 @@ def _table(rows: list[str]) -> str:
 # ---------------------------------------------------------------- DOT
 def flow_content(flow: Flow) -> dict:
     """What a chart draws: the steps without provenance (the hash input)."""
-    return {"name": flow.name, "steps": [s.model_dump(exclude={"provenance"}) for s in flow.steps]}
+    # a step's unit only when it has one (工作日 is None): charts of flows in working days keep their names
+    return {"name": flow.name, "steps": [s.model_dump(exclude={"provenance"} | ({"unit"} if s.unit is None else set()))
+                                         for s in flow.steps]}
 
 
 def chart_title(flow: Flow, power: Power | None = None) -> str:
     if power is None:  # the flow's own chart: its longest path's time (a power's title has its 法定时限)
-        return f"{flow.name}（环节时限合计{days_text(longest_days(flow)) or '未定'}）"
+        got = flow_total(flow)
+        total = (limit_text(*got) or "未定") if got else "未合计（各环节时限单位不同）"
+        return f"{flow.name}（环节时限合计{total}）"
     code = power.basic_code or ""
-    limit = days_text(power.statutory_days) or "未规定"
+    limit = limit_text(*power.statutory()) or "未规定"
     return f"{power.full_name}\n编码 {code}　法定时限 {limit}\n流程：{flow.name}"
 
 
@@ -161,7 +165,7 @@ def to_dot(flow: Flow, title: str, settings: ChartSettings = ChartSettings()) ->
         if s.post:
             lines.append(f'<FONT POINT-SIZE="10">{_html(s.post, settings.wrap + 2)}</FONT>')
         if s.days is not None:
-            lines.append(f'<FONT POINT-SIZE="10" COLOR="#444444">时限：{days_text(s.days)}</FONT>')
+            lines.append(f'<FONT POINT-SIZE="10" COLOR="#444444">时限：{limit_text(s.days, s.unit)}</FONT>')
         g.node(ids[s.id], _table(lines))
         targets = [e for e in s.next if e.target in ids]
         for e in targets:

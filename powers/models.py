@@ -240,7 +240,8 @@ class FlowStep(Located):
     id: str
     name: str
     post: str | None = None
-    days: float | None = None
+    days: float | None = None  # in `unit`: 工作日 when None (a bare number, or a catalog without units)
+    unit: str | None = None
     next: list[FlowEdge] = []
     risk: str | None = None
     risk_level: str | None = None
@@ -272,9 +273,15 @@ class Power(Located):
     level: int | None = None  # the level this department exercises it at (None: the department's)
     levels: list[int] = []  # every level the 行使层级 cell names (省级、市级、县级 → 2, 3, 4)
     statutory_limit: str | None = None
-    statutory_days: float | None = None
+    statutory_days: float | None = None  # working days only (None when the limit is in another unit)
     promised_limit: str | None = None
     promised_days: float | None = None
+    # each limit as read, in its own unit (工作日, 自然日, 月, 年): 30日 is 30 自然日, never 30 working
+    # days. None in a catalog written before units were kept: then *_days (working days) is the limit
+    statutory_value: float | None = None
+    statutory_unit: str | None = None
+    promised_value: float | None = None
+    promised_unit: str | None = None
     fee: str | None = None
     conditions: str | None = None
     materials: str | None = None
@@ -294,6 +301,18 @@ class Power(Located):
     @property
     def full_name(self) -> str:
         return f"{self.name}（{self.sub_item}）" if self.sub_item else self.name
+
+    def statutory(self) -> tuple[float | None, str | None]:
+        """法定时限 as (number, unit); a catalog without units had working days only."""
+        if self.statutory_unit is not None:
+            return self.statutory_value, self.statutory_unit
+        return self.statutory_days, "工作日" if self.statutory_days is not None else None
+
+    def promised(self) -> tuple[float | None, str | None]:
+        """承诺时限 as (number, unit) (see `statutory`)."""
+        if self.promised_unit is not None:
+            return self.promised_value, self.promised_unit
+        return self.promised_days, "工作日" if self.promised_days is not None else None
 
     def walk(self):
         """The power itself, then its sub-items."""

@@ -319,36 +319,107 @@ NO_TIME_LIMIT = ("无", "无时限", "无法定时限", "无承诺时限", "法�
 
 _WORKING_DAYS_NOTE = re.compile(r"[（(](?:工作日|个工作日)[)）]")
 _EXTENSION_NOTE = re.compile(r"[（(][^（）()]*(?:延长|特殊|情况|另有)[^（）()]*[)）]$")
-_DAYS = re.compile(rf"({NUM})(?:个)?(?:工作日|日|天)?(?:内|以内)?")
+# 自受理之日起二十日内, 自收到申请之日起20个工作日: the start of the count is not part of the limit
+_COUNTED_FROM = re.compile(r"^(?:应当)?(?:(?:自|从|于)[^，,；;0-9]{1,20}?(?:之日|日|后)起?|[^，,；;0-9]{1,20}?之日起|[^，,；;0-9]{1,10}?后)(?:的)?")
+_LIMIT = re.compile(rf"({NUM})(?:个)?(工作日|自然日|日历日|日|天|个月|月|年)?(?:内|以内|之内)?")
+INSTANT = ("即办", "当场办结", "当场", "即时办结", "立即", "立即办结", "即时", "当场办理", "即来即办")
+# 时限 units as kept in the catalog; a bare number is working days (the workbook's convention), and
+# 日 / 天 alone are calendar days: laws count working days only where they say 工作日 (行政许可法
+# 第八十二条: 期限以工作日计算，不含法定节假日 is spelled out wherever it applies)
+WORKING_DAYS, CALENDAR_DAYS, MONTHS, YEARS = "工作日", "自然日", "月", "年"
+_UNIT_OF = {None: WORKING_DAYS, "工作日": WORKING_DAYS, "自然日": CALENDAR_DAYS, "日历日": CALENDAR_DAYS,
+            "日": CALENDAR_DAYS, "天": CALENDAR_DAYS, "个月": MONTHS, "月": MONTHS, "年": YEARS}
 
 
 @memo_str
-def days(value: str | None) -> tuple[float | None, bool]:
-    """A time limit in working days: '20', '20个工作日', '15个工作日内', '即办', '立即' → (days, ok);
-    '无' / '法律未规定' / '/' (no limit) → (None, True). The base limit is read from '60日（特殊情况
-    可延长30日）'. Calendar units (自然日, 月, 年) are not working days: (None, False)."""
+def time_limit(value: str | None) -> tuple[float | None, str | None, bool]:
+    """A time limit as written → (number, unit, ok). Units: 工作日, 自然日, 月, 年. '20', '20个工作日',
+    '15个工作日内', '20（工作日）' → (20, 工作日); '30日', '二十日内', '60天', '20个自然日',
+    '自受理之日起二十日内' → (calendar days, 自然日); '3个月' → (3, 月); '即办', '立即' → (0, 工作日);
+    '无' / '法律未规定' / '/' (no limit) → (None, None, True). The base limit is read from '60日（特殊情况
+    可延长30日）'. Text that is no time limit: (None, None, False)."""
     if value is None:
-        return None, True
+        return None, None, True
     v = _SPACE.sub("", text(value) or "")
-    if v in ("即办", "当场办结", "当场", "即时办结", "立即", "立即办结", "即时", "当场办理", "即来即办"):
-        return 0.0, True
+    if v in INSTANT:
+        return 0.0, WORKING_DAYS, True
     if v in NO_TIME_LIMIT:
-        return None, True
-    v = _WORKING_DAYS_NOTE.sub("", v)  # 20（工作日）
+        return None, None, True
+    v = _WORKING_DAYS_NOTE.sub("工作日", v).replace("工作日工作日", "工作日")  # 20（工作日）
     v = _EXTENSION_NOTE.sub("", v)  # the extension is not the limit
-    m = _DAYS.fullmatch(v)
+    v = _COUNTED_FROM.sub("", v)
+    m = _LIMIT.fullmatch(v)
     if m:
         n = cn_number(m.group(1))
         if n is not None:
-            return n, True
-    return None, False
+            return n, _UNIT_OF[m.group(2)], True
+    return None, None, False
+
+
+def days(value: str | None) -> tuple[float | None, bool]:
+    """A time limit in working days (see `time_limit`): (days, ok); a limit in another unit (30日,
+    3个月) is no number of working days: (None, True)."""
+    n, unit, ok = time_limit(value)
+    return (n if unit == WORKING_DAYS else None), ok
+
+
+_UNIT_TEXT = {WORKING_DAYS: "个工作日", CALENDAR_DAYS: "日", MONTHS: "个月", YEARS: "年"}
+_UNIT_EN = {WORKING_DAYS: "working days", CALENDAR_DAYS: "calendar days", MONTHS: "months", YEARS: "years"}
+
+
+def unit_text(unit: str | None) -> str:
+    """The unit as a limit is written after its number: 个工作日, 日, 个月, 年."""
+    return _UNIT_TEXT.get(unit or WORKING_DAYS, unit or "")
+
+
+def unit_en(unit: str | None) -> str:
+    return _UNIT_EN.get(unit or WORKING_DAYS, unit or "")
+
+
+def limit_text(n: float | None, unit: str | None = WORKING_DAYS) -> str:
+    """(20, 工作日) → '20个工作日', (30, 自然日) → '30日', (3, 月) → '3个月', 0 → '即办', None → ''
+    (the inverse of `time_limit` for display; a unit of None is working days, as catalogs written
+    before units were kept meant)."""
+    if n is None:
+        return ""
+    return "即办" if n == 0 else f"{n:g}{unit_text(unit)}"
 
 
 def days_text(d: float | None) -> str:
-    """20 → '20个工作日', 0 → '即办', None → '' (the inverse of `days` for display)."""
-    if d is None:
-        return ""
-    return "即办" if d == 0 else f"{d:g}个工作日"
+    """20 → '20个工作日', 0 → '即办', None → '' (working days; see `limit_text` for other units)."""
+    return limit_text(d, WORKING_DAYS)
+
+
+def comparable(a: tuple[float | None, str | None], b: tuple[float | None, str | None]) -> bool:
+    """Whether two limits (number, unit) can be compared without converting: the same unit, or either
+    is 即办 (0, shorter than any limit). 20个工作日 and 30日 or 1个月 and 30日 are not: a month or a
+    working day is no fixed number of calendar days."""
+    (x, ux), (y, uy) = a, b
+    if x is None or y is None:
+        return False
+    return x == 0 or y == 0 or (ux or WORKING_DAYS) == (uy or WORKING_DAYS)
+
+
+# 收费依据及标准 cells that say there is no fee: shown as 不收费. Only these: a blank cell is not
+# 不收费 but 未填写 (a fee that was not disclosed), and any other text is shown as written.
+NO_FEE = frozenset({"不收费", "免费", "免收费", "免收", "免收费用", "不收取费用", "不收取任何费用", "无收费", "零收费",
+                    "无收费项目", "无收费标准", "无", "0", "0元", "无费用", "否"})  # 否: 是否收费 imported
+NOT_FILLED = "未填写"
+
+
+def limit_shown(n: float | None, unit: str | None, raw: str | None) -> str:
+    """A time limit as the public reads it: with its unit (20个工作日, 30日, 3个月, 即办), else as
+    written (无, 法律未规定), else 未填写."""
+    return limit_text(n, unit) or raw or NOT_FILLED
+
+
+def fee_text(fee: str | None) -> str:
+    """收费依据及标准 as the public reads it: 不收费 only when the cell says so (不收费, 免费, 无 …),
+    未填写 when blank, else as written."""
+    if fee is None or not fee.strip():
+        return NOT_FILLED
+    key = _SPACE.sub("", fee).rstrip("。.;；")
+    return "不收费" if key in NO_FEE else fee
 
 
 def parse_date(value: object) -> date | None:

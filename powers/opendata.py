@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from .models import Catalog, Department
+from .normalize import limit_text
 from .xlsxfile import write_sheets, write_sheets_from
 
 FORMULA_STARTERS = frozenset("=+-@\t\r\n＝＋－＠﹦﹢﹣")
@@ -39,7 +40,9 @@ DATA_COLUMNS = [
     ("部门", lambda d, p: d.name), ("职权名称", lambda d, p: p.name), ("子项名称", lambda d, p: p.sub_item),
     ("职权类别", lambda d, p: p.category), ("实施依据", lambda d, p: p.legal_basis_text),
     ("承办机构", lambda d, p: p.unit), ("行使层级", lambda d, p: "、".join(map(str, p.levels)) or p.level or d.level),
-    ("法定时限", lambda d, p: p.statutory_limit), ("承诺时限", lambda d, p: p.promised_limit),
+    # a limit with its unit (20个工作日, 30日, 3个月), as read; as written when it is no number (无, 法律未规定)
+    ("法定时限", lambda d, p: limit_text(*p.statutory()) or p.statutory_limit),
+    ("承诺时限", lambda d, p: limit_text(*p.promised()) or p.promised_limit),
     ("收费依据及标准", lambda d, p: p.fee), ("办理条件", lambda d, p: p.conditions),
     ("申请材料", lambda d, p: p.materials), ("数量限制", lambda d, p: p.quantity_limit),
     ("责任事项", lambda d, p: p.responsibilities), ("追责情形", lambda d, p: p.accountability),

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from . import cache
 from .models import LEVELS, Department, Power
-from .normalize import days_text, fine_text
+from .normalize import fee_text, fine_text, limit_text
 
 if TYPE_CHECKING:
     from .site import PublicView
@@ -72,13 +72,13 @@ def _power_record(d: Department, p: Power, parent: Power | None) -> Record:
     for b in p.legal_bases:
         cite = " ".join(x for x in (b.level, b.citation(), f"（{b.edition}）" if b.edition else "") if x)
         lines.append(f"{cite} {b.text}".strip())
-    statutory = days_text(p.statutory_days) or p.statutory_limit
-    promised = days_text(p.promised_days) or p.promised_limit
+    statutory = limit_text(*p.statutory()) or p.statutory_limit
+    promised = limit_text(*p.promised()) or p.promised_limit
     if statutory:
         lines.append(f"法定时限 {statutory}")
     if promised:
         lines.append(f"承诺时限 {promised}")
-    lines.append(f"收费依据及标准 {p.fee or '不收费'}")
+    lines.append(f"收费依据及标准 {fee_text(p.fee)}")
     if p.quantity_limit:
         lines.append(f"数量限制 {p.quantity_limit}")
     for label, value in (("办理条件", p.conditions), ("申请材料", p.materials), ("备注", p.note)):

@@ -30,7 +30,7 @@ from . import catalog as cat
 from . import paths as paths_mod
 from .flowcharts import chart_title
 from .models import CATEGORIES, LEVELS, Catalog, Department, Power
-from .normalize import days_text, fine_text
+from .normalize import fee_text, fine_text, limit_shown
 from .opendata import DepartmentRows, XlsxApart, record_index, write_catalog_json
 from .parallel import forked_map
 from .progress import QUIET, Progress, Stage
@@ -172,8 +172,6 @@ def site_name(catalog: Catalog) -> str:
 
 
 # ---------------------------------------------------------------- small renderers
-def _days(v: float | None, raw: str | None) -> str:
-    return days_text(v) or raw or "—"
 
 
 def bar_chart(items: list[tuple[str, int]], title: str) -> Markup:
@@ -270,8 +268,8 @@ def _power_page(w: _Writer, d: Department, p: Power, parent: Power | None, chart
         "target": (dec.target, dec.target_code) if dec.target_code else None}
     w.page(f"powers/{p.basic_code}.html", "power.html", title=p.full_name, p=p, dept=_dept_ctx(d),
            decision=decision, category_code=CATEGORIES[p.category], level="、".join(LEVELS[v] + "级" for v in p.levels) or LEVELS.get(p.level or d.level, ""), parent=parent,
-           subs=p.sub_items, bases=bases, statutory=_days(p.statutory_days, p.statutory_limit),
-           promised=_days(p.promised_days, p.promised_limit), long_fields=long_fields, tiers=tiers,
+           subs=p.sub_items, bases=bases, statutory=limit_shown(*p.statutory(), p.statutory_limit),
+           promised=limit_shown(*p.promised(), p.promised_limit), fee=fee_text(p.fee), long_fields=long_fields, tiers=tiers,
            chart=f"charts/{chart}.svg" if chart else None, flow=flow,
            chart_title=chart_title(flow, p).split("\n") if flow else [],
            flow_text=[_STEP_NUMBER.sub("", line) for line in flow.description.split("\n")] if flow else [])
@@ -543,6 +541,31 @@ def _department_key(w: _Writer, record: bytes, d: Department, charts: dict[str, 
                      w.opts.draft)
 
 
+def responsibility_rows(d: Department) -> list[dict]:
+    """A department's 责任清单 on the site: each power in use (of the public view `d` is taken from),
+    numbered as the printed 责任清单 is (1, then 1.1 for its sub-items in use; a sub-item in use under an
+    item that is not, on its own), with its 责任事项 and 追责情形 rendered (None: not filled in)."""
+    rows: list[dict] = []
+    items = 0
+
+    def row(seq: str, p: Power) -> dict:
+        return {"seq": seq, "code": p.basic_code, "name": p.full_name,
+                "duties": render_markdown(p.responsibilities) if p.responsibilities else None,
+                "accountability": render_markdown(p.accountability) if p.accountability else None}
+
+    for p in d.powers:
+        in_use = [s for s in p.sub_items if s.status == "在用"]
+        if p.status == "在用":
+            items += 1
+            rows.append(row(str(items), p))
+            rows += [row(f"{items}.{k}", s) for k, s in enumerate(in_use, 1)]
+        else:
+            for s in in_use:
+                items += 1
+                rows.append(row(str(items), s))
+    return rows
+
+
 def _render_department(w: _Writer, d: Department, charts: dict[str, str]) -> list[str]:
     """A department's list page and every power page of it; returns their paths."""
     before = len(w.pages)
@@ -550,9 +573,15 @@ def _render_department(w: _Writer, d: Department, charts: dict[str, str]) -> lis
                "powers": [_power_row(p, p.unit) for p in d.powers if p.category == c]} for c in CATEGORIES]
     contact = [(k, v) for k, v in (("办公地址", d.address), ("咨询电话", d.phone), ("监督电话", d.supervision_phone),
                                    ("统一社会信用代码", d.credit_code)) if v]
+    duties = responsibility_rows(d)
     w.page(f"departments/{d.number}.html", "list.html", title=d.name, contact=contact,
            intro=cat.stats_sentence(cat.stats(Catalog(departments=[d]))["departments"][0]),
-           groups=[g for g in groups if g["powers"]], links=[])
+           groups=[g for g in groups if g["powers"]], links=[],
+           see_also=[{"href": f"{d.number}-responsibility.html", "text": f"{d.name}责任清单",
+                      "note": f"在用事项{len(duties)}项（含子项）的责任事项和追责情形"}])
+    w.page(f"departments/{d.number}-responsibility.html", "responsibility.html", title=f"{d.name}责任清单",
+           dept=_dept_ctx(d), rows=duties,
+           intro=f"列明本部门在用的{len(duties)}项职权（含子项）的责任事项和追责情形；暂停实施和已取消的事项不列入。")
     for p in d.powers:
         _power_page(w, d, p, None, charts)
         for sub in p.sub_items:

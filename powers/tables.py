@@ -103,6 +103,10 @@ LIST_COLUMNS = [("序号", 7), ("职权编码", 19), ("职权名称", 26), ("子
                 ("承办机构", 14), ("责任事项", 34), ("追责情形", 30), ("备注", 16)]
 
 
+# the 责任清单: what each power in use makes its holder answerable for (权责清单's second half)
+RESPONSIBILITY_COLUMNS = [("序号", 7), ("职权编码", 19), ("职权名称", 36), ("责任事项", 60), ("追责情形", 60)]
+
+
 @dataclass
 class PrintedList:
     """A 清单 as it is posted and filed: a title, what it counts, its rows in the standard columns."""
@@ -111,6 +115,12 @@ class PrintedList:
     subtitle: str
     release: date | None
     rows: list[list]
+    columns: list[tuple[str, int]] = None  # type: ignore[assignment]  (LIST_COLUMNS)
+    sheet: str = "清单"
+
+    def __post_init__(self):
+        if self.columns is None:
+            self.columns = LIST_COLUMNS
 
 
 def printed_list(catalog: Catalog, department: str | None = None) -> PrintedList:
@@ -118,12 +128,14 @@ def printed_list(catalog: Catalog, department: str | None = None) -> PrintedList
     return next(printed_lists(catalog, [department]))
 
 
-def printed_lists(catalog: Catalog, departments: list[str | None] | None = None) -> Iterator[PrintedList]:
+def printed_lists(catalog: Catalog, departments: list[str | None] | None = None, *,
+                  responsibility: bool = False) -> Iterator[PrintedList]:
     """The 清单 of the public catalog (None) or of each department named, in turn; by default the
     whole and each department's. The catalog is filtered once (a city's public view takes a second);
     a name no public department has is a ValueError listing every such name, before any list.
     Listed: every item in use or suspended (a cancelled one is no longer exercised), each sub-item
-    on a row of its own under its item (序号 1, then 1.1 …), 暂停 and 备注 in the last column."""
+    on a row of its own under its item (序号 1, then 1.1 …), 暂停 and 备注 in the last column.
+    `responsibility`: after each 清单, its 责任清单 (see `_responsibility`)."""
     from .site import public_catalog
 
     public = public_catalog(catalog)
@@ -134,6 +146,51 @@ def printed_lists(catalog: Catalog, departments: list[str | None] | None = None)
         raise ValueError(unknown)
     for name in wanted:
         yield _printed(public, name)
+        if responsibility:
+            yield _responsibility(public, name)
+
+
+def responsibility_list(catalog: Catalog, department: str | None = None) -> PrintedList:
+    """The 责任清单 of the public catalog, or of one of its departments (see `_responsibility`)."""
+    from .site import public_catalog
+
+    public = public_catalog(catalog)
+    if department is not None and department not in {d.name for d in public.departments}:
+        raise ValueError([department])
+    return _responsibility(public, department)
+
+
+def _responsibility(public: Catalog, department: str | None) -> PrintedList:
+    """The 责任清单: each public item in use (not 暂停, not 取消) with its 责任事项 and 追责情形, a
+    sub-item under its item (1.1 …; on its own when its item is not in use). A blank cell is
+    printed as 未填写, never left to look like an omission of the printer."""
+    from .site import site_name
+
+    rows, items, subs = [], 0, 0
+
+    def row(seq: str, p) -> list:
+        return [seq, p.basic_code or "", p.full_name, p.responsibilities or "未填写", p.accountability or "未填写"]
+
+    for d in public.departments:
+        if department not in (None, d.name):
+            continue
+        for p in d.powers:
+            in_use = [s for s in p.sub_items if s.status == "在用"]
+            if p.status == "在用":
+                items += 1
+                rows.append(row(str(items), p))
+                for k, s in enumerate(in_use, 1):
+                    subs += 1
+                    rows.append(row(f"{items}.{k}", s))
+            else:
+                for s in in_use:
+                    items += 1
+                    rows.append(row(str(items), s))
+    name = department or site_name(public).removesuffix("行政权力清单")
+    when = f"发布日期 {public.release_date.isoformat()}；" if public.release_date else ""
+    counted = f"共{items}项" + (f"，另有子项{subs}个" if subs else "")
+    return PrintedList(f"{name}责任清单", f"{when}{counted}，列明在用事项的责任事项和追责情形，不含暂停实施和已取消事项。",
+                       public.release_date, rows, RESPONSIBILITY_COLUMNS, "责任清单")
 
 
 def _printed(public: Catalog, department: str | None) -> PrintedList:
@@ -175,12 +232,12 @@ def list_xlsx(lst: PrintedList, out: str | Path) -> None:
     """The 清单 as a workbook formatted for printing (see _print_ready), its title and counts on
     top, page numbers and the release date in the footer."""
     footer = f"{lst.title}　第 &P 页，共 &N 页" + (f"　发布日期 {lst.release}" if lst.release else "")
-    _print_ready([(lst.title, 16), (lst.subtitle, 10)], LIST_COLUMNS, lst.rows, footer, "清单").save(out)
+    _print_ready([(lst.title, 16), (lst.subtitle, 10)], lst.columns, lst.rows, footer, lst.sheet).save(out)
 
 
 def list_pdf(lst: PrintedList, out: str | Path) -> None:
     """The 清单 as a PDF (see _pdf), the release date in its footer."""
-    _pdf(out, lst.title, lst.subtitle, LIST_COLUMNS, lst.rows, f"{lst.title}　", lst.release)
+    _pdf(out, lst.title, lst.subtitle, lst.columns, lst.rows, f"{lst.title}　", lst.release)
 
 
 def comparison_pdf(d: dict, out: str | Path, title: str = "权力清单调整对照表", when: date | None = None) -> int:

@@ -136,7 +136,7 @@ def validate_workbook(path: str | Path, laws: LawRegistry, *, inclusive_ends: bo
     flows = {f.name: f for f in dept.flows}
     for flow in dept.flows:
         findings += process.check_flow(flow)
-    longest: dict[str, float] = {}
+    longest: dict = {}  # flow name → (longest path's time, unit), or None when its steps mix units
     for p in every:
         findings += legal.check_power(p, dept, laws, today)
         findings += discretion.check_power(p, inclusive_ends)

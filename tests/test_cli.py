@@ -184,6 +184,7 @@ def test_diff_sees_every_field_and_shows_old_and_new(book, tmp_path):
     from powers.catalog import diff, diff_text
     from powers.codes import CodeRegistry
 
+    book.powers[0].update(责任事项=None, 追责情形=None)
     with CodeRegistry(tmp_path / "codes.sqlite") as reg:
         old, _ = build_catalog(validate([book.save(tmp_path / "d.xlsx")], jobs=1), reg)
     new = old.model_copy(deep=True)

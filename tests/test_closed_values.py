@@ -203,14 +203,42 @@ def test_risk_level_as_written(written, expected, book, tmp_path):
 
 
 @pytest.mark.parametrize("statutory,promised,rules", [
-    ("20个工作日", "15个工作日内", []), ("60日（特殊情况可延长30日）", "20", []), ("立即", "即办", []),
-    ("无", "5", []), ("法律未规定", "/", []), ("20（工作日）", "10", []),
-    ("30个自然日", "10", ["F103"]), ("随便", "10", ["F103"]),  # working days only, as designed (F103 hint)
+    ("20个工作日", "10个工作日内", []), ("60日（特殊情况可延长30日）", "20日", []), ("立即", "即办", []),
+    ("无", "5", []), ("法律未规定", "/", []), ("20（工作日）", "10", []), ("自受理之日起二十日内", "10日", []),
+    ("3个月", "3个月", ["F105"]), ("60天", "70日", ["F104"]), ("30个自然日", "即办", []),
+    # calendar days, months and working days are not converted into each other: not compared, and said so
+    ("30个自然日", "10", ["F118"]), ("1个月", "30日", ["F118"]), ("20日", "15个工作日", ["F118"]),
+    ("随便", "10", ["F103"]), ("二十日左右", "10", ["F103"]),
 ])
 def test_time_limits_as_written(statutory, promised, rules, book, tmp_path):
     book.powers[0].update(法定时限=statutory, 承诺时限=promised)
     r = validate([book.save(tmp_path / "d.xlsx")])
-    assert [f.rule for f in r.findings if f.rule in ("F103", "F116", "F104")] == rules
+    assert [f.rule for f in r.findings if f.rule in ("F103", "F116", "F104", "F105", "F118")] == rules
+
+
+@pytest.mark.parametrize("written,value,unit", [
+    ("20", 20, "工作日"), ("20个工作日", 20, "工作日"), ("30日", 30, "自然日"), ("60天", 60, "自然日"),
+    ("20个自然日", 20, "自然日"), ("自受理之日起二十日内", 20, "自然日"), ("3个月", 3, "月"), ("三个月", 3, "月"),
+    ("1年", 1, "年"), ("即办", 0, "工作日")])
+def test_time_limits_keep_their_unit(written, value, unit, book, tmp_path):
+    """Kept in the catalog in the unit written: 30日 is 30 calendar days, not 30 working days;
+    statutory_days / promised_days stay working days only."""
+    book.powers[0].update(法定时限=written, 承诺时限=None)
+    r = validate([book.save(tmp_path / "d.xlsx")])
+    p = r.departments[0].powers[0]
+    assert p.statutory() == (value, unit) and (p.statutory_value, p.statutory_unit) == (value, unit)
+    assert p.statutory_days == (value if unit == "工作日" else None)
+    assert not [f for f in r.findings if f.rule == "F103"]
+
+
+def test_catalog_without_units_reads_as_working_days():
+    """A catalog.json written before units were kept has *_days only: working days, as it meant."""
+    from powers.models import Power, Provenance
+
+    p = Power(name="x", category="行政许可", statutory_days=20, promised_days=0,
+              provenance=Provenance(file="f", sheet="s", row=1))
+    assert p.statutory() == (20, "工作日") and p.promised() == (0, "工作日")
+    assert Power(name="x", category="行政许可", provenance=p.provenance).statutory() == (None, None)
 
 
 @pytest.mark.parametrize("value,expected", [("✓", True), ("TRUE", True), ("×", False), ("/", False), ("有时", None)])

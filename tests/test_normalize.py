@@ -1,7 +1,8 @@
 """Numbers in words: what the inventories and the site print is what the parser reads back."""
 import pytest
 
-from powers.normalize import cn_number, cn_numeral, days, days_text, fine_from_words
+from powers.normalize import (cn_number, cn_numeral, days, days_text, fee_text, fine_from_words, limit_text,
+                               time_limit)
 
 
 @pytest.mark.parametrize("n,words", [(10, "十"), (15, "十五"), (110, "一百一十"), (1005, "一千零五"),
@@ -16,7 +17,23 @@ def test_round_trip_over_a_range():
     assert (f.lower, f.upper) == (15000, 100010)
 
 
-@pytest.mark.parametrize("text,value", [("即办", 0), ("20", 20), ("20个工作日", 20), ("二十日", 20)])
-def test_days_round_trip(text, value):
-    assert days(text) == (value, True)
-    assert days(days_text(value)) == (value, True)
+@pytest.mark.parametrize("text,value,unit", [("即办", 0, "工作日"), ("20", 20, "工作日"), ("20个工作日", 20, "工作日"),
+                                          ("二十日", 20, "自然日"), ("60天", 60, "自然日"), ("3个月", 3, "月"),
+                                          ("1年", 1, "年")])
+def test_time_limit_round_trip(text, value, unit):
+    assert time_limit(text) == (value, unit, True)
+    assert time_limit(limit_text(value, unit)) == (value, unit, True)
+    assert days(text) == ((value if unit == "工作日" else None), True)
+    if unit == "工作日":
+        assert days(days_text(value)) == (value, True)
+
+
+def test_limits_display_their_unit():
+    assert [limit_text(20, "工作日"), limit_text(30, "自然日"), limit_text(3, "月"), limit_text(0, "自然日")] == \
+        ["20个工作日", "30日", "3个月", "即办"]
+    assert limit_text(20, None) == "20个工作日"  # a catalog without units: working days
+
+
+def test_a_fee_is_not_free_unless_it_says_so():
+    assert [fee_text(None), fee_text(" "), fee_text("不收费"), fee_text("免费。"), fee_text("无"),
+            fee_text("按省物价部门核定标准收取")] == ["未填写", "未填写", "不收费", "不收费", "不收费", "按省物价部门核定标准收取"]

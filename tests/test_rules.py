@@ -57,7 +57,7 @@ CASES = {
     "S013": mutate_power(0, 公开属性="社会"),  # a second scope column: no row of the file accepted
     "F101": mutate_power(0, 承办机构=None),
     "F102": mutate_power(0, 公开范围="半公开"),
-    "F103": mutate_power(0, 法定时限="二十个自然日"),
+    "F103": mutate_power(0, 法定时限="视情况而定"),
     "F104": mutate_power(0, 承诺时限="30"),
     "F105": mutate_power(0, 承诺时限="18"),
     "F106": set_info(行政区划代码="37020"),
@@ -72,6 +72,8 @@ CASES = {
     "F115": mutate_power(1, 无裁量空间="也许"),
     "F116": mutate_power(0, 职权类别="20"),
     "F117": lambda b: b.tiers[0].update(罚款下限="nan"),
+    "F118": mutate_power(0, 法定时限="二十日", 承诺时限="10个工作日"),
+    "F119": mutate_power(1, 追责情形=None),
     "L201": mutate_power(0, 实施依据="依据有关规定办理"),
     "L202": mutate_power(0, 实施依据="《中华人民共和国行政许可法》全文"),
     "L203": mutate_power(0, 实施依据="【规范性文件】《测试市测试事项管理办法》第三条：实行许可管理。"),

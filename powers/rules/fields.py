@@ -24,18 +24,19 @@ CLOSED_VALUE = rule(
     "从下拉列表中选择：{allowed}。")
 TIME_FORMAT = rule(
     "F103", "time-limit-format", "error",
-    "时限“{value}”不是工作日数或“即办”", "Time limit '{value}' is not a number of working days or 即办",
-    "填写工作日数（如 20）或“即办”，不要写“20个自然日”或文字说明。")
+    "时限“{value}”无法识别为时限", "Time limit '{value}' cannot be read as a time limit",
+    "填写数字和单位：“20个工作日”（只填数字 20 也按工作日）、“30日”（自然日）、“3个月”，或“即办”；"
+    "无时限的填“无”；延长期限等说明写在括号中，如“60日（特殊情况可延长30日）”。")
 PROMISED_OVER = rule(
     "F104", "promised-exceeds-statutory", "error",
-    "承诺时限 {value} 个工作日超过法定时限 {statutory} 个工作日",
-    "Promised time {value} working days exceeds the statutory {statutory}",
+    "承诺时限 {value} {unit}超过法定时限 {statutory} {unit}",
+    "Promised time {value} {unit_en} exceeds the statutory {statutory}",
     "承诺时限不得长于法定时限，请核对后修改。")
 PROMISED_NOT_SHORTER = rule(
     "F105", "promised-not-shorter", "warning",
-    "承诺时限 {value} 个工作日比法定时限 {statutory} 个工作日缩短不足三分之一",
-    "Promised time {value} days is less than a third shorter than the statutory {statutory}",
-    "一般应比法定时限压缩三分之一以上（不超过 {target} 个工作日）。")
+    "承诺时限 {value} {unit}比法定时限 {statutory} {unit}缩短不足三分之一",
+    "Promised time {value} {unit_en} is less than a third shorter than the statutory {statutory}",
+    "一般应比法定时限压缩三分之一以上（不超过 {target} {unit}）。")
 REGION_CODE = rule(
     "F106", "region-code", "error",
     "行政区划代码“{value}”不是 6 位数字", "Region code '{value}' is not 6 digits",
@@ -74,7 +75,8 @@ CODE_DEPT = rule(
 EIGHT_DISCLOSURES = rule(
     "F114", "licence-disclosure-missing", "warning",
     "行政许可事项缺少“八公开”内容“{column}”", "Licence lacks the public disclosure field '{column}'",
-    "行政许可须公开办理条件、申请材料、收费标准、数量限制等，请补充“{column}”。")
+    "行政许可须公开名称、依据、程序、条件、承诺时限、收费、数量限制、申请材料（含示范文本），请补充“{column}”；"
+    "没有的也要写明，如“无数量限制”“不收费”。")
 NO_DISCRETION_VALUE = rule(
     "F115", "yes-no", "error",
     "“{column}”应填“是”或“否”，实际为“{value}”", "'{column}' must be 是 or 否, not '{value}'",
@@ -85,6 +87,16 @@ INTERPRETED = rule(
     "“{column}”的值“{value}”按“{canonical}”处理：{why}",
     "'{column}' value '{value}' is taken as '{canonical}': {why_en}",
     "{hint}")
+UNITS_DIFFER = rule(
+    "F118", "time-units-differ", "warning",
+    "承诺时限“{value}”与法定时限“{statutory}”单位不同，未比较二者长短",
+    "Promised time '{value}' and statutory time '{statutory}' are in different units; not compared",
+    "工作日、自然日、月之间不能直接换算；如需核对承诺时限是否短于法定时限，请按法定时限的单位填写承诺时限"
+    "（如法定时限“20日”，承诺时限写“10日”）。")
+RESPONSIBILITY_MISSING = rule(
+    "F119", "responsibility-missing", "warning",
+    "在用事项未填写“{column}”", "The power in use has no '{column}'",
+    "每项在用的职权都须列明责任事项和追责情形（权责清单），请补充“{column}”。")
 NOT_A_NUMBER = rule(
     "F117", "not-a-number", "error",
     "“{column}”的值“{value}”不是数字", "'{column}' value '{value}' is not a number",
@@ -308,12 +320,55 @@ def power_levels(row: Row, dept: Department, findings: list[Finding]) -> tuple[i
     return None, found
 
 
-def time_limit(row: Row, column: str, findings: list[Finding]) -> float | None:
+def time_limit(row: Row, column: str, findings: list[Finding]) -> tuple[float | None, str | None]:
+    """A time-limit cell → (number, unit); text that is no time limit is an F103 error."""
     value = row.get(column)
-    n, ok = normalize.days(value)
+    n, unit, ok = normalize.time_limit(value)
     if not ok:
         findings.append(TIME_FORMAT(row.at(column), value))
-    return n
+    return n, unit
+
+
+def compare_limits(row: Row, statutory: tuple, promised: tuple, findings: list[Finding]) -> None:
+    """Promised against statutory (F104, F105), only when they are in the same unit (or one is 即办);
+    limits in different units are not converted (a month, a working day: no fixed number of days)."""
+    (s, s_unit), (p, p_unit) = statutory, promised
+    if s is None or p is None or not s > 0:
+        return
+    if not normalize.comparable(statutory, promised):
+        findings.append(UNITS_DIFFER(row.at("承诺时限"), row.get("承诺时限"), statutory=row.get("法定时限")))
+        return
+    unit = normalize.unit_text(s_unit)
+    en = normalize.unit_en(s_unit)
+    if p > s:
+        findings.append(PROMISED_OVER(row.at("承诺时限"), f"{p:g}", statutory=f"{s:g}", unit=unit, unit_en=en))
+    elif p > s * 2 / 3:
+        findings.append(PROMISED_NOT_SHORTER(row.at("承诺时限"), f"{p:g}", statutory=f"{s:g}", unit=unit, unit_en=en,
+                                             target=f"{int(s * 2 / 3):d}"))
+
+
+# What a licence discloses (八公开) in the columns that may be blank: name and legal basis are
+# required (F101), and a blank 流程 is disclosed too (the category's standard flow applies).
+# 示范文本 belongs to 申请材料. "无数量限制", "无", "不收费" are disclosures; a bare "/" or "—" is not.
+DISCLOSED = ("办理条件", "申请材料", "承诺时限", "收费依据及标准", "数量限制")
+_PLACEHOLDERS = frozenset({"/", "／", "-", "—", "——", "－", "_", "、", "空", "?", "？"})
+
+
+def check_disclosures(row: Row, findings: list[Finding]) -> None:
+    for col in DISCLOSED:
+        value = row.get(col)
+        if not value or re.sub(r"\s", "", value) in _PLACEHOLDERS:
+            findings.append(EIGHT_DISCLOSURES(row.at(col), value, column=col))
+
+
+def check_responsibilities(row: Row, status: str, findings: list[Finding]) -> None:
+    """责任事项 and 追责情形 of every power in use (a warning at each blank cell)."""
+    if status != "在用":
+        return
+    for col in ("责任事项", "追责情形"):
+        value = row.get(col)
+        if not value or re.sub(r"\s", "", value) in _PLACEHOLDERS:
+            findings.append(RESPONSIBILITY_MISSING(row.at(col), value, column=col))
 
 
 def check_code(row: Row, category: str, dept: Department, findings: list[Finding],
@@ -379,36 +434,40 @@ def power(row: Row, dept: Department, findings: list[Finding]) -> Power | None:
         return None
     statutory = time_limit(row, "法定时限", findings)
     promised = time_limit(row, "承诺时限", findings)
-    if statutory is not None and promised is not None and statutory > 0:
-        if promised > statutory:
-            findings.append(PROMISED_OVER(row.at("承诺时限"), f"{promised:g}", statutory=f"{statutory:g}"))
-        elif promised > statutory * 2 / 3:
-            findings.append(PROMISED_NOT_SHORTER(row.at("承诺时限"), f"{promised:g}", statutory=f"{statutory:g}",
-                                                 target=f"{int(statutory * 2 / 3):d}"))
+    compare_limits(row, statutory, promised, findings)
     level, levels = power_levels(row, dept, findings)
     no_disc = normalize.yes_no(row.get("无裁量空间"))
     if no_disc is None:
         findings.append(NO_DISCRETION_VALUE(row.at("无裁量空间"), row.get("无裁量空间"), column="无裁量空间"))
     if cat == "行政许可":
-        for col in ("办理条件", "申请材料", "收费依据及标准"):
-            if not row.get(col):
-                findings.append(EIGHT_DISCLOSURES(row.at(col), column=col))
+        check_disclosures(row, findings)
     decision = review.decision(row, dept, findings)
+    status = review.status(row, decision, closed(row, "状态", STATUSES, findings, "在用"), findings)
+    check_responsibilities(row, status, findings)
     p = Power(
         seq=row.get("序号"), basic_code=check_code(row, cat, dept, findings, decision),
         origin=closed(row, "事项来源", ORIGINS, findings, "地方"), name=name, sub_item=row.get("子项名称"),
         category=cat, legal_bases=parse_bases(row.get("实施依据")), legal_basis_text=row.get("实施依据") or "",
         unit=row.get("承办机构") or "", level=level, levels=levels,
-        statutory_limit=row.get("法定时限"), statutory_days=statutory,
-        promised_limit=row.get("承诺时限"), promised_days=promised, fee=row.get("收费依据及标准"),
+        statutory_limit=row.get("法定时限"), promised_limit=row.get("承诺时限"), **_limits(statutory, promised),
+        fee=row.get("收费依据及标准"),
         conditions=row.get("办理条件"), materials=row.get("申请材料"), quantity_limit=row.get("数量限制"),
         responsibilities=row.get("责任事项"), accountability=row.get("追责情形"),
         scope=closed(row, "公开范围", SCOPES, findings, "社会", unknown="内部"),
-        status=review.status(row, decision, closed(row, "状态", STATUSES, findings, "在用"), findings),
-        flow=row.get("流程"), no_discretion=bool(no_disc), note=row.get("备注"), decision=decision,
+        status=status, flow=row.get("流程"), no_discretion=bool(no_disc), note=row.get("备注"), decision=decision,
         provenance=row.at())
     p._row = row
     return p
+
+
+def _limits(statutory: tuple, promised: tuple) -> dict:
+    """The Power fields of both limits: each (number, unit), and *_days for working days only."""
+    out = {}
+    for name, (n, unit) in (("statutory", statutory), ("promised", promised)):
+        out[f"{name}_days"] = n if unit == normalize.WORKING_DAYS else None
+        if n is not None:
+            out[f"{name}_value"], out[f"{name}_unit"] = n, unit
+    return out
 
 
 # a kind named by its key word, in order (the first that matches decides): 暂扣驾驶证, 责令停产整顿 …

@@ -30,8 +30,8 @@ CYCLE = rule(
     "为循环中的某一步增加通往后续步骤或结束的分支。")
 TIME_OVER = rule(
     "P406", "flow-time-exceeds-limit", "error",
-    "流程“{flow}”各环节时限累计 {value} 个工作日，超过法定时限 {statutory} 个工作日",
-    "Steps of flow '{flow}' add up to {value} working days, more than the statutory {statutory}",
+    "流程“{flow}”各环节时限累计 {value} {unit}，超过法定时限 {statutory} {unit}",
+    "Steps of flow '{flow}' add up to {value} {unit_en}, more than the statutory {statutory}",
     "压缩环节时限，使最长路径的时限之和不超过法定时限。")
 DUPLICATE_STEP = rule(
     "P407", "duplicate-step", "error",
@@ -67,7 +67,7 @@ def build_flows(rows: list[Row], findings: list[Finding]) -> list[Flow]:
             findings.append(fields.REQUIRED(row.at(col), column=col))
         if missing:
             continue
-        step_days, ok = normalize.days(row.get("时限"))
+        step_days, unit, ok = normalize.time_limit(row.get("时限"))
         if not ok:
             findings.append(fields.TIME_FORMAT(row.at("时限"), row.get("时限")))
         flow = flows.get(name)
@@ -77,7 +77,8 @@ def build_flows(rows: list[Row], findings: list[Finding]) -> list[Flow]:
             findings.append(DUPLICATE_STEP(row.at("步骤"), step_id, flow=name))
             continue
         s = FlowStep(
-            id=step_id, name=step_name, post=row.get("承办岗位"), days=step_days, next=parse_next(row.get("下一步")),
+            id=step_id, name=step_name, post=row.get("承办岗位"), days=step_days,
+            unit=unit if unit not in (None, normalize.WORKING_DAYS) else None, next=parse_next(row.get("下一步")),
             risk=row.get("风险点"), risk_level=fields.risk_level(row, findings), control=row.get("防控措施"),
             provenance=row.at())
         s._row = row
@@ -96,7 +97,7 @@ def describe(flow: Flow) -> str:
         if s.post:
             line += f"（{s.post}）"
         if s.days is not None:
-            line += "，" + normalize.days_text(s.days)
+            line += "，" + normalize.limit_text(s.days, s.unit)
         nexts = [f"{e.condition}则转“{ids.get(e.target, e.target)}”" if e.condition
                  else f"转“{ids.get(e.target, e.target)}”" for e in s.next]
         line += "；" + "，".join(nexts) if nexts else "；流程结束"
@@ -154,6 +155,21 @@ def longest_days(flow: Flow) -> float:
     return memo[start]
 
 
+def flow_unit(flow: Flow) -> str | None:
+    """The one unit a flow's step limits are in (即办 steps, 0, fit any), 工作日 when none has a
+    limit; None when they mix units (5个工作日 and 30日 add up to no number)."""
+    units = {s.unit or normalize.WORKING_DAYS for s in flow.steps if s.days}
+    if len(units) > 1:
+        return None
+    return units.pop() if units else normalize.WORKING_DAYS
+
+
+def flow_total(flow: Flow) -> tuple[float, str] | None:
+    """The longest path's time (longest_days) with its unit; None when the steps mix units."""
+    unit = flow_unit(flow)
+    return None if unit is None else (longest_days(flow), unit)
+
+
 def check_flow(flow: Flow) -> list[Finding]:
     out: list[Finding] = []
     ids = {s.id for s in flow.steps}
@@ -188,13 +204,20 @@ def check_power_flow(p: Power, flows: dict[str, Flow], longest: dict[str, float]
     flow = flows.get(name)
     if flow is None:
         return [FLOW_UNDEFINED(p.at("流程"), name, category=p.category)]
+    statutory, unit = p.statutory()
+    if not statutory:
+        return []
     if longest is None:
-        total = longest_days(flow)
-    elif (total := longest.get(name)) is None:
-        total = longest[name] = longest_days(flow)
-    if p.statutory_days and total > p.statutory_days:
-        return [TIME_OVER(p.at("法定时限"), f"{total:g}", flow=flow.name,
-                          statutory=f"{p.statutory_days:g}")]
+        got = flow_total(flow)
+    elif (got := longest.get(name, False)) is False:
+        got = longest[name] = flow_total(flow)
+    # like with like only: steps in mixed units, or in another unit than the statutory limit, are not added up
+    if got is None or got[1] != unit:
+        return []
+    total = got[0]
+    if total > statutory:
+        return [TIME_OVER(p.at("法定时限"), f"{total:g}", flow=flow.name, statutory=f"{statutory:g}",
+                          unit=normalize.unit_text(unit), unit_en=normalize.unit_en(unit))]
     return []
 
 
