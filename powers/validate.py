@@ -88,6 +88,7 @@ def _assemble(rows: list[Power]) -> list[Power]:
     """Attach sub-item rows to their main power; a sub-item without a main row gets one made."""
     mains: dict[tuple[str, str], Power] = {}
     out: list[Power] = []
+    made: list[Power] = []
     for p in rows:
         key = (p.name, p.category)
         if p.sub_item is None:
@@ -100,12 +101,17 @@ def _assemble(rows: list[Power]) -> list[Power]:
         key = (p.name, p.category)
         main = mains.get(key)
         if main is None:
-            main = p.model_copy(update={"sub_item": None, "sub_items": [], "basic_code": None, "seq": None})
+            # a main item made for its sub-items: the sub-item's own code and review decision are not its
+            main = p.model_copy(update={"sub_item": None, "sub_items": [], "basic_code": None, "seq": None,
+                                        "decision": None})
+            made.append(main)
             mains[key] = main
             out.append(main)
         if p.flow is None:
             p.flow = main.flow  # sub-items share their parent's flow unless they name their own
         main.sub_items.append(p)
+    for main in made:  # a main item made for its sub-items is in use while one of them is
+        main.status = next((st for st in ("在用", "暂停") if any(s.status == st for s in main.sub_items)), "取消")
     return out
 
 

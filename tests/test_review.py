@@ -275,3 +275,12 @@ def test_a_cancelled_status_asks_for_its_decision(book, tmp_path):
     assert len(f) == 1 and f[0].severity == "warning" and f[0].column == "状态"
     book.powers[0].update(清理结果="取消", **GROUNDS)
     assert not [f for f in run(book, tmp_path).findings if f.rule.startswith("F13")]
+
+
+def test_a_sub_items_decision_stays_with_the_sub_item(book, tmp_path):
+    book.powers = [licence(序号="1", 职权名称="主项许可", 子项名称="甲子项", 清理结果="取消", 状态="取消", **GROUNDS),
+                   licence(序号="2", 职权名称="主项许可", 子项名称="乙子项")]  # no row of the main item itself
+    r = run(book, tmp_path)
+    main = next(p for d in r.departments for p in d.powers if p.name == "主项许可")
+    assert main.decision is None and main.status == "在用"
+    assert {s.sub_item: (s.decision and s.decision.kind) for s in main.sub_items} == {"甲子项": "取消", "乙子项": None}
