@@ -194,7 +194,8 @@ async def _write(out: Path, recs: Iterator[Record]) -> int:
         # of a 64 KiB multiple comes out the same again (the index is deterministic)
         if cut == {} or (cut is not None and cut == seen):
             return count
-        seen = cut
+        if cut is not None:  # an attempt Pagefind left with an empty file says nothing of the others
+            seen = cut
     raise RuntimeError(f"Pagefind left empty or cut files in {out} after {INDEX_ATTEMPTS} attempts")
 
 
