@@ -480,6 +480,8 @@ def build(
     base_url: Annotated[Optional[str], typer.Option("--base-url", help="Public URL of the site, for sitemap.xml.")]
     = None,
     draft: Annotated[bool, typer.Option("--draft", help="Build even with errors; every page says DRAFT.")] = False,
+    demo: Annotated[bool, typer.Option("--demo", help="The data is invented (the shipped inventories/): every page "
+                                       "says 演示数据 and asks not to be indexed.")] = False,
     release_date: Annotated[Optional[str], typer.Option("--release-date", help="YYYY-MM-DD (default: latest "
                                                         "填报日期).")] = None,
     laws: LawsOpt = None,
@@ -506,7 +508,7 @@ def build(
     try:
         with _locked([work, out]), progress_for() as progress:
             r = pipeline.build(paths, out, work=work, previous=prev, laws=registry_laws, release_date=rd,
-                               options=site.SiteOptions(base_url=base_url, draft=draft), progress=progress)
+                               options=site.SiteOptions(base_url=base_url, draft=draft, demo=demo), progress=progress)
     except paths_mod.OutputRefused as e:  # the output changed while waiting for the lock
         fail(e.zh, e.en)
     except pipeline.BuildRefused as e:

@@ -73,6 +73,7 @@ class SiteOptions:
     base_url: str | None = None
     draft: bool = False
     site_name: str | None = None
+    demo: bool = False  # invented data (the shipped inventories/): every page says so
 
 
 # ---------------------------------------------------------------- the public view
@@ -227,7 +228,7 @@ class _Writer:
     def __init__(self, out: Path, opts: SiteOptions, catalog: Catalog):
         self.out, self.opts, self.env = out, opts, environment()
         self.pages: list[str] = []
-        self.common = {"site_name": opts.site_name or site_name(catalog), "draft": opts.draft,
+        self.common = {"site_name": opts.site_name or site_name(catalog), "draft": opts.draft, "demo": opts.demo,
                        "release_date": catalog.release_date.isoformat() if catalog.release_date else "未注明"}
 
     def page(self, rel: str, template: str, **ctx) -> None:

@@ -97,7 +97,7 @@ def main() -> None:
         assert not errors, errors
         after, findings = cat.build_catalog(result, reg, date(2026, 7, 1))
     d = cat.diff(public_catalog(before), public_catalog(after))
-    n = tables.comparison_pdf(d, keep / "对照表.pdf", title="青岛市统计局权力清单调整对照表", when=after.release_date)
+    n = tables.comparison_pdf(d, keep / "对照表.pdf", title="示例市统计局权力清单调整对照表", when=after.release_date)
     lst = tables.printed_list(after, after.departments[0].name)
     tables.list_pdf(lst, keep / "清单.pdf")
     a.out.mkdir(parents=True, exist_ok=True)

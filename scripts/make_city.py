@@ -58,13 +58,13 @@ BUREAUS = [
     ("粮食和物资储备局", "粮食和储备局"), ("气象局", "气象局"), ("消防救援支队", "消防救援支队"), ("烟草专卖局", "烟草专卖局"),
     ("住房公积金管理中心", "公积金中心"), ("地震局", "地震局"), ("港航发展中心", "港航中心"), ("知识产权局", "知识产权局"),
 ]
-DISTRICTS = ["黄岛区", "市南区", "市北区", "李沧区", "崂山区", "城阳区", "即墨区", "胶州市", "平度市", "莱西市"]
+DISTRICTS = ["中心区", "北城区", "南港区", "西山区", "东湖区", "新港区", "临川区", "甲县", "乙县", "丙县"]
 UNITS = ["法规科", "行政审批科", "综合执法支队", "执法一大队", "执法二大队", "监督检查科", "许可服务科", "市场管理科", "安全监管科",
          "计划财务科", "政策法规处", "行业管理处", "质量监管科", "专项整治办公室", "稽查支队", "应急指挥中心", "服务指导科",
          "规划建设科", "资源保护科", "信息中心"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = ["敏", "建国", "海燕", "志强", "丽娟", "晓东", "文静", "国华", "红梅", "立新", "春雷", "秀兰", "振宇", "雪梅", "德明"]
-STREETS = ["香港中路", "延安三路", "东海西路", "宁夏路", "山东路", "福州南路", "闽江路", "湛山路", "南京路", "徐州路"]
+STREETS = ["中山路", "人民路", "和平路", "建设路", "文化路", "海滨路", "解放路", "新华路", "胜利路", "光明路"]
 
 PLACES = ["城市建成区内", "饮用水水源保护区内", "学校周边200米范围内", "医院周边", "居民住宅区内", "风景名胜区内", "海岸带范围内",
           "重点生态功能区内", "历史文化街区内", "交通干道两侧", "农贸市场内", "商业综合体内", "工业园区内", "港口作业区内",
@@ -121,10 +121,10 @@ def plan(departments: int, powers_per_department: int | None = None) -> list[dic
 def department_identity(i: int) -> dict:
     bureau, short = BUREAUS[i % len(BUREAUS)]
     if i < len(BUREAUS):
-        name, short = f"青岛市{bureau}", f"市{short}"
+        name, short = f"示例市{bureau}", f"市{short}"
     else:
         district = DISTRICTS[(i // len(BUREAUS) - 1) % len(DISTRICTS)]
-        name, short = f"青岛市{district}{bureau}", f"{district[:-1]}{short}"
+        name, short = f"示例市{district}{bureau}", f"{district[:-1]}{short}"
     return dict(name=name, short=short, number=f"{i + 1:02d}", org9=f"{4100000 + i * 1379:08d}{i % 10}")
 
 
@@ -262,8 +262,8 @@ def department_spec(i: int, counts: dict, pens, others, names: Names, seed: int,
     rng.shuffle(powers)
     filled = date(2026, 1 + i % 3, 1 + (i * 7) % 28)
     person = lambda: rng.choice(SURNAMES) + rng.choice(GIVEN)  # noqa: E731
-    return dict(ident, addr=f"青岛市市南区{rng.choice(STREETS)}{rng.randint(1, 300)}号",
-                phone=f"0532-8{rng.randint(1000000, 9999999)}", sup=f"0532-8{rng.randint(1000000, 9999999)}",
+    return dict(ident, addr=f"示例市中心区{rng.choice(STREETS)}{rng.randint(1, 300)}号",
+                phone=f"0000-8{rng.randint(1000000, 9999999)}", sup=f"0000-8{rng.randint(1000000, 9999999)}",
                 filler=person(), reviewer=person(), filled=filled, powers=powers, units=units, seed=f"{seed}-{i}")
 
 
@@ -336,7 +336,7 @@ def make_city(out_dir: str | Path, *, scale: int = 1, seed: int = 2026, departme
     pens, others = pools()
     names = Names()
     specs = [department_spec(i, c, pens, others, names, seed, force_max=(i == 0)) for i, c in enumerate(counts)]
-    tasks = [(d, str(out / f"{i + 1:02d}-{d['name'].removeprefix('青岛市')}.xlsx")) for i, d in enumerate(specs)]
+    tasks = [(d, str(out / f"{i + 1:02d}-{d['name'].removeprefix('示例市')}.xlsx")) for i, d in enumerate(specs)]
     jobs = jobs or min(len(tasks), os.cpu_count() or 1)
     if jobs > 1:
         with ProcessPoolExecutor(jobs) as pool:

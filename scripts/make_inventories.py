@@ -1,6 +1,7 @@
 """Generate the demo department workbooks in inventories/ (deterministic: same script, same files).
 
-Six departments of one city (青岛市, 370200). Legal bases cite real laws and articles as best
+Seven departments of an invented city (示例市, region code 379900: province 37, a prefecture number no real
+city has), so no page can be taken for a real city's list. Legal bases cite real laws and articles as best
 known; discretion tiers split each statutory range into concrete, checkable circumstances.
 The 城市管理局 workbook is laid out the way real ones are (title row, synonym headers,
 full-width digits, stray spaces and line breaks, merged cells, tier numbers as floats).
@@ -21,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from powers.normalize import cn_numeral  # noqa: E402
 from powers.rules.fields import credit_check_char  # noqa: E402
 
-REGION = "370200"
-CITY = "青岛市"
+REGION = "379900"
+CITY = "示例市"
 
 
 def credit(org9: str) -> str:
@@ -354,8 +355,8 @@ def dept_police():
         other("其他行政权力", "机动车安全技术检验合格标志核发", b("第十三条第一款", "对登记后上道路行驶的机动车，应当依照法律、行政法规的规定，根据车辆用途、载客载货数量、使用年限等不同情况，定期进行安全技术检验。"), statutory="即办", promised="即办", flow="即办件流程"),
         other("行政裁决", "道路交通事故损害赔偿调解", b("第七十四条第一款", "对交通事故损害赔偿的争议，当事人可以请求公安机关交通管理部门调解，也可以直接向人民法院提起民事诉讼。"), status="取消", note="依据《国务院关于取消一批行政许可等事项的决定》调整，不再作为行政裁决事项"),
     ]
-    return dict(name="青岛市公安局", short="市公安局", number="05", org9="00301234X", addr="青岛市市南区湛山路272号",
-                phone="0532-66572110", sup="0532-66572345", filled=date(2026, 3, 20), powers=powers,
+    return dict(name="示例市公安局", short="市公安局", number="05", org9="00301234X", addr="示例市中心区和平路272号",
+                phone="0000-66572110", sup="0000-66572345", filled=date(2026, 3, 20), powers=powers,
                 units=["交通警察支队", "治安警察支队", "出入境管理局", "禁毒支队", "户政管理处"])
 
 
@@ -429,8 +430,8 @@ def dept_market():
         other("其他行政权力", "食品安全事故调查处理", b("第一百零五条第一款", "县级以上人民政府食品安全监督管理部门接到食品安全事故的报告后，应当立即会同同级卫生行政、农业行政等部门进行调查处理。"), scope="内部"),
         other("其他行政权力", "经营异常名录列入、移出", b("第三十五条", "市场主体应当按照国家有关规定公示年度报告和登记相关信息。", **reg)),
     ]
-    return dict(name="青岛市市场监督管理局", short="市市场监管局", number="24", org9="MB1543926", addr="青岛市市南区山东路9号",
-                phone="0532-12345", sup="0532-85911315", filled=date(2026, 3, 25), powers=powers,
+    return dict(name="示例市市场监督管理局", short="市市场监管局", number="24", org9="MB1543926", addr="示例市中心区建设路9号",
+                phone="0000-12345", sup="0000-85911315", filled=date(2026, 3, 25), powers=powers,
                 units=["食品经营安全监督管理处", "产品质量安全监督管理处", "广告监督管理处", "登记注册局", "特种设备安全监察处", "执法稽查局"])
 
 
@@ -493,7 +494,7 @@ def dept_housing():
         other("行政检查", "对物业服务活动的监督检查", b("第五条第二款", "县级以上地方人民政府房地产行政主管部门负责本行政区域内物业管理活动的监督管理工作。", **pm)),
         other("行政检查", "对燃气经营、使用安全的监督检查", b("第五条第二款", "县级以上地方人民政府燃气管理部门负责本行政区域内的燃气管理工作。", **gas)),
         other("行政强制", "责令暂时停止施工", b("第四十四条", "建设行政主管部门……发现存在安全事故隐患的，应当责令立即排除；重大安全事故隐患排除前或者排除过程中无法保证安全的，责令从危险区域内撤出作业人员或者暂时停止施工。", **bs)),
-        other("行政征收", "城市基础设施配套费征收", basis("规范性文件", "青岛市城市基础设施配套费征收管理办法", None, "第三条", "在本市行政区域内新建、扩建、改建建设项目的建设单位，应当缴纳城市基础设施配套费。")
+        other("行政征收", "城市基础设施配套费征收", basis("规范性文件", "示例市城市基础设施配套费征收管理办法", None, "第三条", "在本市行政区域内新建、扩建、改建建设项目的建设单位，应当缴纳城市基础设施配套费。")
               + "\n" + basis("行政法规", "城市房地产开发经营管理条例", "2020年11月29日第五次修订", "第三条", "房地产开发经营应当按照经济效益、社会效益、环境效益相统一的原则，实行全面规划、合理布局、综合开发、配套建设。"),
               fee="按建筑面积征收，标准按市政府规定执行"),
         other("行政给付", "公共租赁住房保障", b("第六条", "县级以上人民政府……应当采取措施，保障住房困难家庭的基本住房需求。", t="城市房地产开发经营管理条例", ed="2020年11月29日第五次修订"), statutory="30", promised="15"),
@@ -501,8 +502,8 @@ def dept_housing():
         other("行政裁决", "物业专项维修资金使用争议裁决", b("第五十三条第二款", "专项维修资金属于业主所有，专项用于物业保修期满后物业共用部位、共用设施设备的维修和更新、改造，不得挪作他用。", **pm), status="取消", note="不再作为行政裁决事项保留"),
         other("其他行政权力", "物业服务企业信用评价", b("第三十二条第二款", "国务院建设行政主管部门应当会同有关部门建立守信联合激励和失信联合惩戒机制，加强行业诚信管理。", **pm), scope="内部"),
     ]
-    return dict(name="青岛市住房和城乡建设局", short="市住房城乡建设局", number="12", org9="004120581", addr="青岛市市南区延安三路218号",
-                phone="0532-85912200", sup="0532-85912345", filled=date(2026, 3, 18), powers=powers,
+    return dict(name="示例市住房和城乡建设局", short="市住房城乡建设局", number="12", org9="004120581", addr="示例市中心区人民路218号",
+                phone="0000-85912200", sup="0000-85912345", filled=date(2026, 3, 18), powers=powers,
                 units=["建筑市场监管处", "工程质量安全监管处", "物业管理处", "燃气热力管理处", "房地产市场监管处"])
 
 
@@ -564,8 +565,8 @@ def dept_env():
         other("行政裁决", "环境污染损害赔偿纠纷调解处理", b("第九十七条", "因水污染引起的损害赔偿责任和赔偿金额的纠纷，可以根据当事人的申请，由环境保护主管部门或者海事管理机构、渔业主管部门按照职责分工调解处理。", **wp)),
         other("其他行政权力", "突发环境事件应急处置", b("第四十七条第二款", "县级以上人民政府应当建立环境污染公共监测预警机制，组织制定预警方案。", t="中华人民共和国环境保护法", ed=None, lv="法律")),
     ]
-    return dict(name="青岛市生态环境局", short="市生态环境局", number="15", org9="004125867", addr="青岛市市南区澳门路121号",
-                phone="0532-85912860", sup="0532-12369", filled=date(2026, 2, 28), powers=powers,
+    return dict(name="示例市生态环境局", short="市生态环境局", number="15", org9="004125867", addr="示例市中心区海滨路121号",
+                phone="0000-85912860", sup="0000-12369", filled=date(2026, 2, 28), powers=powers,
                 units=["环境影响评价与排放管理处", "水生态环境处", "大气环境处", "固体废物与化学品处", "生态环境保护综合执法支队"])
 
 
@@ -623,8 +624,8 @@ def dept_urban():
         other("行政确认", "城市道路挖掘修复验收", b("第三十五条", "经批准挖掘城市道路的，应当在施工现场设置明显标志和安全防围设施；竣工后，应当及时清理现场，通知市政工程行政主管部门检查验收。", **rd), statutory="5", promised="3"),
         other("其他行政权力", "城市绿化工程设计方案审查", b("第十二条", "城市绿化工程的设计，应当委托持有相应资格证书的设计单位承担。工程建设项目的附属绿化工程设计方案，按照基本建设程序审批时，必须有城市人民政府城市绿化行政主管部门参加审查。", **gr)),
     ]
-    return dict(name="青岛市城市管理局", short="市城市管理局", number="27", org9="00412301K", addr="青岛市市北区敦化路328号",
-                phone="0532-85731000", sup="0532-85731012", filled=date(2026, 3, 10), powers=powers,
+    return dict(name="示例市城市管理局", short="市城市管理局", number="27", org9="00412301K", addr="示例市北城区文化路328号",
+                phone="0000-85731000", sup="0000-85731012", filled=date(2026, 3, 10), powers=powers,
                 units=["市政公用处", "市容环境卫生处", "园林绿化处", "排水管理处", "城市管理综合执法支队"], messy=True)
 
 
@@ -656,8 +657,8 @@ def dept_stats():
         other("行政给付", "人口普查员补助发放", b("第十七条", "普查员和普查指导员的劳动报酬和补贴，由聘用单位支付。", t="全国人口普查条例", ed=None, lv="行政法规")),
         other("行政征收", "统计执法案件罚没款收缴", b("第三十八条", "县级以上人民政府统计机构……依法作出的罚款决定，罚款全部上缴国库。", **st), fee="不收费"),
     ]
-    return dict(name="青岛市统计局", short="市统计局", number="30", org9="004124786", addr="青岛市市南区香港中路11号",
-                phone="0532-85911851", sup="0532-85911888", filled=date(2024, 5, 10), powers=powers,
+    return dict(name="示例市统计局", short="市统计局", number="30", org9="004124786", addr="示例市中心区中山路11号",
+                phone="0000-85911851", sup="0000-85911888", filled=date(2024, 5, 10), powers=powers,
                 units=["法规科", "综合科", "普查中心", "执法检查支队"])
 
 
@@ -713,8 +714,8 @@ def dept_transport():
                           ["公路及公路用地", "公路建筑控制区"])
     powers += inspections(*wy, "第二十九条", "出租汽车行政主管部门应当建设和完善政府监管平台，实现与网约车平台信息共享。",
                           ["网约车平台公司经营行为", "巡游出租汽车经营服务"])
-    return dict(name="青岛市交通运输局", short="市交通运输局", number="19", org9="004123559", addr="青岛市市南区延安三路234号",
-                phone="0532-82863111", sup="0532-82863000", filled=date(2026, 3, 28), powers=powers,
+    return dict(name="示例市交通运输局", short="市交通运输局", number="19", org9="004123559", addr="示例市中心区人民路234号",
+                phone="0000-82863111", sup="0000-82863000", filled=date(2026, 3, 28), powers=powers,
                 units=["运输管理处", "公路管理处", "出租汽车管理处", "交通运输综合行政执法支队", "法规处"])
 
 

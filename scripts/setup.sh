@@ -36,7 +36,7 @@ fi
 .venv/bin/python -m pip install -q -e '.[test]'
 
 case "$job" in
-  demo) .venv/bin/powers build inventories/ -o site/ --base-url https://example.gov.cn/qlqd/ ;;
+  demo) .venv/bin/powers build inventories/ -o site/ --base-url https://example.gov.cn/qlqd/ --demo ;;
   test) .venv/bin/python -m pytest -q ;;
   *) echo "unknown job: $job (demo|test)" >&2; exit 2 ;;
 esac

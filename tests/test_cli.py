@@ -235,7 +235,7 @@ def test_print_list_writes_each_departments_list_and_the_whole(tmp_path):
     assert r.exit_code == 0, r.output
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert len(names) == 1 + len(list(INVENTORIES.glob("*.xlsx"))) and all(n.endswith("行政权力清单.xlsx") for n in names)
-    r = invoke("print-list", tmp_path / "cat", "-o", tmp_path / "one", "-d", "青岛市统计局")
+    r = invoke("print-list", tmp_path / "cat", "-o", tmp_path / "one", "-d", "示例市统计局")
     assert r.exit_code == 0 and sorted(p.suffix for p in (tmp_path / "one").iterdir()) == [".pdf", ".xlsx"]
     assert invoke("print-list", tmp_path / "cat", "-d", "没有这个局").exit_code == 2
 

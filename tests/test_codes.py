@@ -42,7 +42,7 @@ def test_structure_of_codes(tmp_path):
         assert len(impl) == 31 and impl.endswith(basic)
         assert basic not in catalog_by_code, (name, catalog_by_code.get(basic))
         catalog_by_code[basic] = name
-    police = {n: c for (d, n), (c, _) in codes.items() if d == "青岛市公安局"}
+    police = {n: c for (d, n), (c, _) in codes.items() if d == "示例市公安局"}
     assert police["机动车登记"][2:6] == "0105" and police["机动车登记"].endswith("000")
     assert police["机动车登记（注册登记）"][:9] == police["机动车登记"][:9]
     assert not police["机动车登记（注册登记）"].endswith("000")

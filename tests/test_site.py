@@ -27,7 +27,7 @@ BASE = "https://example.gov.cn/qlqd/"
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("demo")
-    r = build([INVENTORIES], tmp / "site", work=tmp / "build", options=SiteOptions(base_url=BASE))
+    r = build([INVENTORIES], tmp / "site", work=tmp / "build", options=SiteOptions(base_url=BASE, demo=True))
     return r, tmp / "site"
 
 
@@ -503,3 +503,16 @@ def test_a_publish_recorded_since_makes_an_unchanged_rebuild_compare_anew(book, 
     assert {f: f.stat().st_mtime_ns for f in (tmp_path / "sC").rglob("*") if f.is_file()} == before
     assert again.previous_published == "2026-01-01" and again.charts_rendered == 0
     assert len(_published(work)) == 1
+
+
+def test_a_demo_build_says_so_on_every_page_and_a_real_one_does_not(demo, tmp_path, book):
+    """The shipped inventories are invented (示例市): a demo build marks every page 演示数据; a build of
+    real workbooks (no --demo) carries no such notice."""
+    r, site = demo
+    pages = sorted(site.rglob("*.html"))
+    assert pages and all("演示数据" in p.read_text("utf-8") for p in pages)
+    assert "青岛" not in "".join(p.read_text("utf-8") for p in pages)  # the demo names no real city
+    assert all(d.name.startswith("示例市") for d in r.catalog.departments)
+    real = build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=tmp_path / "w", search=False)
+    assert not real.validation.errors
+    assert not any("演示数据" in p.read_text("utf-8") for p in (tmp_path / "site").rglob("*.html"))
