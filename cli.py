@@ -164,9 +164,18 @@ def validate(
         if not registry.is_file():
             fail(f"编码库不存在：{registry}", f"no code registry at {registry}")
     result = _validate(paths, laws, inclusive_ends, reference, progress=None if format != ReportFormat.json else False)
-    if registry is not None:
-        with _locked([registry.parent]), powers.CodeRegistry(registry) as reg:
-            result.findings += cat.code_findings(result, reg)
+    if registry is not None:  # on a copy: the registry itself is not changed, not even its schema
+        import sqlite3
+        import tempfile
+
+        with _locked([registry.parent]), tempfile.TemporaryDirectory() as tmp:
+            src, copy = sqlite3.connect(registry), sqlite3.connect(Path(tmp) / "codes.sqlite")
+            with src, copy:
+                src.backup(copy)
+            src.close()
+            copy.close()
+            with powers.CodeRegistry(Path(tmp) / "codes.sqlite") as reg:
+                result.findings += cat.code_findings(result, reg)
     if format == ReportFormat.xlsx:
         for p in report.write_annotated(result, out):
             typer.echo(f"已写入 / wrote {p}", err=True)

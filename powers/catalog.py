@@ -208,9 +208,9 @@ def decision_text(d: Decision | None) -> str:
         return ""
     kind = d.kind or d.raw
     if d.kind == "下放" and d.level in LEVELS:
-        return f"下放至{LEVELS[d.level]}级"
-    if d.kind == "合并" and d.target:
-        return f"合并至{d.target}"
+        return "下放至" + "、".join(f"{LEVELS[v]}级" for v in (d.levels or [d.level]) if v in LEVELS)
+    if d.kind == "合并" and (d.target_name or d.target):
+        return f"合并至{d.target_name or d.target}"
     return kind
 
 

@@ -53,7 +53,9 @@ class Conflict:
             return cross.CODE_KEPT_RENAMED(self.power.at("职权名称"), self.power.full_name, code=self.code,
                                            old=f"{old[3]}（{old[4]}）" if old[4] else old[3])
         if self.kind == "merge-target":
-            col = "清理结果" if self.code in (self.power.decision.raw or "") else "合并至"
+            col = "清理结果" if self.code in re.sub(r"\s", "", self.power.decision.raw or "") else "合并至"
+            if not re.fullmatch(r"\d{12}", self.code):  # a name validation found: its item was left out
+                return cross.MERGE_TARGET_LEFT_OUT(self.power.at(col), self.code)
             return cross.MERGE_TARGET_UNKNOWN(self.power.at(col), self.code, absent="编码库中没有在用的该编码",
                                               absent_en="the code registry holds no such code in use")
         if self.full:
@@ -176,42 +178,53 @@ class CodeRegistry:
         return conflicts
 
     def _follow_decisions(self, departments: list[Department], now: str) -> list[Conflict]:
-        """Point retired codes at their successors: a merged item's at its target's code (an item of
-        its department named by name or code, or any code of this run or the registry), a
-        reclassified item's former code at its new one."""
-        by_code = {p.basic_code: p for d in departments for p in d.all_powers()}
+        """Point retired codes at their successors: a merged item's at its target's code (looked up as
+        validation does, cross.MergeLookup, or a code the registry holds in use), a reclassified
+        item's former code at its new one, when that code was this item's."""
+        from .rules.cross import MergeLookup, merge_target
+
+        lookup = MergeLookup(departments)
         out: list[Conflict] = []
         for dept in departments:
-            by_name: dict[str, Power] = {}
-            for p in dept.all_powers():
-                by_name.setdefault(p.full_name, p)
-                if p.sub_item is None:
-                    by_name.setdefault(p.name, p)
+            current = {identity(dept, p) for p in dept.all_powers()}
             for p in dept.all_powers():
                 d = p.decision
                 if d is None:
                     continue
                 if d.former_code and d.former_code != p.basic_code:
-                    if self.holder(d.former_code) is None:
-                        old = identity(dept, p).split("|")
-                        old[2] = CATEGORY_BY_TYPE.get(d.former_code[2:4], d.former_code[2:4])
-                        self._insert(d.former_code, "|".join(old), now)
-                    self._retire(d.former_code, now, p.basic_code)
+                    out += self._reclassified(dept, p, current, now)
                 if d.kind != "合并" or not d.target:
                     continue
-                target = by_name.get(d.target) or by_code.get(d.target)
+                target = merge_target(p, dept, lookup)
                 if target is not None and target is not p:
-                    d.target_code = target.basic_code
-                elif re.fullmatch(r"\d{12}", d.target) and self.db.execute(
+                    d.target_code, d.target_name = target.basic_code, target.full_name
+                elif target is None and re.fullmatch(r"\d{12}", d.target) and self.db.execute(
                         "SELECT 1 FROM codes WHERE basic_code = ? AND status = 'active'", (d.target,)).fetchone():
                     d.target_code = d.target
-                else:  # a name not found is already a validation error (cross.MERGE_TARGET_UNKNOWN)
-                    if target is None and re.fullmatch(r"\d{12}", d.target):
+                    if (held := self.holder(d.target)) is not None:
+                        part = held.split("|")
+                        d.target_name = f"{part[3]}（{part[4]}）" if part[4] else part[3]
+                else:
+                    if target is None:  # a code the registry does not hold, or a name left out for its errors
                         out.append(Conflict(p, d.target, "", kind="merge-target"))
                     continue
                 if p.basic_code:
                     self._retire(p.basic_code, now, d.target_code)
         return out
+
+    def _reclassified(self, dept: Department, p: Power, current: set[str], now: str) -> list[Conflict]:
+        """Retire a reclassified item's former code pointing to its new one, when the registry has it
+        as this item under its former category (or not at all); a code another item holds is not its."""
+        code = p.decision.former_code
+        old = identity(dept, p).split("|")
+        old[2] = CATEGORY_BY_TYPE.get(code[2:4], code[2:4])
+        holder = self.holder(code)
+        if holder is None:
+            self._insert(code, "|".join(old), now)
+        elif holder.split("|")[:3] != old[:3] or holder in current - {identity(dept, p)}:
+            return [Conflict(p, code, holder)]
+        self._retire(code, now, p.basic_code)
+        return []
 
     def _is_retired(self, code: str) -> bool:
         return self.db.execute("SELECT 1 FROM codes WHERE basic_code = ? AND status = 'retired'", (code,)).fetchone() \

@@ -223,9 +223,11 @@ class Decision(Model):
     document: str | None = None  # 调整文号: the document that decided it
     effective: date | None = None  # 生效日期
     effective_text: str | None = None  # 生效日期 as typed, when it could not be read as a date
-    level: int | None = None  # 下放: the level it is devolved to
+    level: int | None = None  # 下放: the (highest) level it is devolved to
+    levels: list[int] = []  # 下放: every level it is devolved to (县级、乡镇级 → [4, 5])
     target: str | None = None  # 合并: the item it is merged into, as typed (name, name（子项）or code)
     target_code: str | None = None  # 合并: the target's 基本编码, set when codes are assigned
+    target_name: str | None = None  # 合并: the target's name（子项）, set with target_code
     former_code: str | None = None  # 调整 of 职权类别: the code the item had before (retired, points to the new one)
 
 

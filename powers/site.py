@@ -146,12 +146,43 @@ def public_view(catalog: Catalog, *, in_place: bool = False) -> PublicView:
     pub = _updated(catalog, {"departments": departments}, in_place)
     # a name or code shared with a public power is not a secret of the withheld one
     public_codes = {p.basic_code for _, p in pub.all_powers()}
-    for _, p in pub.all_powers():  # a merge into an item that is not public does not name it
-        dec = p.decision
-        if dec is not None and (dec.target or dec.target_code) and dec.target_code not in public_codes:
-            p.decision = dec.model_copy(update={"target": None, "target_code": None})
     public_names = {(d.name, p.full_name) for d, p in pub.all_powers()}
+    _public_decisions(pub, public_codes, codes, names, public_names)
     return PublicView(pub, frozenset(codes - public_codes), frozenset(names - public_names))
+
+
+def _public_decisions(pub: Catalog, public_codes: set[str], codes: set[str], names: set[tuple[str, str]],
+                      public_names: set[tuple[str, str]]) -> None:
+    """Review decisions as the public may see them: a merge into an item that is not public does not
+    name it (its name, code or the 清理结果 text that names it), and a withheld item's name or code
+    typed into a decision's text is replaced by （不公开事项）."""
+    public_words = {n for _, n in public_names} | public_codes
+    secrets = sorted({w for _, full in names - public_names for w in _words_of(full)} - public_words
+                     | (codes - public_codes), key=len, reverse=True)
+    hide = re.compile("|".join(map(re.escape, secrets))) if secrets else None
+
+    def scrub(text: str | None) -> str | None:
+        return hide.sub("（不公开事项）", text) if text and hide is not None else text
+
+    for _, p in pub.all_powers():
+        dec = p.decision
+        if dec is None:
+            continue
+        update = {}
+        if (dec.target or dec.target_code) and dec.target_code not in public_codes:
+            update = {"target": None, "target_code": None, "target_name": None, "raw": dec.kind or ""}
+        for f in ("raw", "reason", "document", "effective_text", "target", "target_name"):
+            value = update.get(f, getattr(dec, f))
+            if scrub(value) != value:
+                update[f] = scrub(value)
+        if update:
+            p.decision = dec.model_copy(update=update)
+
+
+def _words_of(full_name: str) -> list[str]:
+    """A withheld item's names that must not be published: 名称（子项） and the sub-item name alone."""
+    m = re.fullmatch(r"(.+)（(.+)）", full_name)
+    return [full_name, m.group(2)] if m else [full_name]
 
 
 def _updated(m, update: dict, in_place: bool):
@@ -265,8 +296,9 @@ def _power_page(w: _Writer, d: Department, p: Power, parent: Power | None, chart
     decision = None if dec is None else {
         "kind": dec.kind or dec.raw, "reason": dec.reason, "document": dec.document,
         "effective": dec.effective.isoformat() if dec.effective else dec.effective_text,
-        "level": f"{LEVELS[dec.level]}级" if dec.level in LEVELS else None,
-        "target": (dec.target, dec.target_code) if dec.target_code else None}
+        "level": "、".join(f"{LEVELS[v]}级" for v in (dec.levels or [dec.level]) if v in LEVELS)
+        if dec.kind == "下放" and dec.level in LEVELS else None,
+        "target": (dec.target_name or dec.target, dec.target_code) if dec.target_code else None}
     w.page(f"powers/{p.basic_code}.html", "power.html", title=p.full_name, p=p, dept=_dept_ctx(d),
            decision=decision, category_code=CATEGORIES[p.category], level="、".join(LEVELS[v] + "级" for v in p.levels) or LEVELS.get(p.level or d.level, ""), parent=parent,
            subs=p.sub_items, bases=bases, statutory=limit_shown(*p.statutory(), p.statutory_limit),

@@ -22,8 +22,9 @@ def comparison_rows(d: dict) -> list[list]:
     decision (清理结果) when the workbook records one; otherwise they are left for the office."""
     rows = []
 
-    def grounds(e: dict, kind: str) -> list:
-        dec = e.get("decision") or {}
+    def grounds(e: dict, kind: str, decided: bool = True) -> list:
+        # a decision left in the workbook from an earlier round says nothing of a later change
+        dec = (e.get("decision") or {}) if decided else {}
         # the decision names the kind when it says more than the change does (合并至X, 下放至县级)
         if dec.get("kind") in ("合并", "下放", "取消", "暂停", "新增") and dec.get("text"):
             kind = dec["text"] if kind.startswith(("取消", "暂停", "新增", "状态")) or dec["kind"] == "下放" \
@@ -47,7 +48,8 @@ def comparison_rows(d: dict) -> list[list]:
         labels = [FIELD_LABELS.get(k, k) for k in fields]
         before = "\n".join(f"{FIELD_LABELS.get(k, k)}：{value_text(k, v['old'], 300)}" for k, v in fields.items())
         after = "\n".join(f"{FIELD_LABELS.get(k, k)}：{value_text(k, v['new'], 300)}" for k, v in fields.items())
-        kind, reason, doc = grounds(e, "调整（" + "、".join(labels) + "）" if labels else "调整")
+        kind, reason, doc = grounds(e, "调整（" + "、".join(labels) + "）" if labels else "调整",
+                                    "decision" in e["fields"])
         rows.append([e["name"], e["code"], e["department"], kind, before, after, reason, doc])
     return [[i, *r] for i, r in enumerate(rows, 1)]
 

@@ -99,7 +99,8 @@ def write_template(path: str | Path) -> Path:
     for name, values in (("事项来源", ORIGINS), ("职权类别", CATEGORIES), ("公开范围", SCOPES), ("状态", STATUSES),
                          ("无裁量空间", ("是", "否")), ("清理结果", DECISIONS)):
         _dropdown(powers, cols.index(name) + 1, values)
-    _dropdown(powers, cols.index("下放层级") + 1, LEVEL_CHOICES[2:])
+    _dropdown(powers, cols.index("下放层级") + 1, ("4", "5", "县级", "乡镇级"),
+              other="填写下放后的层级（低于本部门），多个层级用“、”分隔，如：县级、乡镇级")
     # a power may be exercised at several levels (省级、市级、县级): the list suggests, it does not forbid
     _dropdown(powers, cols.index("行使层级") + 1, LEVEL_CHOICES, other="多个层级用“、”分隔，如：省级、市级、县级")
     for col, w in zip("ABCDEFGH", (6, 14, 12, 36, 14, 12, 60, 16)):

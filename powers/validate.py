@@ -18,7 +18,7 @@ from .models import Department, Finding, Power, share_strings
 from .parallel import forked_map, jobs_default
 from .progress import QUIET, Progress, Stage
 from .read import Row, read_workbook
-from .rules import cross, discretion, fields, legal, process
+from .rules import cross, discretion, fields, legal, process, review
 from .rules import structure as S
 
 TABLES = ("职权目录", "裁量基准", "流程")
@@ -134,7 +134,10 @@ def validate_workbook(path: str | Path, laws: LawRegistry, *, inclusive_ends: bo
         count.rejected = count.read
         return None, findings, count
     fields.check_numbers(raw, findings)
-    typed = [fields.power(row, dept, findings) for row in raw.tables.get("职权目录", [])]
+    rows = raw.tables.get("职权目录", [])
+    reclassified = frozenset(r.get("职权名称") for r in rows if r.get("清理结果") and not r.get("子项名称")
+                             and review.decision_kind(r.get("清理结果")) == "调整")
+    typed = [fields.power(row, dept, findings, reclassified) for row in rows]
     dept.powers = _assemble([p for p in typed if p is not None])
     every = list(dept.all_powers())
     discretion.attach_tiers(raw.tables.get("裁量基准", []), every, findings)

@@ -234,6 +234,10 @@ def test_no_internal_name_in_any_output_byte(tmp_path, monkeypatch, shards):
         # a public item merged into an internal one: the merge does not name its target
         licence(序号="8", 职权名称="并入内部的许可", 清理结果="合并", 合并至="内部许可甲", 调整理由="整合",
                 调整文号="测政发〔2026〕1号"),
+        # … or names it in the decision's own words (one the tool cannot read), or in its reason
+        licence(序号="9", 职权名称="文字并入内部的许可", 清理结果="并入内部许可甲", 调整理由="与内部许可甲整合",
+                调整文号="测政发〔2026〕1号"),
+        licence(序号="10", 职权名称="说不清的许可", 清理结果="整体并入内部子项丙"),
         licence(序号="7", 职权名称="先公开后内部戊"),
     ]
     book.tiers += [{"职权序号": "6", "阶次": 1, "违法情节": "内部情节己", "处罚种类": "罚款",

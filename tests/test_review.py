@@ -278,9 +278,161 @@ def test_a_cancelled_status_asks_for_its_decision(book, tmp_path):
 
 
 def test_a_sub_items_decision_stays_with_the_sub_item(book, tmp_path):
+    book.tiers = []
     book.powers = [licence(序号="1", 职权名称="主项许可", 子项名称="甲子项", 清理结果="取消", 状态="取消", **GROUNDS),
                    licence(序号="2", 职权名称="主项许可", 子项名称="乙子项")]  # no row of the main item itself
     r = run(book, tmp_path)
     main = next(p for d in r.departments for p in d.powers if p.name == "主项许可")
     assert main.decision is None and main.status == "在用"
     assert {s.sub_item: (s.decision and s.decision.kind) for s in main.sub_items} == {"甲子项": "取消", "乙子项": None}
+
+
+# ---------------------------------------------------------------- from a review of the above
+@pytest.mark.parametrize("typed", ["另一许可(甲子项)", "“另一许可”（甲子项）", "《另一许可（甲子项）》实施"])
+def test_merge_targets_as_people_write_them(typed, book, tmp_path):
+    book.powers.append(licence(序号="3", 职权名称="另一许可", 子项名称="甲子项"))
+    book.powers[0].update(清理结果="合并", 合并至=typed, **GROUNDS)
+    r = run(book, tmp_path)
+    assert not r.errors, [(x.rule, x.message_zh) for x in r.errors]
+
+
+@pytest.mark.parametrize("raw", ["合并（并入另一许可）", "合并至另一许可实施", "并入另一许可事项"])
+def test_merge_targets_in_the_decision_text(raw, book, tmp_path):
+    book.powers.append(licence(序号="3", 职权名称="另一许可"))
+    book.powers[0].update(清理结果=raw, **GROUNDS)
+    r = run(book, tmp_path)
+    assert not r.errors, [(x.rule, x.message_zh) for x in r.errors]
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        catalog, _ = cat.build_catalog(r, reg)
+    p = next(p for p in catalog.departments[0].powers if p.name == "测试许可")
+    assert p.decision.target_name == "另一许可" and p.decision.target_code
+
+
+def test_a_sub_item_merged_into_its_sibling_named_alone(book, tmp_path):
+    book.tiers = []
+    book.powers = [licence(序号="1", 职权名称="主项许可"),
+                   licence(序号="1.1", 职权名称="主项许可", 子项名称="甲子项", 清理结果="合并", 合并至="乙子项", **GROUNDS),
+                   licence(序号="1.2", 职权名称="主项许可", 子项名称="乙子项")]
+    assert not run(book, tmp_path).errors
+
+
+def test_a_merge_into_an_item_another_department_alone_lists(book, tmp_path):
+    other = Book()
+    other.info.update(部门名称="测试市另一局", 部门编号="08")
+    other.powers, other.tiers = [licence(序号="1", 职权名称="另一局的许可")], []
+    book.powers[0].update(清理结果="合并", 合并至="另一局的许可", **GROUNDS)
+    r = validate([book.save(tmp_path / "a.xlsx"), other.save(tmp_path / "b.xlsx")])
+    assert not r.errors, [(x.rule, x.message_zh) for x in r.errors]
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        catalog, _ = cat.build_catalog(r, reg)
+    merged = next(p for _, p in catalog.all_powers() if p.name == "测试许可")
+    target = next(p for _, p in catalog.all_powers() if p.name == "另一局的许可")
+    assert merged.decision.target_code == target.basic_code
+
+
+def test_a_merge_kept_from_an_earlier_round_follows_a_later_one(book, tmp_path):
+    book.powers.append(licence(序号="3", 职权名称="乙许可", 清理结果="合并", 合并至="丙许可", **GROUNDS))
+    book.powers.append(licence(序号="4", 职权名称="丙许可"))
+    book.powers[0].update(清理结果="合并", 合并至="乙许可", **GROUNDS)
+    r = run(book, tmp_path)
+    assert not r.errors and [f.rule for f in r.findings if f.rule.startswith("X51")] == ["X513"]
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        catalog, _ = cat.build_catalog(r, reg)
+        codes = {p.name: p.basic_code for p in catalog.departments[0].powers}
+        assert reg.successor(codes["测试许可"]) == codes["丙许可"]  # along the chain
+
+
+@pytest.mark.parametrize("level,levels", [("区（市）级", [4]), ("各区（市）", [4]), ("县级、乡镇级", [4, 5])])
+def test_devolved_levels_as_cities_write_them(level, levels, book, tmp_path):
+    book.powers[0].update(清理结果="下放", 下放层级=level, **GROUNDS)
+    r = run(book, tmp_path)
+    assert not r.errors and the_power(r).decision.levels == levels
+
+
+def test_devolved_and_cancelled_here_is_a_warning(book, tmp_path):
+    book.powers[0].update(清理结果="下放至县级", 状态="取消", **GROUNDS)
+    r = run(book, tmp_path)
+    assert not r.errors and [f.rule for f in r.findings if f.rule.startswith("F1")] == ["F140"]
+    assert the_power(r).status == "取消"
+
+
+def test_devolved_without_a_level_points_at_the_level_cell(book, tmp_path):
+    book.powers[0].update(清理结果="下放实施", **GROUNDS)
+    f = [f for f in run(book, tmp_path).findings if f.rule == "F134"]
+    assert len(f) == 1 and f[0].column == "下放层级"
+
+
+@pytest.mark.parametrize("typed,kind", [("不予保留", "取消"), ("无", None), ("/", None)])
+def test_more_decision_words(typed, kind, book, tmp_path):
+    book.powers[0].update(清理结果=typed, **(GROUNDS if kind else {}))
+    r = run(book, tmp_path)
+    assert not [f for f in r.findings if f.rule == "F130"]
+    p = the_power(r) if kind != "取消" else None
+    if kind is None:
+        assert p.decision is None or p.decision.kind is None
+
+
+def test_a_reclassification_cannot_retire_a_code_another_item_holds(book, tmp_path):
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        catalog, _ = cat.build_catalog(run(book, tmp_path), reg)
+        code = next(p.basic_code for p in catalog.departments[0].powers if p.name == "测试许可")
+        book.powers.append(licence(序号="3", 职权名称="某确认", 职权类别="行政确认", 基本编码=code, 清理结果="调整",
+                                   调整理由="x", 流程="行政许可标准流程"))
+        r = run(book, tmp_path)
+        assert not r.errors  # 测试许可 does not carry its code here: the registry knows it is its
+        assert [f.rule for f in cat.code_findings(r, reg)] == ["X506"]
+        _, findings = cat.build_catalog(r, reg)
+        assert [f.rule for f in findings] == ["X506"] and code not in reg.retired()
+        book.powers[0].update(基本编码=code)  # when it does, the workbook itself shows one code twice
+        assert [f.rule for f in run(book, tmp_path).errors] == ["X505"]
+
+
+def test_a_reclassified_items_sub_items_follow_it(book, tmp_path):
+    book.tiers = []
+    book.powers = [licence(序号="1", 职权名称="主项许可"), licence(序号="1.1", 职权名称="主项许可", 子项名称="甲"),
+                   licence(序号="1.2", 职权名称="主项许可", 子项名称="乙")]
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        catalog, _ = cat.build_catalog(run(book, tmp_path), reg)
+        old = {p.full_name: p.basic_code for _, p in catalog.all_powers()}
+        for row, name in zip(book.powers, ["主项许可", "主项许可（甲）", "主项许可（乙）"]):
+            row.update(职权类别="行政确认", 基本编码=old[name], 流程="行政许可标准流程")
+        book.powers[0].update(清理结果="调整", 调整理由="按行政确认实施")
+        r = run(book, tmp_path)
+        assert not r.errors, [(x.rule, x.message_zh) for x in r.errors]
+        catalog, findings = cat.build_catalog(r, reg)
+        new = {p.full_name: p.basic_code for _, p in catalog.all_powers()}
+        assert set(new) == set(old) and all(reg.successor(old[n]) == new[n] for n in old)
+
+
+def test_a_merge_target_left_out_for_its_errors_is_said(book, tmp_path):
+    book.powers.append(licence(序号="3", 职权名称="乙许可", 承办机构=None))  # F101: left out
+    book.powers[0].update(清理结果="合并", 合并至="乙许可", **GROUNDS)
+    r = run(book, tmp_path)
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        _, findings = cat.build_catalog(r, reg)
+    assert [(f.rule, f.severity, f.column) for f in findings] == [("X514", "warning", "合并至")]
+
+
+def test_an_earlier_decision_does_not_label_a_later_change(book, tmp_path):
+    from powers.tables import comparison_rows
+
+    book.powers[0].update(清理结果="下放", 下放层级="县级", **GROUNDS)
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        old, _ = cat.build_catalog(run(book, tmp_path), reg)
+        book.powers[0].update(承办机构="新的科室")  # the decision cells kept from the earlier round
+        new, _ = cat.build_catalog(run(book, tmp_path), reg)
+    (row,) = comparison_rows(cat.diff(old, new))
+    assert row[4] == "调整（承办机构）" and row[7:] == ["", ""]
+
+
+def test_validate_with_an_older_registry_leaves_it_as_it_was(book, tmp_path):
+    wb = book.save(tmp_path / "in" / "dept.xlsx")
+    db = sqlite3.connect(tmp_path / "codes.sqlite")
+    db.execute("CREATE TABLE codes (basic_code TEXT PRIMARY KEY, identity TEXT NOT NULL, status TEXT NOT NULL "
+               "DEFAULT 'active', assigned TEXT NOT NULL, retired TEXT)")
+    db.commit()
+    db.close()
+    before = (tmp_path / "codes.sqlite").read_bytes()
+    r = CliRunner().invoke(app, ["validate", str(wb), "--registry", str(tmp_path / "codes.sqlite")])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "codes.sqlite").read_bytes() == before

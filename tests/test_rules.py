@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import Book, step, tier
+from conftest import Book, licence, step, tier
 from powers import validate
 from powers.rules import all_rules
 
@@ -125,6 +125,11 @@ CASES = {
     "F137": mutate_power(0, 清理结果="保留", 生效日期="明年春天"),
     "F138": mutate_power(0, 清理结果="调整", 调整理由="按行政确认实施", 基本编码="370207001000"),
     "F139": mutate_power(0, 状态="取消"),
+    "F140": mutate_power(0, 清理结果="下放", 下放层级="县级", 状态="取消", 调整理由="便民", 调整文号="测政发〔2026〕1号"),
+    "X513": lambda b: (b.powers[0].update(清理结果="合并", 合并至="乙许可", 状态="取消", 调整理由="整合", 调整文号="测政发〔2026〕1号"),
+                       b.powers.append(licence(序号="3", 职权名称="乙许可", 清理结果="合并", 合并至="丙许可", 调整理由="整合",
+                                               调整文号="测政发〔2026〕2号")),
+                       b.powers.append(licence(序号="4", 职权名称="丙许可"))),
     "X510": mutate_power(0, 清理结果="合并", 合并至="不存在的事项", 调整理由="整合", 调整文号="测政发〔2026〕1号"),
     "X511": mutate_power(0, 清理结果="合并", 合并至="测试许可", 调整理由="整合", 调整文号="测政发〔2026〕1号"),
 }
@@ -202,5 +207,5 @@ def test_every_rule_has_a_case():
     tested = set(CASES) | {"S001", "S002", "S003", "S004", "X502", "X503", "X504", "X506",
                              "X508", "X509"}  # two departments: tests/test_departments.py
     tested |= {"S014", "S015", "S016", "S017"}  # resource limits: tests/test_limits.py
-    tested |= {"X512"}  # against a code registry: tests/test_review.py
+    tested |= {"X512", "X514"}  # against a code registry: tests/test_review.py
     assert {r.code for r in all_rules()} == tested

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..models import Department, Finding, Power, Provenance
-from . import rule
+from . import review, rule
 
 DUPLICATE = rule(
     "X501", "duplicate-power", "error",
@@ -60,6 +60,16 @@ MERGE_TARGET_GONE = rule(
     "X511", "merge-target-not-in-use", "error",
     "并入的事项“{value}”{why}", "The item '{value}' it is merged into {why_en}",
     "合并须并入一个继续实施的事项：核对“合并至”，或先处理被并入事项的清理结果。")
+MERGE_CHAIN = rule(
+    "X513", "merge-target-merged", "warning",
+    "并入的事项“{value}”也已合并（并入“{then}”）：编码依次指向最终并入的事项",
+    "The item '{value}' it is merged into is itself merged (into '{then}'): the code points along the chain",
+    "如本事项应直接并入“{then}”，可将“合并至”改为该事项。")
+MERGE_TARGET_LEFT_OUT = rule(
+    "X514", "merge-target-left-out", "warning",
+    "并入的事项“{value}”因自身有错误未收入目录：本事项暂不指向它",
+    "The item '{value}' it is merged into was left out of the catalog for its own errors: not pointed to yet",
+    "改正被并入事项的错误后重新生成，合并关系即随之记录。")
 CODE_KEPT_RENAMED = rule(
     "X512", "code-kept-on-rename", "warning",
     "“{value}”沿用基本编码 {code}（编码库中原名“{old}”），按事项更名处理",
@@ -140,39 +150,68 @@ def check_department(dept: Department) -> list[Finding]:
                 out.append(DUPLICATE_CODE(p.at("基本编码"), p.basic_code,
                                           other=codes[p.basic_code]))
             codes.setdefault(p.basic_code, p.provenance.row)
-    return out + _code_space(dept) + _merges(dept)
+        if p.decision and p.decision.former_code:  # a reclassified item's former code is still its to retire
+            code = p.decision.former_code
+            if code in codes and codes[code] != p.provenance.row:
+                out.append(DUPLICATE_CODE(p.at("基本编码"), code, other=codes[code]))
+            codes.setdefault(code, p.provenance.row)
+    return out + _code_space(dept)
 
 
-def _merges(dept: Department, elsewhere: dict[str, Power] | None = None) -> list[Finding]:
-    """Each merged item names an item that exists and stays in use. A name is looked up in the
-    department; a 12-digit code in the department, then (`elsewhere`) in the run's other departments.
-    A code found in neither is left to the code registry (codes.CodeRegistry.assign)."""
-    by_name: dict[str, Power] = {}
-    by_code: dict[str, Power] = {}
-    for p in dept.all_powers():
-        by_name.setdefault(p.full_name, p)
-        if p.sub_item is None:
-            by_name.setdefault(p.name, p)
-        if p.basic_code:
-            by_code.setdefault(p.basic_code, p)
+def merge_target(p: Power, dept: Department, lookup: "MergeLookup") -> Power | None:
+    """The item a merged item `p` of `dept` names, or None (see MergeLookup)."""
+    d = p.decision
+    names = review.target_names(d.target, p.name if p.sub_item else None)
+    own = lookup.names.get(dept.name, {})
+    for n in names:
+        if n in own:
+            return own[n]
+    return lookup.codes.get(d.target) or next((lookup.unique[n] for n in names if n in lookup.unique), None)
+
+
+class MergeLookup:
+    """Where a merge's target is looked up: by name (名称, 名称（子项）, a sibling sub-item by its own
+    name) in the merged item's department; by 12-digit code anywhere in the run; by a name only one
+    department of the run lists. A code found nowhere is left to the code registry."""
+
+    def __init__(self, depts: list[Department]):
+        self.names: dict[str, dict[str, Power]] = {}
+        self.codes: dict[str, Power] = {}
+        owners: dict[str, list[Power]] = {}
+        for dept in depts:
+            mine = self.names.setdefault(dept.name, {})
+            for p in dept.all_powers():
+                for k in {p.full_name, p.name} if p.sub_item is None else {p.full_name}:
+                    mine.setdefault(k, p)
+                    owners.setdefault(k, []).append(p)
+                if p.basic_code:
+                    self.codes.setdefault(p.basic_code, p)
+        self.unique = {k: ps[0] for k, ps in owners.items() if len(ps) == 1}
+
+
+def _merges(depts: list[Department]) -> list[Finding]:
+    """Each merged item names an item that exists and stays in use."""
+    merging = [(d, p) for d in depts for p in d.all_powers() if p.decision and p.decision.kind == "合并"
+               and p.decision.target]
+    if not merging:
+        return []
+    lookup = MergeLookup(depts)
     out: list[Finding] = []
-    for p in dept.all_powers():
+    for dept, p in merging:
         d = p.decision
-        if d is None or d.kind != "合并" or not d.target:
-            continue
         where = p.at("清理结果" if d.target in re.sub(r"\s", "", d.raw) else "合并至")
-        is_code = re.fullmatch(r"\d{12}", d.target) is not None
-        target = by_name.get(d.target) or by_code.get(d.target) or (elsewhere or {}).get(d.target)
+        target = merge_target(p, dept, lookup)
         if target is None:
-            if not is_code:
+            if not re.fullmatch(r"\d{12}", d.target):
                 out.append(MERGE_TARGET_UNKNOWN(where, d.target, absent=f"{dept.name}的职权目录中没有这个事项",
                                                 absent_en=f"{dept.name} lists no such item"))
         elif target is p:
             out.append(MERGE_TARGET_GONE(where, d.target, why="就是本事项自身", why_en="is the item itself"))
+        elif target.status == "取消" and target.decision and target.decision.kind == "合并":
+            # merged in an earlier round into an item merged since: the code follows the chain
+            out.append(MERGE_CHAIN(where, d.target, then=target.decision.target or "其他事项"))
         elif target.status == "取消":
-            gone = "也已合并" if target.decision and target.decision.kind == "合并" else "已取消"
-            out.append(MERGE_TARGET_GONE(where, d.target, why=f"{gone}，不再实施",
-                                         why_en="is itself merged" if gone == "也已合并" else "is cancelled"))
+            out.append(MERGE_TARGET_GONE(where, d.target, why="已取消，不再实施", why_en="is cancelled"))
     return out
 
 
@@ -225,13 +264,7 @@ def check_departments(depts: list[Department],
 def check_across(depts: list[Department],
                  cells: dict[str, dict[str, Provenance]] | None = None) -> list[Finding]:
     out = check_departments(depts, cells)
-    merging = [d for d in depts if any(p.decision and p.decision.kind == "合并" for p in d.all_powers())]
-    if merging:  # a merge into another department's item, named by its code
-        codes = {p.basic_code: p for d in depts for p in d.all_powers() if p.basic_code}
-        for d in merging:
-            mine = {p.basic_code for p in d.all_powers()}
-            within = _merges(d)  # reported by check_department already
-            out += [f for f in _merges(d, {c: p for c, p in codes.items() if c not in mine}) if f not in within]
+    out += _merges(depts)
     owners: dict[str, list[str]] = {}
     for d in depts:
         for p in d.powers:

@@ -413,8 +413,10 @@ def check_code(row: Row, category: str, dept: Department, findings: list[Finding
     return code
 
 
-def power(row: Row, dept: Department, findings: list[Finding]) -> Power | None:
-    """One 职权目录 row → Power (sub-items are attached by the caller)."""
+def power(row: Row, dept: Department, findings: list[Finding], reclassified: frozenset[str] = frozenset()
+          ) -> Power | None:
+    """One 职权目录 row → Power (sub-items are attached by the caller). `reclassified`: the names of
+    main items whose review decision is 调整, whose sub-items are reclassified with them."""
     for col in ("职权名称", "职权类别", "实施依据", "承办机构"):
         if not row.get(col):
             findings.append(REQUIRED(row.at(col), column=col))
@@ -444,8 +446,15 @@ def power(row: Row, dept: Department, findings: list[Finding]) -> Power | None:
     decision = review.decision(row, dept, findings)
     status = review.status(row, decision, closed(row, "状态", STATUSES, findings, "在用"), findings)
     check_responsibilities(row, status, findings)
+    if decision is None and row.get("子项名称") and name in reclassified:
+        # a sub-item of an item reclassified by its 调整 decision: its code follows, as the item's does
+        inherited = Decision(kind="调整", reason="随主项调整职权类别")
+        code = check_code(row, cat, dept, findings, inherited)
+        decision = inherited if inherited.former_code else None
+    else:
+        code = check_code(row, cat, dept, findings, decision)
     p = Power(
-        seq=row.get("序号"), basic_code=check_code(row, cat, dept, findings, decision),
+        seq=row.get("序号"), basic_code=code,
         origin=closed(row, "事项来源", ORIGINS, findings, "地方"), name=name, sub_item=row.get("子项名称"),
         category=cat, legal_bases=parse_bases(row.get("实施依据")), legal_basis_text=row.get("实施依据") or "",
         unit=row.get("承办机构") or "", level=level, levels=levels,

@@ -60,6 +60,10 @@ STATUS_WITHOUT_DECISION = rule(
     "F139", "status-without-decision", "warning",
     "状态为“{value}”，但未在清理结果中写明调整理由和文号", "Status '{value}' without a review decision giving its reason and document",
     "在“清理结果”填写{kind}，并填写调整理由和调整文号：公开的清单和对照表要说明事项为何{kind}、依据哪份文件。")
+DEVOLVED_AND_CANCELLED = rule(
+    "F140", "devolved-and-cancelled", "warning",
+    "清理结果为“下放”，状态为“{value}”：按本部门不再实施处理", "Devolved with status '{value}': taken as no longer exercised here",
+    "下放后本部门仍在本级行使的，状态填“在用”；完全交由下级行使、本部门不再实施的，可保留“取消”。")
 
 # how offices write each decision → the canonical one
 _WORDS = {
@@ -70,13 +74,16 @@ _WORDS = {
     "下放": ("下放", "下放实施", "下放管理", "委托下放"),
     "暂停": ("暂停", "暂停实施", "暂缓", "暂缓实施", "中止"),
     "合并": ("合并", "并入", "整合", "合并实施", "归并"),
-    "取消": ("取消", "予以取消", "废止", "删除", "不再保留", "取消实施", "已取消", "停止实施"),
+    "取消": ("取消", "予以取消", "废止", "删除", "不再保留", "不予保留", "取消保留", "不再列入", "取消实施", "已取消",
+           "停止实施"),
 }
+_NO_DECISION = {"无", "/", "-", "—", "——", "不适用", "空"}  # a cell that says there is none
 _KIND_OF = {w: k for k, ws in _WORDS.items() for w in ws}
 _LEADING = re.compile("|".join(sorted((re.escape(w) for w in _KIND_OF), key=len, reverse=True)))
-_DEVOLVE_TO = re.compile(r"^下放(?:至|到|给|由)?(.+?)(?:实施|行使|管理|办理)?$")
-_MERGE_INTO = re.compile(r"^(?:合并|并入|整合|归并)(?:至|到|入|进)?(.+)$")
+_DEVOLVE_TO = re.compile(r"^下放(?:至|到|给|由)?(.*?)(?:实施|行使|管理|办理)?$")
+_MERGE_INTO = re.compile(r"^(?:合并|并入|整合|归并)(?:至|到|入|进)?(.*)$")
 _QUOTES = "“”\"'‘’《》「」"
+_TARGET_SUFFIXES = ("实施", "事项", "办理")
 
 
 def decision_kind(value: str) -> str | None:
@@ -94,6 +101,8 @@ def decision_kind(value: str) -> str | None:
 def decision(row: Row, dept: Department, findings: list[Finding]) -> Decision | None:
     """The row's review decision (None when the row records none)."""
     raw = row.get("清理结果")
+    if raw is not None and re.sub(r"\s", "", raw) in _NO_DECISION:
+        raw = None
     reason, document = row.get("调整理由"), row.get("调整文号")
     level_cell, target = row.get("下放层级"), row.get("合并至")
     effective_cell = row.get("生效日期")
@@ -119,12 +128,12 @@ def decision(row: Row, dept: Department, findings: list[Finding]) -> Decision | 
     elif kind in ("暂停", "调整") and not reason:
         findings.append(DECISION_NO_REASON(row.at("调整理由"), raw, kind=kind))
     if kind == "下放":
-        d.level = _devolved_level(row, raw, dept, findings)
-    elif level_cell is not None:
+        d.levels = _devolved_levels(row, raw, dept, findings)
+        d.level = d.levels[0] if d.levels else None
+    elif level_cell is not None:  # kept as typed; shown only with a 下放
         d.level = _level(level_cell)
     if kind == "合并":
-        m = _MERGE_INTO.match(re.sub(r"\s", "", raw))
-        d.target = target_key(target or (m.group(1) if m else ""))
+        d.target = target_key(target or _target_in(raw))
         if not d.target:
             findings.append(MERGED_WHERE(row.at("合并至"), raw))
     elif target is not None:
@@ -132,9 +141,30 @@ def decision(row: Row, dept: Department, findings: list[Finding]) -> Decision | 
     return d
 
 
+def _target_in(raw: str) -> str:
+    """The item a 清理结果 text merges into: 并入X, 合并至“X”实施, 合并（并入X） → X ('' when none)."""
+    m = _MERGE_INTO.match(re.sub(r"\s", "", raw))
+    if not m:
+        return ""
+    v = m.group(1).strip("（）()")
+    inner = _MERGE_INTO.match(v)  # 合并（并入X）: the verb again inside brackets
+    return inner.group(1) if inner else v
+
+
 def target_key(text: str) -> str | None:
-    """合并至 as typed → how an item is looked up: 《名称》 or “名称” → 名称, spaces gone (None when empty)."""
-    return re.sub(r"\s", "", text).strip(_QUOTES) or None
+    """合并至 as typed → how an item is looked up: quotes gone (《名称》, “名称”（子项）), half-width
+    brackets made full-width, spaces gone (None when empty)."""
+    v = re.sub(r"\s|[" + _QUOTES + "]", "", text).replace("(", "（").replace(")", "）")
+    return v or None
+
+
+def target_names(target: str, merged_sub_item_of: str | None = None) -> list[str]:
+    """The names a merge target may be looked up by: as written, without a trailing 实施/事项/办理, and
+    for a sub-item merged into a sibling named alone, 主项名称（子项）."""
+    names = [target] + [target.removesuffix(w) for w in _TARGET_SUFFIXES if target.endswith(w)]
+    if merged_sub_item_of:
+        names += [f"{merged_sub_item_of}（{n}）" for n in list(names)]
+    return names
 
 
 def _level(value: str) -> int | None:
@@ -142,23 +172,23 @@ def _level(value: str) -> int | None:
     return found[0] if found and len(found) == 1 else None
 
 
-def _devolved_level(row: Row, raw: str, dept: Department, findings: list[Finding]) -> int | None:
-    """下放 → the level it goes to, from 下放层级 or from the decision (下放至县级)."""
+def _devolved_levels(row: Row, raw: str, dept: Department, findings: list[Finding]) -> list[int]:
+    """下放 → the levels it goes to (县级、乡镇级 → [4, 5]), from 下放层级 or from the decision (下放至县级)."""
     cell, column = row.get("下放层级"), "下放层级"
     if cell is None:
         m = _DEVOLVE_TO.match(re.sub(r"\s", "", raw))
-        cell, column = (m.group(1), "清理结果") if m else (None, "下放层级")
+        cell, column = (m.group(1), "清理结果") if m and m.group(1) else (None, "下放层级")
     if cell is None:
         findings.append(DEVOLVED_WHERE(row.at("下放层级"), raw, detail="", detail_en=""))
-        return None
+        return []
     found = normalize.levels(cell)
-    if not found or len(found) > 1:
-        findings.append(DEVOLVED_WHERE(row.at(column), cell, detail=f"（“{cell}”不是一个层级）",
-                                       detail_en=f" ('{cell}' is not one level)"))
-        return None
+    if not found:
+        findings.append(DEVOLVED_WHERE(row.at(column), cell, detail=f"（“{cell}”不是层级）",
+                                       detail_en=f" ('{cell}' is not a level)"))
+        return []
     if dept.level and found[0] <= dept.level:
         findings.append(DEVOLVED_NOT_LOWER(row.at(column), cell, own=f"{LEVELS[dept.level]}级"))
-    return found[0]
+    return found
 
 
 def status(row: Row, d: Decision | None, typed: str, findings: list[Finding]) -> str:
@@ -170,6 +200,10 @@ def status(row: Row, d: Decision | None, typed: str, findings: list[Finding]) ->
     expected = DECISION_STATUS[d.kind]
     if row.get("状态") is None:
         return expected
-    if typed != expected:
+    if typed == expected:
+        return typed
+    if d.kind == "下放" and typed == "取消":  # devolved, and this department no longer exercises it at all
+        findings.append(DEVOLVED_AND_CANCELLED(row.at("状态"), row.get("状态")))
+    else:
         findings.append(DECISION_STATUS_CONFLICT(row.at("状态"), row.get("状态"), kind=d.kind, expected=expected))
     return typed
