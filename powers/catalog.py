@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .cache import write_atomic
 from .codes import CodeRegistry
-from .models import CATEGORIES, LEVELS, Catalog, Decision, Department, DiscretionTier, Finding, Power
+from .models import CATEGORIES, LEVELS, RISK_LEVELS, Catalog, Decision, Department, DiscretionTier, Finding, Power
 from .validate import ValidationResult
 
 CATALOG_FILE = "catalog.json"
@@ -97,10 +97,83 @@ def stats(catalog: Catalog, *, public_only: bool = False) -> dict:
             out["by_category"][p.category] += 1
             out["by_status"][p.status] = out["by_status"].get(p.status, 0) + 1
             row["by_status"][p.status] = row["by_status"].get(p.status, 0) + 1
+        # a main item with sub-items and no tiers of its own is counted through its sub-items
+        row["discretion"] = _discretion(q for p in powers for q in p.walk()
+                                        if not (q is p and p.sub_items and not p.tiers))
+        if row["discretion"]["most"]:
+            row["discretion"]["most"]["department"] = d.name
+        row["risks"] = _risks(d)
         out["total"] += row["total"]
         out["sub_items"] += row["sub_items"]
         out["departments"].append(row)
+    out["discretion"] = _discretion_total([r["discretion"] for r in out["departments"]])
+    out["risks"] = {lv: sum(r["risks"][lv] for r in out["departments"]) for lv in RISK_LEVELS}
     return out
+
+
+def _discretion(powers) -> dict:
+    """Discretion figures of penalties: every 行政处罚 power and sub-item not cancelled (a discretion
+    standard belongs to the item or sub-item it is filed under; an item with sub-items and no tiers
+    of its own is not counted itself). `with_tiers` have a standard,
+    `no_discretion` are marked 无裁量空间 (and have none), `neither` have neither; the average is per
+    penalty with tiers; `most` names the penalty with the most tiers (the first in code order)."""
+    out = {"penalties": 0, "with_tiers": 0, "no_discretion": 0, "neither": 0, "tiers": 0, "max": 0, "most": None}
+    for p in powers:
+        if p.category != "行政处罚" or p.status == "取消":
+            continue
+        out["penalties"] += 1
+        n = len(p.tiers)
+        if n:
+            out["with_tiers"] += 1
+            out["tiers"] += n
+            if n > out["max"]:
+                out["max"], out["most"] = n, {"code": p.basic_code, "name": p.full_name}
+        elif p.no_discretion:
+            out["no_discretion"] += 1
+        else:
+            out["neither"] += 1
+    out["average"] = round(out["tiers"] / out["with_tiers"], 2) if out["with_tiers"] else 0.0
+    return out
+
+
+def _discretion_total(rows: list[dict]) -> dict:
+    out = {k: sum(r[k] for r in rows) for k in ("penalties", "with_tiers", "no_discretion", "neither", "tiers")}
+    top = max(rows, key=lambda r: r["max"], default=None)  # the first department's at a tie
+    out["max"], out["most"] = (top["max"], top["most"]) if top and top["max"] else (0, None)
+    out["average"] = round(out["tiers"] / out["with_tiers"], 2) if out["with_tiers"] else 0.0
+    return out
+
+
+def _risks(d: Department) -> dict:
+    """Risk points (廉政风险点) by level: flow steps of the department's flows that name a risk."""
+    out = {lv: 0 for lv in RISK_LEVELS}
+    for f in d.flows:
+        for s in f.steps:
+            if s.risk and s.risk_level in out:
+                out[s.risk_level] += 1
+    return out
+
+
+def discretion_sentence(x: dict) -> str:
+    """行政处罚62项（含子项，不含已取消）：有裁量基准58项，共290个阶次，平均每项5.00个，最多9个（…）；
+    无裁量空间3项；未制定裁量基准1项。(one labelled sentence wherever the figures are shown)"""
+    if not x["penalties"]:
+        return "无行政处罚事项。"
+    parts = [f"行政处罚{x['penalties']}项（含子项，不含已取消）：有裁量基准{x['with_tiers']}项"]
+    if x["with_tiers"]:
+        most = f"（{x['most']['name']}）" if x.get("most") else ""
+        parts[0] += f"，共{x['tiers']}个阶次，平均每项{x['average']:.2f}个，最多{x['max']}个{most}"
+    if x["no_discretion"]:
+        parts.append(f"无裁量空间{x['no_discretion']}项")
+    if x["neither"]:
+        parts.append(f"未制定裁量基准{x['neither']}项")
+    return "；".join(parts) + "。"
+
+
+def risks_sentence(r: dict) -> str:
+    total = sum(r.values())
+    return f"廉政风险点{total}个（" + "、".join(f"{lv}风险{r[lv]}个" for lv in RISK_LEVELS) + "）。" if total \
+        else "未标注廉政风险点。"
 
 
 def summary_sentence(total: int, by_category: dict[str, int], by_status: dict[str, int] | None = None,
@@ -120,8 +193,11 @@ def stats_sentence(s: dict) -> str:
 
 
 def stats_text(s: dict) -> str:
-    lines = [f"{d['name']}：{stats_sentence(d)}" for d in s["departments"]]
-    lines.append(f"合计：{stats_sentence(s)}")
+    lines = []
+    for d in (*s["departments"], s):
+        lines.append(f"{d['name'] if d is not s else '合计'}：{stats_sentence(d)}")
+        lines.append(f"  裁量：{discretion_sentence(d['discretion'])}")
+        lines.append(f"  风险：{risks_sentence(d['risks'])}")
     return "\n".join(lines)
 
 

@@ -103,7 +103,7 @@ def _assemble(rows: list[Power]) -> list[Power]:
         if main is None:
             # a main item made for its sub-items: the sub-item's own code and review decision are not its
             main = p.model_copy(update={"sub_item": None, "sub_items": [], "basic_code": None, "seq": None,
-                                        "decision": None})
+                                        "decision": None, "tiers": []})  # a copy shared the sub-item's tier list
             made.append(main)
             mains[key] = main
             out.append(main)

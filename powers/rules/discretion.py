@@ -421,7 +421,8 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
             out.append(TIERS_NOT_PENALTY(p.tiers[0].provenance, name))
         return out
     if not p.tiers:
-        if not p.no_discretion:
+        # an item with sub-items has its standards on them (each sub-item is checked itself)
+        if not p.no_discretion and not p.sub_items:
             out.append(NO_TIERS(p.at("无裁量空间"), name))
         return out
     if p.no_discretion:
