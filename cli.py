@@ -452,14 +452,25 @@ def flowcharts(
     registry: Annotated[Optional[Path], typer.Option("--registry", help="Code registry (default build/codes.sqlite).")]
     = None,
     font: Annotated[str, typer.Option("--font", help="Font family for Chinese text.")] = flowcharts_mod.FONT,
+    per_power: Annotated[bool, typer.Option("--per-power", help="One file per power and sub-item, named "
+                                            "{code}-{name}, titled with department, name, code, time limits, flow "
+                                            "and 监督电话; and each department's 流程图汇编 PDF.")] = False,
+    department: Annotated[Optional[list[str]], typer.Option("--department", "-d", help="With --per-power: only "
+                                                            "this department (repeatable).")] = None,
+    book: Annotated[bool, typer.Option("--book/--no-book", help="With --per-power: also write the 流程图汇编 PDF "
+                                       "(cover, contents, one chart per page).")] = True,
 ) -> None:
-    """Render every power's operation flowchart with Graphviz (one chart per distinct flow)."""
+    """Render every power's operation flowchart with Graphviz (one chart per distinct flow); with
+    --per-power, a department's charts one file per power, and its 流程图汇编."""
     try:
         flowcharts_mod.graphviz_version()
     except flowcharts_mod.FlowchartError as e:
         fail(*str(e).split("\n", 1))
     _check_font(font)
     catalog = _catalog_for(paths, registry)
+    if per_power:
+        _per_power_charts(catalog, out, department, tuple(dict.fromkeys(f.value for f in format)), book, font)
+        return
     settings = flowcharts_mod.ChartSettings(font=font, formats=tuple(dict.fromkeys(f.value for f in format)))
     with _locked([out]):  # runs sharing the folder take turns (charts and index.json), as catalog and build do
         report_, index = flowcharts_mod.render_catalog(catalog, out, settings, power_code=power)
@@ -475,6 +486,26 @@ def flowcharts(
     typer.echo(f"{len(index)} 个事项，{charts} 张流程图：新绘制 {report_.rendered} 张，复用 {report_.reused} 张 / "
                f"{len(index)} powers, {charts} charts: {report_.rendered} rendered, {report_.reused} reused "
                f"→ {out}")
+
+
+def _per_power_charts(catalog, out: Path, departments: list[str] | None, formats: tuple[str, ...], book: bool,
+                      font: str) -> None:
+    from powers import chartbook
+    from powers.tables import safe_file_name
+
+    names = [d.name for d in catalog.departments]
+    unknown = [n for n in departments or [] if n not in names]
+    if unknown:
+        fail(f"目录中没有这些部门：{'、'.join(unknown)}", f"no such department in the catalog: {', '.join(unknown)}")
+    with _locked([out]):
+        for name in departments or names:
+            folder = out / safe_file_name(name) if not departments or len(departments) > 1 else out
+            r = chartbook.department_charts(catalog, name, folder, out / ".cache", formats, book=book, font=font)
+            typer.echo(f"{name}：{len(r.files)} 个文件，{r.flows} 张流程图（新绘制 {r.drawn} 张、复用 {r.reused} 张）→ "
+                       f"{folder} / {len(r.files)} files, {r.flows} distinct flows ({r.drawn} drawn, {r.reused} reused)")
+            if r.without_flow:
+                typer.echo(f"注意：{len(r.without_flow)} 个事项没有流程，未出图：{'、'.join(r.without_flow[:5])} / "
+                           f"note: {len(r.without_flow)} powers have no flow and get no chart", err=True)
 
 
 @app.command()

@@ -235,7 +235,7 @@ def _svg_accessible(svg: str, title: str, desc: str) -> str:
                   svg, count=1)  # a function, so that no user text is read as a replacement template
 
 
-def titled_for_power(svg: str, power: Power, flow: Flow, font: str = FONT) -> str:
+def titled_for_power(svg: str, power: Power, flow: Flow, font: str = FONT, *, lines: list[str] | None = None) -> str:
     """A shared flow chart with one power's name, code and time limit added as a title band.
 
     The chart itself is drawn once per distinct flow; the band is text added to the SVG, so the
@@ -249,7 +249,7 @@ def titled_for_power(svg: str, power: Power, flow: Flow, font: str = FONT) -> st
     k = k if k > 0.01 else 1.0  # a chart scaled to nothing still gets a readable band
     big, small, lead = 15 * k, 12 * k, 20 * k  # the band matches the chart's own text scale
     per_line = max(8, int(vw / big))
-    lines = [part for line in chart_title(flow, power).split("\n") for part in wrap(line, per_line)]
+    lines = [part for line in (lines or chart_title(flow, power).split("\n")) for part in wrap(line, per_line)]
     band = 12 * k + lead * len(lines)
     texts = "".join(
         f'<text text-anchor="middle" x="{x0 + vw / 2:.2f}" y="{y0 - band + lead * (i + 1):.2f}" '

@@ -266,8 +266,17 @@ def _pdf(out: str | Path, title: str, subtitle: str, columns: list[tuple[str, in
     weasyprint.HTML(string=html).write_pdf(out)
 
 
+_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+MAX_NAME_BYTES = 200  # Linux takes 255 bytes per name (a Chinese character is 3): room left for the suffix
+
+
 def safe_file_name(name: str) -> str:
-    """A file name that Windows and zip accept: no reserved characters, no trailing dot or space."""
+    """A file name that Windows and zip accept: no reserved characters, no trailing dot or space, not a
+    device name (CON, NUL, COM1 …), at most MAX_NAME_BYTES bytes in UTF-8 (cut at a character)."""
     import re
 
-    return re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", name).rstrip(" .") or "清单"
+    name = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", name)
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        name = name[:-1]
+    name = name.rstrip(" .") or "清单"
+    return "_" + name if name.split(".")[0].upper() in _DEVICES else name
