@@ -370,6 +370,36 @@ def print_list(
 
 
 @app.command()
+def risks(
+    catalog_path: Annotated[Path, typer.Argument(help="catalog.json (or the folder holding it), e.g. a kept release.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the files.")] = Path("风险点"),
+    department: Annotated[Optional[list[str]], typer.Option("--department", "-d", help="One department's register "
+                                                            "(repeatable); default: the whole city's and each "
+                                                            "department's.")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write each as PDF.")] = True,
+) -> None:
+    """The 廉政风险点 register: every risk point (flow, step, post, risk, level, 防控措施, the items that
+    follow the flow), .xlsx formatted for A4 landscape, and PDF."""
+    from powers import risks as risks_mod
+    from powers import tables
+
+    catalog = _catalog_for([catalog_path])
+    names = department or [None, *(d.name for d in catalog.departments)]
+    try:
+        registers = [risks_mod.register(catalog, n) for n in names]
+    except KeyError as e:
+        fail(f"目录中没有这个部门（或其全部事项不公开）：{e.args[0]}",
+             f"no such department in the catalog (or nothing of it is public): {e.args[0]}")
+    out.mkdir(parents=True, exist_ok=True)
+    for reg in registers:
+        stem = str(out / tables.safe_file_name(reg.title))
+        risks_mod.register_xlsx(reg, stem + ".xlsx")
+        if pdf:
+            risks_mod.register_pdf(reg, stem + ".pdf")
+        typer.echo(f"已写入 / wrote {stem}.xlsx{' 和 .pdf' if pdf else ''}：{reg.subtitle}")
+
+
+@app.command()
 def template(out: Annotated[Path, typer.Argument(help="Where to write the blank workbook (.xlsx).")]) -> None:
     """Write a blank department workbook: four sheets, instructions, drop-downs, example rows."""
     if out.suffix.lower() != ".xlsx":

@@ -110,6 +110,7 @@ CASES = {
     "P405": loop_flow,
     "P406": mutate_power(0, 法定时限="5", 承诺时限="3"),
     "P407": add_flow(step("行政许可标准流程", "2", "重复", 1, "3")),
+    "P408": lambda b: b.flows[2].update(防控措施=None),  # 审查: a 高 risk point
     "X501": lambda b: b.powers.append(dict(b.powers[0], 序号="3")),
     "X505": lambda b: (b.powers[0].update(基本编码="370107001000"),
                        b.powers.append(dict(b.powers[0], 序号="3", 职权名称="另一许可"))),

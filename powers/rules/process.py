@@ -33,6 +33,11 @@ TIME_OVER = rule(
     "流程“{flow}”各环节时限累计 {value} {unit}，超过法定时限 {statutory} {unit}",
     "Steps of flow '{flow}' add up to {value} {unit_en}, more than the statutory {statutory}",
     "压缩环节时限，使最长路径的时限之和不超过法定时限。")
+HIGH_RISK_UNCONTROLLED = rule(
+    "P408", "high-risk-without-control", "warning",
+    "流程“{flow}”环节“{value}”标注了高风险点，但未填写防控措施",
+    "Step '{value}' of flow '{flow}' has a high risk point but no control measure",
+    "高风险点须写明具体防控措施（如双人审核、全程记录、集体讨论），廉政风险点登记表据此列出。")
 DUPLICATE_STEP = rule(
     "P407", "duplicate-step", "error",
     "流程“{flow}”中步骤编号 {value} 重复", "Flow '{flow}' has step id {value} twice",
@@ -174,6 +179,8 @@ def check_flow(flow: Flow) -> list[Finding]:
     out: list[Finding] = []
     ids = {s.id for s in flow.steps}
     for s in flow.steps:
+        if s.risk_level == "高" and not s.control:
+            out.append(HIGH_RISK_UNCONTROLLED(s.at("防控措施"), s.name, flow=flow.name))
         for e in s.next:
             if e.target not in ids:
                 out.append(DANGLING(s.at("下一步"), e.target,

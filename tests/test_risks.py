@@ -1,0 +1,64 @@
+"""The 廉政风险点 register: every risk point of the demo inventories once, with its step and post."""
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from conftest import INVENTORIES, Book, licence
+from powers import CodeRegistry, risks, validate
+from powers import catalog as cat
+from powers.site import public_catalog
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("risks")
+    with CodeRegistry(tmp / "codes.sqlite") as reg:
+        catalog, _ = cat.build_catalog(validate([INVENTORIES]), reg)
+    return catalog
+
+
+def test_every_risk_point_of_the_demo_appears_once_with_its_step_and_post(demo):
+    expected = sorted((d.name, f.name, s.name, s.post or "", s.risk, s.risk_level)
+                      for d in public_catalog(demo).departments for f in d.flows for s in f.steps if s.risk)
+    reg = risks.register(demo)
+    got = sorted((r.department, r.flow, r.step, r.post, r.risk, r.level) for r in reg.points)
+    assert got == expected and len(got) > 100
+    rows = reg.rows()
+    assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
+    assert cat.stats(public_catalog(demo))["risks"] == {lv: sum(r[6] == lv for r in rows) for lv in ("高", "中", "低")}
+
+
+def test_each_point_names_the_items_that_follow_its_flow(demo):
+    d = next(d for d in public_catalog(demo).departments if d.name == "示例市统计局")
+    reg = risks.register(demo, "示例市统计局")
+    assert {r.department for r in reg.points} == {"示例市统计局"}
+    first = reg.points[0]
+    users = [p.full_name for p in d.all_powers() if p.status != "取消"
+             and (p.flow or f"{p.category}标准流程") == first.flow]
+    assert sorted(n for _, n in first.powers) == sorted(users)
+    rows = reg.rows()
+    assert rows[0][8].startswith(f"{len(users)}项：") and rows[1][8] == "同上"  # the same flow's next point
+
+
+def test_internal_items_are_not_named(tmp_path):
+    book = Book()
+    book.powers.append(licence(序号="3", 职权名称="内部的许可", 公开范围="内部"))
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        catalog, _ = cat.build_catalog(validate([book.save(tmp_path / "d.xlsx")]), reg)
+    text = repr(risks.register(catalog).rows())
+    assert "测试许可" in text and "内部的许可" not in text
+
+
+def test_the_command_writes_the_register_for_printing(demo, tmp_path):
+    path = cat.write_catalog(demo, tmp_path / "build")
+    r = CliRunner().invoke(app, ["risks", str(path), "-o", str(tmp_path / "r"), "-d", "示例市统计局"])
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.load_workbook(tmp_path / "r" / "示例市统计局廉政风险点登记表.xlsx")
+    ws = wb.active
+    assert ws.freeze_panes and ws.print_title_rows and ws.page_setup.orientation == "landscape"
+    assert (tmp_path / "r" / "示例市统计局廉政风险点登记表.pdf").stat().st_size > 10_000
+    r = CliRunner().invoke(app, ["risks", str(path), "-o", str(tmp_path / "r"), "-d", "没有的局"])
+    assert r.exit_code == 2
