@@ -107,7 +107,7 @@ def test_navigate_and_search(served, browser, tmp_path):
     }""", arg=dept, timeout=15000)
 
     page.goto(url + "index.html")
-    page.click("text=部门")
+    page.click("header nav >> text=部门")
     page.click("ul.cards a >> nth=0")
     assert page.locator("h1").inner_text().endswith("局")
     page.go_back()
@@ -234,6 +234,10 @@ def _indexed_text(html: str) -> str:
     main = html[html.index('<main id="main">'):html.index("</main>")]
     main = re.sub(r'<nav class="crumbs".*?</nav>', "", main, flags=re.S)
     main = re.sub(r'<section aria-labelledby="sup-h">.*?</section>', "", main, flags=re.S)
+    # a penalty's summary restates its tiers or basis (indexed there), the contents bar and the
+    # printed address are navigation
+    main = re.sub(r'<dl class="summary".*?</dl>|<nav class="toc".*?</nav>|<p class="print-only.*?</p>', "", main,
+                  flags=re.S)
     # not indexed (powers.search): the flowchart (its SVG, caption and step-by-step description),
     # and the officials' 责任事项 and 追责情形
     main = re.sub(r'<section aria-labelledby="flow-h">.*?</section>', "", main, flags=re.S)
