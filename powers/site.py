@@ -20,20 +20,22 @@ import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
-from . import cache
+from . import cache, normalize
 from . import catalog as cat
 from . import paths as paths_mod
 from .flowcharts import chart_title
-from .models import CATEGORIES, LEVELS, Catalog, Department, Power
+from .models import CATEGORIES, LEVELS, Catalog, Department, Fine, Power
 from .normalize import fee_text, fine_text, limit_shown
 from .opendata import DepartmentRows, XlsxApart, record_index, write_catalog_json
 from .parallel import forked_map
 from .progress import QUIET, Progress, Stage
+from .rules.fields import _KIND_KEYS
 from .templating import environment, templates_dir
 
 MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -62,8 +64,27 @@ MD.add_render_rule("image", _image_as_text)
 @functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Markup:
     """Markdown from a workbook cell as HTML: no raw HTML, no images, only http(s) or relative links.
+    Items written on one line (1. 立案责任；2. 调查责任；…) are one per line first (`items_on_lines`).
     Cached: a city's 责任事项 and 追责情形 are mostly the same few texts on thousands of pages."""
-    return Markup(MD.render(text))
+    return Markup(MD.render(items_on_lines(text)))
+
+
+# 1. 立案责任；2. 调查责任… : a numbered item after a ；/; or 。 on the same line
+_INLINE_ITEM = re.compile(r"(?<=[；;。])[ \t\u3000]*(?=\d{1,2}[.．、][ \t\u3000]*[^\d\s])")
+_ITEM_START = re.compile(r"^(\d{1,2})[．、][ \t\u3000]*(?=[^\d\s])", re.M)
+_NUMBERED_LINE = re.compile(r"^(\d{1,2})\.(?=[^\d\s])", re.M)
+_SECOND_ITEM = re.compile(r"[；;。\n][ \t\u3000]*2[.．、][ \t\u3000]*[^\d\s]")
+
+
+def items_on_lines(text: str) -> str:
+    """A cell's numbered items as Markdown list items, one per line: '1. 立案责任；2. 调查责任' and
+    '1、受理' become '1. 立案责任；\n2. 调查责任' and '1. 受理' (departments type them either way);
+    a line of several items separated by ；without numbers stays as typed."""
+    if not _SECOND_ITEM.search(text):  # not a list of items (a decimal, one item)
+        return text
+    out = _INLINE_ITEM.sub("\n", text)
+    out = _ITEM_START.sub(r"\1. ", out)
+    return _NUMBERED_LINE.sub(r"\1. ", out)
 LONG_FIELDS = (("办理条件", "conditions"), ("申请材料", "materials"), ("责任事项", "responsibilities"),
                ("追责情形", "accountability"), ("备注", "note"))
 
@@ -260,11 +281,19 @@ class _Writer:
         self.out, self.opts, self.env = out, opts, environment()
         self.pages: list[str] = []
         self.common = {"site_name": opts.site_name or site_name(catalog), "draft": opts.draft, "demo": opts.demo,
-                       "release_date": catalog.release_date.isoformat() if catalog.release_date else "未注明"}
+                       "release_date": catalog.release_date.isoformat() if catalog.release_date else "未注明",
+                       "base_url": _base(opts.base_url)}
 
-    def page(self, rel: str, template: str, **ctx) -> None:
-        root = "../" * rel.count("/")
-        html = self.env.get_template(template).render(root=root, **self.common, **ctx)
+    def page(self, rel: str, template: str, description: str | None = None, **ctx) -> None:
+        base = self.common["base_url"]
+        if rel == "404.html":
+            # served for a missing URL at any depth: links from the site's root, not from where it is
+            root, canonical = (urlsplit(base).path if base else "/"), None
+        else:
+            root, canonical = "../" * rel.count("/"), (base + rel if base else None)
+        description = description or f"{self.common['site_name']}：{ctx.get('title', '')}。"
+        html = self.env.get_template(template).render(root=root, canonical=canonical, description=description,
+                                                      **self.common, **ctx)
         self.file(rel, html.encode("utf-8"))
         if rel != "404.html":
             self.pages.append(rel)
@@ -275,9 +304,86 @@ class _Writer:
         path.write_bytes(data)
 
 
+def _base(url: str | None) -> str | None:
+    return None if not url else url if url.endswith("/") else url + "/"
+
+
 def _power_row(p: Power, other: str) -> dict:
     return {"code": p.basic_code, "name": p.name, "other": other, "status": p.status,
-            "subs": [{"code": s.basic_code, "name": s.sub_item} for s in p.sub_items]}
+            "what": penalty_line(p),
+            "subs": [{"code": s.basic_code, "name": s.sub_item, "what": penalty_line(s)} for s in p.sub_items]}
+
+
+# ---------------------------------------------------------------- what a penalty is, and how much
+def _fine_shown(f: Fine) -> str:
+    """A fine as a reader says it: 2万元以下 (not 0元～2万元), 5000元～5万元, 3万元."""
+    if f.lower == 0 and f.upper:
+        unit = "" if f.unit == "元" else ("%" if f.unit == "%" else "倍")
+        amount = normalize.yuan(f.upper) if f.unit == "元" else f"{f.upper:g}{unit}"
+        return f"{'' if f.unit == '元' else f.base or ''}{amount}以下"
+    return fine_text(f)
+
+
+def _kinds_in(text: str) -> list[str]:
+    """The kinds of penalty a legal text names (处警告或者…罚款 → 警告、罚款), in the order it names them."""
+    taken: list[tuple[int, int, str]] = []
+    for key, kind in _KIND_KEYS:
+        for m in re.finditer(re.escape(key), text):
+            if not any(m.start() < e and s < m.end() for s, e, _ in taken):
+                taken.append((m.start(), m.end(), kind))
+    return list(dict.fromkeys(k for _, _, k in sorted(taken)))
+
+
+_EQUAL_FINE = re.compile(r"处([^，。；处]{1,12}?)(等额|等值|同等数额)的?罚款")
+
+
+@functools.lru_cache(maxsize=4096)
+def _statutory_words(texts: tuple[str, ...]) -> tuple[list[str], list[str], bool]:
+    """Kinds, fine ranges and whether a fine is named, from the quoted texts of a power's bases."""
+    kinds = _kinds_in("".join(texts))
+    fines = [f for t in texts for f in normalize.fine_ranges(t)]
+    labels = list(dict.fromkeys(_fine_shown(f) + (f"（{f.condition}）" if f.condition else "")
+                                if f.target != "个人" else f"对个人{_fine_shown(f)}" for f in fines))
+    labels += [m.group(1) + m.group(2) for t in texts for m in _EQUAL_FINE.finditer(t)]  # 销售金额等额
+    return kinds, labels, any("罚款" in t for t in texts)
+
+
+def penalty_summary(p: Power) -> dict | None:
+    """What a penalty can be and how much (None for another category): the kinds and the fine range
+    of its discretion tiers (lowest lower to highest upper of each unit), else as its legal bases state
+    them (`statutory`: True; 所引条文未规定罚款数额 when a fine is named without an amount)."""
+    if p.category != "行政处罚":
+        return None
+    if p.tiers:
+        kinds = list(dict.fromkeys(k for t in p.tiers for k in t.kinds))
+        groups: dict[tuple, list[Fine]] = {}
+        for t in p.tiers:
+            if t.fine is not None and t.fine.lower is not None:
+                groups.setdefault((t.fine.unit, t.fine.base if t.fine.unit != "元" else None), []).append(t.fine)
+        fines = []
+        for (unit, base), fs in groups.items():
+            upper = None if any(f.upper is None for f in fs) else max(f.upper for f in fs)
+            fines.append(_fine_shown(Fine(lower=min(f.lower for f in fs), upper=upper, unit=unit, base=base)))
+        return {"kinds": "、".join(kinds), "fine": "；".join(fines), "tiers": len(p.tiers), "statutory": False}
+    kinds, fines, names_fine = _statutory_words(tuple(b.text for b in p.legal_bases if b.text))
+    return {"kinds": "、".join(kinds), "fine": "；".join(fines), "tiers": 0, "statutory": True,
+            "unstated": names_fine and not fines}
+
+
+def penalty_line(p: Power) -> str | None:
+    """A penalty in one line for the lists, its fine beside 罚款: 警告、罚款（1万元～10万元）,
+    罚款（3万元，法定）, 警告、罚款（所引条文未规定数额）."""
+    s = penalty_summary(p)
+    if not s:
+        return None
+    kinds = s["kinds"].split("、") if s["kinds"] else []
+    if s["fine"]:
+        amount = f"（{s['fine']}{'，法定' if s['statutory'] else ''}）"
+    else:
+        amount = "（所引条文未规定数额）" if s.get("unstated") else ""
+    if amount and "罚款" not in kinds:
+        kinds.append("罚款")
+    return "、".join(k + amount if k == "罚款" else k for k in kinds) or None
 
 
 def _flow_of(d: Department, p: Power):
@@ -288,10 +394,12 @@ def _flow_of(d: Department, p: Power):
 def _power_page(w: _Writer, d: Department, p: Power, parent: Power | None, charts: dict[str, str]) -> None:
     flow = _flow_of(d, p)
     bases = [{"level": b.level, "cite": b.citation(), "edition": b.edition, "text": b.text} for b in p.legal_bases]
-    long_fields = [(label, render_markdown(getattr(p, attr))) for label, attr in LONG_FIELDS if getattr(p, attr)]
+    long_fields = [(f"lf{i}", label, render_markdown(getattr(p, attr)))
+                   for i, (label, attr) in enumerate(((label, attr) for label, attr in LONG_FIELDS if getattr(p, attr)), 1)]
     tiers = [{"tier": t.tier, "circumstances": t.circumstances, "kinds": "、".join(t.kinds), "standard": t.standard,
               "range": fine_text(t.fine)} for t in p.tiers]
     chart = chart_stem(charts, p.basic_code) if p.basic_code in charts and flow else None
+    box = _chart_box(charts, p.basic_code, chart) if chart else None
     dec = p.decision
     decision = None if dec is None else {
         "kind": dec.kind or dec.raw, "reason": dec.reason, "document": dec.document,
@@ -299,13 +407,55 @@ def _power_page(w: _Writer, d: Department, p: Power, parent: Power | None, chart
         "level": "、".join(f"{LEVELS[v]}级" for v in (dec.levels or [dec.level]) if v in LEVELS)
         if dec.kind == "下放" and dec.level in LEVELS else None,
         "target": (dec.target_name or dec.target, dec.target_code) if dec.target_code else None}
+    summary = penalty_summary(p)
+    duty = next((key for key, label, _ in long_fields if label == "责任事项"), None)
+    contents = [("basic-h", "基本信息"), ("basis-h", "依据")] + ([("disc-h", "裁量基准")] if summary else []) \
+        + [("flow-h", "流程图")] + ([(duty, "责任")] if duty else [])
     w.page(f"powers/{p.basic_code}.html", "power.html", title=p.full_name, p=p, dept=_dept_ctx(d),
+           description=_power_description(d, p, summary), summary=summary, contents=contents, chart_box=box,
            decision=decision, category_code=CATEGORIES[p.category], level="、".join(LEVELS[v] + "级" for v in p.levels) or LEVELS.get(p.level or d.level, ""), parent=parent,
            subs=p.sub_items, bases=bases, statutory=limit_shown(*p.statutory(), p.statutory_limit),
            promised=limit_shown(*p.promised(), p.promised_limit), fee=fee_text(p.fee), long_fields=long_fields, tiers=tiers,
            chart=f"charts/{chart}.svg" if chart else None, flow=flow,
            chart_title=chart_title(flow, p).split("\n") if flow else [],
            flow_text=[_STEP_NUMBER.sub("", line) for line in flow.description.split("\n")] if flow else [])
+
+
+def _power_description(d: Department, p: Power, summary: dict | None) -> str:
+    """The page's meta description: what the power is, who exercises it, and for a penalty what and how much."""
+    text = f"{p.full_name}（{p.basic_code}），{p.category}，实施主体{d.name}。"
+    if summary and (line := penalty_line(p)):
+        text += f"处罚：{line}。"
+    return text
+
+
+_SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+_SVG_SCALE = re.compile(r'class="graph" transform="scale\(([\d.]+)')
+
+
+@functools.lru_cache(maxsize=4096)
+def _svg_box(head: str) -> tuple[int, int] | None:
+    """A Graphviz SVG's size in CSS px at 100% (its labels at the sizes they were drawn with): the
+    declared size (pt → px), undoing the scale Graphviz applied to fit a long flow on a printed page
+    (size="7.5,10.5"; 11 pt labels of a flow shrunk to 0.68 came out 10 px, its legend 8 px)."""
+    m = _SVG_SIZE.search(head)
+    if not m:
+        return None
+    scale = float(g.group(1)) if (g := _SVG_SCALE.search(head)) else 1.0
+    scale = scale if 0.2 <= scale <= 1 else 1.0
+    return round(float(m.group(1)) * 4 / 3 / scale), round(float(m.group(2)) * 4 / 3 / scale)
+
+
+def _chart_box(charts, code: str, stem: str) -> tuple[int, int] | None:
+    """The width and height a power page shows its chart at (see `_svg_box`)."""
+    shared = getattr(charts, "file", None)
+    if shared:
+        with open(shared(code), encoding="utf-8") as f:
+            head = f.read(65536)
+    else:
+        head = charts[code][:65536]
+    # up to the first group, whose transform holds the scale (after the title and the step text)
+    return _svg_box(head[:head.find('class="graph"') + 200])
 
 
 _STEP_NUMBER = re.compile(r"^\d+\. ")  # the description's own "1. ": on the page the list numbers its steps
@@ -405,9 +555,23 @@ class _Made:
             return data
 
 
-def _sitemap(w: _Writer, base: str) -> None:
-    base = base if base.endswith("/") else base + "/"
-    urls = "".join(f"<url><loc>{_esc(base + p)}</loc></url>\n" for p in sorted(w.pages))
+def _robots(w: _Writer, options: SiteOptions) -> None:
+    """robots.txt: a published site may be indexed (with its sitemap when the base URL is known); a
+    draft or a demo build (invented data, every page noindex too) asks not to be."""
+    if options.draft or options.demo:
+        text = "# 草稿或演示数据，不供搜索引擎收录\nUser-agent: *\nDisallow: /\n"
+    else:
+        text = "User-agent: *\nAllow: /\n"
+        if options.base_url:
+            text += f"\nSitemap: {_base(options.base_url)}sitemap.xml\n"
+    w.file("robots.txt", text.encode("utf-8"))
+
+
+def _sitemap(w: _Writer, base: str, release: date | None = None) -> None:
+    """sitemap.xml: every page, last modified on the release date (the date the list was published)."""
+    base = _base(base)
+    lastmod = f"<lastmod>{release.isoformat()}</lastmod>" if release else ""
+    urls = "".join(f"<url><loc>{_esc(base + p)}</loc>{lastmod}</url>\n" for p in sorted(w.pages))
     w.file("sitemap.xml", ('<?xml version="1.0" encoding="UTF-8"?>\n'
                            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n")
            .encode("utf-8"))
@@ -547,9 +711,10 @@ def _rest_of_site(w: _Writer, view: PublicView, previous: Catalog | None, s: dic
     _changes(w, view, previous, s, compare_only, previous_published)
     with progress.stage("开放数据 open data"):
         _open_data(w, catalog, data, s)
-    w.page("404.html", "404.html", title="页面不存在")
+    w.page("404.html", "404.html", title="页面不存在", description="您访问的页面不存在。")
     if options.base_url:
-        _sitemap(w, options.base_url)
+        _sitemap(w, options.base_url, catalog.release_date)
+    _robots(w, options)
 
 
 @dataclass

@@ -29,11 +29,13 @@ SHOTS = Path(os.environ.get("POWERS_SCREENSHOTS", "")) if os.environ.get("POWERS
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
-    build([INVENTORIES], tmp / "site", work=tmp / "build", options=SiteOptions(base_url="https://example.gov.cn/"))
-    # serve under a sub-path, as a portal would
+    build([INVENTORIES], tmp / "site", work=tmp / "build",
+          options=SiteOptions(base_url="https://example.gov.cn/qlqd/", demo=True))
+    # serve under a sub-path, as a portal would, its 404 page for any missing path
     root = tmp / "www"
     (root / "qlqd").parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(tmp / "site", root / "qlqd")
+    shutil.copyfile(root / "qlqd" / "404.html", root / "404.html")
     server = make_server(root, 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/qlqd/", tmp / "site"
@@ -105,7 +107,7 @@ def test_navigate_and_search(served, browser, tmp_path):
     }""", arg=dept, timeout=15000)
 
     page.goto(url + "index.html")
-    page.click("text=部门")
+    page.click("header nav >> text=部门")
     page.click("ul.cards a >> nth=0")
     assert page.locator("h1").inner_text().endswith("局")
     page.go_back()
@@ -232,6 +234,10 @@ def _indexed_text(html: str) -> str:
     main = html[html.index('<main id="main">'):html.index("</main>")]
     main = re.sub(r'<nav class="crumbs".*?</nav>', "", main, flags=re.S)
     main = re.sub(r'<section aria-labelledby="sup-h">.*?</section>', "", main, flags=re.S)
+    # a penalty's summary restates its tiers or basis (indexed there), the contents bar and the
+    # printed address are navigation
+    main = re.sub(r'<dl class="summary".*?</dl>|<nav class="toc".*?</nav>|<p class="print-only.*?</p>', "", main,
+                  flags=re.S)
     # not indexed (powers.search): the flowchart (its SVG, caption and step-by-step description),
     # and the officials' 责任事项 and 追责情形
     main = re.sub(r'<section aria-labelledby="flow-h">.*?</section>', "", main, flags=re.S)
@@ -379,3 +385,120 @@ def test_sharded_index_finds_what_one_index_finds(sharded, served, browser):
     n = len({name for name, text in pages.items() if "暂扣" in text})
     assert page.locator("#search-results li").count() == n
     assert page.locator("#f-dept option").count() == 1 + len(merged["部门"])
+
+
+# ---------------------------------------------------------------- every kind of page, 404, phone, print
+def _penalty_with_tiers(site: Path) -> str:
+    """The first power page of the 城市管理局 with a discretion table."""
+    for f in sorted((site / "powers").glob("370227*.html")):
+        if 'table class="tiers"' in f.read_text("utf-8"):
+            return f"powers/{f.name}"
+    raise AssertionError("no penalty with tiers")
+
+
+@pytest.mark.parametrize("kind", ["home", "department", "category", "penalty", "changes"])
+def test_pages_have_no_axe_violations(served, browser, kind):
+    url, site = served
+    rel = {"home": "index.html", "department": "departments/27.html", "category": "categories/02.html",
+           "penalty": _penalty_with_tiers(site), "changes": "changes.html"}[kind]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url + rel)
+    assert axe_violations(page) == []
+    assert errors == []
+
+
+@pytest.mark.parametrize("missing", ["no-such-page.html", "powers/370299999000.html"])
+def test_404_page_is_styled_and_its_links_work_at_any_depth(served, browser, missing):
+    """The portal serves 404.html for a missing URL at any depth: its stylesheet loads and its links
+    (from the site's root) lead to the site; its search box searches."""
+    url, _ = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    response = page.goto(url + missing)
+    assert response.status == 404 and page.locator("h1").inner_text() == "页面不存在"
+    assert page.evaluate("getComputedStyle(document.querySelector('header.site')).backgroundColor") == "rgb(155, 28, 28)"
+    assert axe_violations(page) == []
+    page.click("header nav >> text=部门")
+    assert page.url == url + "departments/index.html" and page.locator("h1").inner_text() == "部门"
+    page.go_back()
+    page.fill("#q404", "罚款")
+    page.click(".search-404 button")
+    page.wait_for_selector("#search-results li", timeout=15000)
+    assert page.url.startswith(url + "index.html?q=")
+
+
+def _label_px(frame) -> list[float]:
+    """Each label's font size in CSS px as the chart is shown (its font-size times its scale on screen)."""
+    return frame.evaluate("""() => [...document.querySelectorAll('g.node text, g.edge text')].map(t => {
+        const c = t.getScreenCTM(); return parseFloat(t.getAttribute('font-size')) * Math.hypot(c.a, c.b); })""")
+
+
+def test_penalty_page_on_a_phone_and_on_a_desk(served, browser, tmp_path):
+    """On a 390 px phone the chart keeps its own size (labels ≥ 11 px, the chart scrolls sideways,
+    the page does not); on a desk it is never stretched; the summary and the 裁量基准 come first."""
+    url, site = served
+    rel = _penalty_with_tiers(site)
+    desk = browser.new_page(viewport={"width": 1280, "height": 900})
+    desk.goto(url + rel)
+    assert desk.locator("dl.summary").is_visible() and desk.locator("nav.toc a").count() == 5
+    assert desk.locator("table.tiers").bounding_box()["y"] < 1200  # was ~3,800 px down
+    obj = desk.locator("figure.flowchart object")
+    natural = int(obj.get_attribute("width")), int(obj.get_attribute("height"))
+    box = obj.bounding_box()
+    assert (round(box["width"]), round(box["height"])) == natural
+    assert min(_label_px(chart_document(desk))) >= 11
+    shot(desk, "site-penalty.png", tmp_path)
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(url + rel)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 392
+    labels = _label_px(chart_document(phone))
+    assert min(labels) >= 11, sorted(labels)[:5]
+    assert axe_violations(phone) == []
+    shot(phone, "site-penalty-phone.png", tmp_path)
+    phone.goto(url + "departments/27.html")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 392
+    lines = phone.evaluate("""[...document.querySelectorAll('td.status')].map(td => {
+        const r = document.createRange(); r.selectNodeContents(td); return r.getClientRects().length; })""")
+    assert lines and set(lines) == {1}  # 在用 on one line, not 在/用
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [t for t in text.split("\f")][:-1]
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils")
+def test_penalty_page_prints_on_few_pages(served, browser, tmp_path):
+    """Printed on A4: the pages its content needs (3 for a penalty with five tiers; 6 with a near-empty
+    and a blank-ish page before), none nearly empty, the chart whole on one page, the page's URL,
+    code and release date on the first."""
+    url, site = served
+    rel = _penalty_with_tiers(site)
+    code = rel.split("/")[-1].removesuffix(".html")
+    page = browser.new_page()
+    page.goto(url + rel)
+    chart_document(page)
+    pdf = tmp_path / "print.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    pages = _pdf_pages(pdf)
+    assert len(pages) <= 3, [len(p) for p in pages]
+    assert all(len(p.strip()) > 300 for p in pages), [len(p.strip()) for p in pages]
+    first = re.sub(r"\s+", "", pages[0])
+    assert f"https://example.gov.cn/qlqd/{rel}" in first and f"基本编码{code}" in first and "发布日期2026-03-28" in first
+    # the chart's first node and its legend, at its foot, on one page
+    drawn = [i for i, p in enumerate(pages) if "开始" in p or "图例" in p]
+    assert len(drawn) == 1 and "开始" in pages[drawn[0]] and "图例" in pages[drawn[0]], drawn
+    if SHOTS and shutil.which("pdftoppm"):
+        import subprocess
+
+        from PIL import Image
+
+        subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "p")], check=True)
+        a, b = (Image.open(f) for f in sorted(tmp_path.glob("p-*.png")))
+        both = Image.new("RGB", (a.width + b.width + 24, max(a.height, b.height)), "#9aa5b1")
+        both.paste(a, (8, 0))
+        both.paste(b, (a.width + 16, 0))
+        both.save(SHOTS / "site-penalty-print.png", optimize=True)

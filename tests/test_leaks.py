@@ -79,6 +79,9 @@ class _Refs(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
+        if tag == "link" and dict(attrs).get("rel") == "canonical":  # the page's address, not loaded
+            self.links.append(dict(attrs)["href"])
+            return
         for k, v in attrs:
             if v is None:
                 continue

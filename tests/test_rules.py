@@ -103,6 +103,7 @@ CASES = {
     "D311": lambda b: b.tiers.append(tier(1, "首次违法的", 20, 50, 职权序号="1")),
     "D312": mutate_power(1, 无裁量空间="是"),
     "D313": mutate_power(1, 实施依据="《测试市市容管理条例》第三十条：处违法所得一倍以上三倍以下罚款。"),
+    "D314": lambda b: (setattr(b, "tiers", []), b.powers[1].update(无裁量空间="是")),  # 二十元以上二百元以下
     "P401": mutate_power(0, 流程="不存在的流程"),
     "P402": add_flow(step("行政许可标准流程", "4", "公开", 1, "9")),
     "P403": add_flow(step("行政许可标准流程", "4", "归档", 1, "")),
@@ -210,3 +211,32 @@ def test_every_rule_has_a_case():
     tested |= {"S014", "S015", "S016", "S017"}  # resource limits: tests/test_limits.py
     tested |= {"X512", "X514"}  # against a code registry: tests/test_review.py
     assert {r.code for r in all_rules()} == tested
+
+
+@pytest.mark.parametrize("basis,says", [
+    ("处5000元以上5万元以下罚款。", "5000元～5万元"),
+    ("可以处2万元以下的罚款。", "0元～2万元"),
+    ("由城市人民政府市容环境卫生行政主管部门责令其纠正违法行为，可以并处警告、罚款。", "未规定罚款数额"),
+    ("处违法所得一倍以上三倍以下罚款。", "违法所得1倍～3倍"),
+])
+def test_no_discretion_with_a_fine_not_fixed(book, tmp_path, basis, says):
+    """D314: 无裁量空间 while the cited text leaves the amount open (a range, only 以下, or no amount
+    at all): a warning at the 无裁量空间 cell saying why."""
+    book.tiers = []
+    book.powers[1].update(无裁量空间="是", 实施依据=f"《测试市市容管理条例》第三十条：{basis}")
+    hits = [f for f in run(book, tmp_path).findings if f.rule == "D314"]
+    assert len(hits) == 1 and hits[0].severity == "warning"
+    assert hits[0].column == "无裁量空间" and hits[0].cell == "S3" and says in hits[0].message_zh
+
+
+@pytest.mark.parametrize("basis", [
+    "并处以3万元的罚款。",
+    "没收违法所得，处销售金额等额的罚款。",
+    "处所收费用三倍的罚款。",
+    "吊销许可证。",
+])
+def test_no_discretion_with_a_fixed_fine_or_none(book, tmp_path, basis):
+    """A fixed amount (a number, an amount equal to a sum, a fixed multiple) or no fine at all: no D314."""
+    book.tiers = []
+    book.powers[1].update(无裁量空间="是", 实施依据=f"《测试市市容管理条例》第三十条：{basis}")
+    assert not [f for f in run(book, tmp_path).findings if f.rule == "D314"]

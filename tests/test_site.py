@@ -36,8 +36,13 @@ class Links(HTMLParser):
         super().__init__()
         self.urls, self.ids = [], set()
 
+    canonical = None
+
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "link" and a.get("rel") == "canonical":
+            self.canonical = a["href"]  # the page's own address on the portal (checked apart)
+            return
         for key in ("href", "src", "data"):  # data: an <object>'s document (the flowcharts)
             if key in a and a[key]:
                 self.urls.append(a[key])
@@ -46,16 +51,26 @@ class Links(HTMLParser):
 
 
 def test_every_internal_link_resolves(demo):
+    """Every link of every page is relative and resolves, but the 404 page's: it is served for a
+    missing URL at any depth, so its links start at the site's root on the portal (/qlqd/…)."""
     _, site = demo
     pages = list(site.rglob("*.html"))
     assert len(pages) > 300
+    root = urlsplit(BASE).path
     for page in pages:
         p = Links()
         p.feed(page.read_text("utf-8"))
+        rel = page.relative_to(site).as_posix()
+        assert p.canonical == (None if rel == "404.html" else BASE + rel), page
         for url in p.urls:
             parts = urlsplit(url)
             assert not parts.scheme or parts.scheme == "data", f"{page}: external {url}"
-            if url.startswith("data:"):
+            if url.startswith("data:") or (rel == "404.html" and url.startswith("#")):
+                continue
+            if rel == "404.html" and not url.startswith("#"):
+                assert url.startswith(root), f"{page}: link {url} not from the site's root"
+                target = site / unquote(parts.path).removeprefix(root)
+                assert target.is_file(), f"{page}: broken {url}"
                 continue
             assert not url.startswith("/"), f"{page}: absolute link {url}"
             if parts.path:
@@ -111,9 +126,15 @@ def test_each_chart_published_once_with_the_power_title_in_the_page(demo):
     penalty = next(p for _, p in r.catalog.all_powers() if p.category == "行政处罚" and len(p.tiers) >= 5)
     page = (site / "powers" / f"{penalty.basic_code}.html").read_text("utf-8")
     assert "<svg" not in page  # no chart inlined
-    obj = re.search(r'<object type="image/svg\+xml" data="\.\./charts/(\w{20})\.svg" aria-label="([^"]+)">', page)
-    assert obj and obj.group(2) == f"{penalty.full_name}（{penalty.basic_code}）运行流程图"
+    obj = re.search(r'<object type="image/svg\+xml" data="\.\./charts/(\w{20})\.svg" width="(\d+)" height="(\d+)" '
+                    r'aria-label="([^"]+)">', page)
+    assert obj and obj.group(4) == f"{penalty.full_name}（{penalty.basic_code}）运行流程图"
     stem = obj.group(1)
+    # shown at the drawing's own size: its pt in CSS px, the scale Graphviz fitted it to a page with undone
+    svg = (site / "charts" / f"{stem}.svg").read_text("utf-8")
+    w_pt, h_pt = map(float, re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    scale = float(re.search(r'class="graph" transform="scale\(([\d.]+)', svg).group(1))
+    assert (int(obj.group(2)), int(obj.group(3))) == (round(w_pt * 4 / 3 / scale), round(h_pt * 4 / 3 / scale))
     assert (site / "charts" / f"{stem}.svg").read_bytes() == (work_charts / f"{stem}.svg").read_bytes()
     assert f'href="../charts/{stem}.svg"' in page  # the fallback inside the object links the chart
     band = re.search(r'<figcaption class="chart-title">(.*?)</figcaption>', page).group(1)
@@ -516,3 +537,64 @@ def test_a_demo_build_says_so_on_every_page_and_a_real_one_does_not(demo, tmp_pa
     real = build([book.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=tmp_path / "w", search=False)
     assert not real.validation.errors
     assert not any("演示数据" in p.read_text("utf-8") for p in (tmp_path / "site").rglob("*.html"))
+
+
+def test_lists_say_what_each_penalty_is_and_how_much(demo):
+    """Department and category lists give each penalty's kinds and fine range (from its tiers, else
+    from its legal basis, marked 法定), so 'what can the 城管 fine me for, and how much' is one page."""
+    r, site = demo
+    urban = next(d for d in r.catalog.departments if d.name.endswith("城市管理局"))
+    page = (site / "departments" / f"{urban.number}.html").read_text("utf-8")
+    lines = re.findall(r'<span class="what">([^<]*)</span>', page)
+    penalties = [p for p in urban.all_powers() if p.category == "行政处罚"]
+    assert len(lines) == len(penalties)
+    assert "罚款（5000元～5万元）" in lines and "罚款（2万元以下）" in lines  # tiers; 0元～ said as 以下
+    assert "罚款（3万元，法定）" in lines  # 无裁量空间, its basis states a fixed 3万元
+    assert "警告、罚款（所引条文未规定数额）" in lines  # the basis names a fine but no amount (D314)
+    category = (site / "categories" / "02.html").read_text("utf-8")
+    assert category.count('<span class="what">') == sum(p.category == "行政处罚" for _, p in r.catalog.all_powers())
+    assert '<th scope="col" class="status">状态</th>' in page and '<td class="status">在用</td>' in page
+
+
+def test_penalty_page_summary_and_contents_come_first(demo):
+    r, site = demo
+    p = next(p for _, p in r.catalog.all_powers() if p.category == "行政处罚" and len(p.tiers) >= 5)
+    page = (site / "powers" / f"{p.basic_code}.html").read_text("utf-8")
+    summary = re.search(r'<dl class="summary" aria-label="处罚概要">(.*?)</dl>', page, re.S).group(1)
+    assert f"<dd>{len(p.tiers)}个</dd>" in summary and "处罚种类" in summary and "罚款幅度" in summary
+    toc = re.search(r'<nav class="toc" aria-label="本页内容">(.*?)</nav>', page, re.S).group(1)
+    targets = re.findall(r'href="#([\w-]+)">([^<]+)<', toc)
+    assert [t for _, t in targets] == ["基本信息", "依据", "裁量基准", "流程图", "责任"]
+    for anchor, _ in targets:
+        assert f'id="{anchor}"' in page
+    # the discretion table comes before the flowchart, the summary before everything
+    assert page.index('class="summary"') < page.index('id="basic-h"') < page.index('table class="tiers"') \
+        < page.index('id="flow-h"')
+    assert f'<meta name="description" content="{p.full_name}（{p.basic_code}），行政处罚' in page
+    assert f"基本编码 {p.basic_code}　发布日期 {r.catalog.release_date.isoformat()}" in page  # printed
+
+
+def test_duties_one_per_line():
+    """责任事项 typed as one line of numbered items (1. 立案责任；2. 调查责任…) or 1、 items are a list."""
+    from powers.site import render_markdown
+
+    html = str(render_markdown("1. 立案责任；2. 调查责任：2名以上执法人员；3. 其他责任。"))
+    assert html.count("<li>") == 3 and "<li>调查责任：2名以上执法人员；</li>" in html
+    assert str(render_markdown("1、受理\n2、审查")).count("<li>") == 2
+    assert "<li>" not in str(render_markdown("处2.5万元罚款；3.5倍以下"))  # decimals are not items
+
+
+def test_robots_and_sitemap(demo, tmp_path):
+    from powers.models import Catalog
+    from powers.site import _robots, _Writer
+
+    r, site = demo
+    assert (site / "robots.txt").read_text("utf-8").endswith("User-agent: *\nDisallow: /\n")  # a demo
+    assert f"<loc>{BASE}index.html</loc><lastmod>{r.catalog.release_date.isoformat()}</lastmod>" in \
+        (site / "sitemap.xml").read_text("utf-8")
+    for opts, want in ((SiteOptions(base_url=BASE), f"Allow: /\n\nSitemap: {BASE}sitemap.xml\n"),
+                       (SiteOptions(), "User-agent: *\nAllow: /\n"), (SiteOptions(base_url=BASE, draft=True), "Disallow: /\n")):
+        w = _Writer(tmp_path, opts, Catalog())
+        _robots(w, opts)
+        assert (tmp_path / "robots.txt").read_text("utf-8").endswith(want)
+    assert "Sitemap" not in (tmp_path / "robots.txt").read_text("utf-8")

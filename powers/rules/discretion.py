@@ -69,6 +69,12 @@ NO_DISCRETION_WITH_TIERS = rule(
     "D312", "no-discretion-with-tiers", "warning",
     "事项标注了“无裁量空间”却填写了 {n} 个裁量阶次", "Marked as having no discretion yet has {n} tiers",
     "确认是否存在裁量空间，二者择一。")
+NO_DISCRETION_NOT_FIXED = rule(
+    "D314", "no-discretion-amount-not-fixed", "warning",
+    "事项标注了“无裁量空间”，但{reason}，罚款数额仍需裁量",
+    "Marked as having no discretion, but {reason_en}, so the amount of the fine is still a matter of discretion",
+    "按违法情节在“裁量基准”表中分阶次写明罚款幅度，并将“无裁量空间”改为“否”；"
+    "确属法定固定数额的，核对实施依据所引条款和引文。")
 
 VAGUE_TERMS = ("情节轻微", "情节较轻", "情节一般", "情节较重", "情节严重", "情节特别严重", "后果严重",
                "后果较重", "后果特别严重", "影响恶劣", "影响较大", "社会影响较大", "危害较大", "危害严重",
@@ -424,6 +430,8 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
         # an item with sub-items has its standards on them (each sub-item is checked itself)
         if not p.no_discretion and not p.sub_items:
             out.append(NO_TIERS(p.at("无裁量空间"), name))
+        elif (f := no_discretion_not_fixed(p)) is not None:
+            out.append(f)
         return out
     if p.no_discretion:
         out.append(NO_DISCRETION_WITH_TIERS(p.tiers[0].provenance, name, n=len(p.tiers)))
@@ -472,3 +480,30 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
                                         convention=convention[0], convention_en=convention[1]))
         prev = t
     return out
+
+
+# 处销售金额等额的罚款: a fine equal to an amount is fixed, though no number is written
+_EQUAL_AMOUNT = re.compile(r"(?:等额|等值|同等数额|相等数额|相同数额)的?罚款")
+
+
+def no_discretion_not_fixed(p: Power) -> Finding | None:
+    """D314: a penalty marked 无裁量空间 whose cited articles (the registry's text, else the quote)
+    state a fine range (2万元以下, 5000元以上5万元以下, 一倍以上三倍以下) or name a fine without any
+    amount (可以并处罚款): choosing the amount is discretion, and the page would show none. A fixed
+    amount (处以3万元的罚款, 处所收费用三倍的罚款) and a penalty without a fine say nothing; an amount
+    the parser cannot read is left to D313."""
+    st = statutory_ranges(p)
+    if st is not None and st.ranges:
+        open_ = [r for r in st.ranges if r.lower != r.upper]
+        if not open_:
+            return None
+        labels = "、".join(dict.fromkeys(range_label(r) for r in open_))
+        reason, reason_en = (f"所引条文规定的罚款是一个幅度（{labels}，{st.source}）",
+                             f"the cited article states a range ({labels}; {st.source_en})")
+    elif st is None and any("罚款" in (t := b._law_text or b.text or "") and not _EQUAL_AMOUNT.search(t)
+                            for b in p.legal_bases):
+        reason, reason_en = ("所引条文只规定可以处罚款，未规定罚款数额",
+                             "the cited article provides for a fine but states no amount")
+    else:
+        return None
+    return NO_DISCRETION_NOT_FIXED(p.at("无裁量空间"), "是", reason=reason, reason_en=reason_en)
