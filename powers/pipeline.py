@@ -173,7 +173,7 @@ def _build(paths: list[str | Path], out: str | Path = "site", *, work: str | Pat
     try:
         # open data first: after a one-department change its Excel file is the longest part, and is
         # written by another process while the charts, index and pages are made here
-        data = site.OpenData(view, stage, reuse)
+        data = site.OpenData(view, stage, reuse, options.base_url)
         # which release this is (a kept one with the same bytes, or a new one: never written over),
         # and the change log's previous: the last release published before it, else the release
         # kept just before it

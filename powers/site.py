@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from . import cache, normalize
 from . import catalog as cat
+from . import opendata
 from . import paths as paths_mod
 from .flowcharts import chart_title
 from .models import CATEGORIES, LEVELS, Catalog, Department, Fine, Power
@@ -509,18 +510,39 @@ XLSX_APART_ABOVE = 2000
 
 
 def _open_data(w: _Writer, catalog: Catalog, data: OpenData, s: dict) -> None:
-    """The data page and the data files (catalog.json is already written: see OpenData); `s` is
-    the catalog's stats."""
+    """The data page, its data dictionary page and the data files (catalog.json is already written:
+    see OpenData); `s` is the catalog's stats."""
     size = (w.out / "data" / "catalog.json").stat().st_size
+    publisher, release = w.common["site_name"], w.common["release_date"]
+    data_page = f"{data.base}data.html" if data.base else "data.html（本网站根目录下）"
     files = [("catalog.schema.json", cat.schema_json().encode("utf-8"), "目录的 JSON Schema"),
-             ("catalog.csv", data.csv(), "事项一览（CSV，UTF-8 带 BOM）"),
-             ("catalog.xlsx", data.excel(), "事项一览和裁量基准（Excel）")]
+             ("catalog.csv", data.csv(), "事项一览（CSV，UTF-8 带 BOM），每个事项和子项一行"),
+             ("tiers.csv", data.tiers_csv(), "裁量基准（CSV，UTF-8 带 BOM），每个裁量阶次一行"),
+             ("catalog.xlsx", data.excel(), "事项一览和裁量基准（Excel，两个工作表）"),
+             ("dictionary.csv", opendata.dictionary_csv(), "数据字典（CSV）：每个字段的含义、单位和取值范围"),
+             ("dictionary.json", opendata.dictionary_json(), "数据字典（JSON）"),
+             ("LICENSE.txt", opendata.licence_text(publisher, release, data_page), "使用许可和文件说明（文本）")]
     listing = [_listed("catalog.json", size, data.digest, "完整目录（JSON），结构见 JSON Schema")]
     for name, content, note in files:
         w.file(f"data/{name}", content)
         listing.append(_listed(name, len(content), hashlib.sha256(content).hexdigest(), note))
+    departments = []
+    for i, (d, stem) in enumerate(zip(catalog.departments, data.stems)):
+        # each department's own Excel file only: its CSV files would repeat catalog.csv and tiers.csv
+        # line for line (24 MB of a city's site), where its Excel file is 4% of its CSV text
+        xlsx = data.rows.department_xlsx(i)
+        (w.out / "data" / "departments").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(xlsx, w.out / "data" / "departments" / f"{stem}.xlsx")
+        departments.append({"name": d.name, "rows": sum(1 for _ in d.all_powers()),
+                            "tiers": sum(len(p.tiers) for p in d.all_powers()),
+                            "file": {**_listed(f"{stem}.xlsx", xlsx.stat().st_size, "", ""),
+                                     "href": f"data/departments/{stem}.xlsx"}})
     w.page("data.html", "data.html", title="开放数据", files=listing, summary=cat.stats_sentence(s),
-           rows=sum(1 for _ in catalog.all_powers()))
+           rows=sum(1 for _ in catalog.all_powers()), tiers=sum(d["tiers"] for d in departments),
+           departments=departments, licence=opendata.licence_paragraphs(publisher))
+    w.page("data-dictionary.html", "dictionary.html", title="开放数据字段说明",
+           tables=[{"name": t, "files": f, "rows": r, "fields": fields} for t, f, r, fields in opendata.DICTIONARY_TABLES],
+           licence=opendata.licence_paragraphs(publisher))
 
 
 def _listed(name: str, size: int, sha: str, note: str) -> dict:
@@ -529,14 +551,14 @@ def _listed(name: str, size: int, sha: str, note: str) -> dict:
 
 
 class _Made:
-    """`made(name, make)`: the open-data file made from this catalog (the SHA-256 of its JSON) and
-    release date, from the cache when an earlier build made it from the same, else made (and kept
+    """`made(name, make)`: the open-data file made from this catalog (the SHA-256 of its JSON),
+    release date and site URL (its rows link to the pages), from the cache when an earlier build made it from the same, else made (and kept
     there). `has(name)`: whether the cache has it."""
 
-    def __init__(self, digest: str, release: date | None, reuse: SiteCache | None):
+    def __init__(self, digest: str, release: date | None, reuse: SiteCache | None, base: str = ""):
         self.folder = None
         if reuse is not None:
-            self.folder = reuse.folder / "open-data" / cache.key("open-data", digest, release)
+            self.folder = reuse.folder / "open-data" / cache.key("open-data", digest, release, base)
             if not self.folder.is_dir():  # a new catalog: the files of older ones are not needed any more
                 shutil.rmtree(reuse.folder / "open-data", ignore_errors=True)
 
@@ -619,7 +641,7 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
            department_chart=bar_chart([(d["name"], d["count"]) for d in departments], "各部门事项数"))
 
     _chart_files(w, catalog, charts)
-    data = open_data if open_data is not None else OpenData(view, out, reuse)
+    data = open_data if open_data is not None else OpenData(view, out, reuse, options.base_url)
     try:
         with progress.stage("网页 pages", len(catalog.departments)) as stage:
             w.pages += _department_pages(w, catalog, data.records, charts, reuse, jobs, stage)
@@ -652,24 +674,27 @@ class OpenData:
     """The open data of a public view, begun as soon as the view exists (before the charts and
     pages): each department's JSON record is made (once: they also key and carry its pages),
     catalog.json is written from them into `out`, the departments' CSV and Excel rows are made or
-    found kept (DepartmentRows), and a large catalog's Excel file is begun in a process of its own
-    at once when most rows were kept (a one-department change: it is the longest part of such a
-    build), else after the pages (`start_xlsx`: in a cold build the page workers and the search
-    index already use both cores)."""
+    found kept (DepartmentRows), and a large catalog's Excel file (then each department's own not
+    kept yet) is begun in a process of its own at once when most rows were kept (a one-department
+    change: it is the longest part of such a build), else after the pages (`start_xlsx`: in a cold
+    build the page workers and the search index already use both cores). `base_url`: the site's
+    address (--base-url), which every row's 页面地址 starts with (none: a path from the site's root)."""
 
-    def __init__(self, view: PublicView, out: Path, reuse: SiteCache | None):
+    def __init__(self, view: PublicView, out: Path, reuse: SiteCache | None, base_url: str | None = None):
         catalog = view.catalog
         self.catalog = catalog
+        self.base = (base_url if base_url.endswith("/") else base_url + "/") if base_url else ""
         self.records = [cat.department_json(d) for d in catalog.departments]
         self.index = record_index(catalog, self.records)
         self.digests = [x["sha256"] for x in self.index["departments"]]  # what each department's outputs are made from
         self.digest = write_catalog_json(catalog, self.records, out / "data" / "catalog.json")
-        self.made = _Made(self.digest, catalog.release_date, reuse)
-        self.rows = DepartmentRows(reuse.folder / "open-data-rows" if reuse is not None else None)
+        self.made = _Made(self.digest, catalog.release_date, reuse, self.base)
+        self.rows = DepartmentRows(reuse.folder / "open-data-rows" if reuse is not None else None, self.base,
+                                   catalog.release_date)
+        self.stems = opendata.department_stems(catalog.departments)
         self.xlsx: XlsxApart | None = None
         self._apart = sum(1 for _ in catalog.all_powers()) > XLSX_APART_ABOVE and not self.made.has("catalog.xlsx")
-        if self.made.has("catalog.csv") and self.made.has("catalog.xlsx"):
-            return
+        # every department's rows (kept ones only looked up): its own files are made from them
         made = sum(self.rows.add(d, r) for r, d in zip(self.records, catalog.departments))
         if made * 4 <= len(catalog.departments):
             self.start_xlsx()
@@ -680,6 +705,9 @@ class OpenData:
 
     def csv(self) -> bytes:
         return self.made("catalog.csv", self.rows.csv)
+
+    def tiers_csv(self) -> bytes:
+        return self.made("tiers.csv", self.rows.tiers_csv)
 
     def excel(self) -> bytes:
         return self.made("catalog.xlsx", self.xlsx.result if self.xlsx else

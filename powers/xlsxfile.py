@@ -23,9 +23,12 @@ def write_sheets(out: BinaryIO | str, created: dt.date | None, sheets: Iterable[
                                                       tzinfo=dt.timezone.utc)})
     for title, header, rows in sheets:
         ws = wb.add_worksheet(title)
+        ws.freeze_panes(1, 0)  # the header stays in view
         ws.write_row(0, 0, header)
-        for i, r in enumerate(rows, 1):
-            ws.write_row(i, 0, r)
+        last = 0
+        for last, r in enumerate(rows, 1):
+            ws.write_row(last, 0, r)
+        ws.autofilter(0, 0, last, len(header) - 1)  # a filter on every column
     wb.close()
 
 
@@ -39,15 +42,32 @@ def write_sheets_from(out: BinaryIO | str, created: dt.date | None, sheets: Iter
     write_sheets(out, created, ((title, header, rows(files)) for title, header, files in sheets))
 
 
+def write_atomic_from(out: str, created: dt.date | None, sheets: Iterable[tuple[str, list, list[str]]]) -> None:
+    """write_sheets_from into a file beside `out`, renamed to it once whole (a process stopped
+    half-way leaves no half a file by that name)."""
+    import os
+
+    tmp = f"{out}.{os.getpid()}.tmp"
+    try:
+        write_sheets_from(tmp, created, sheets)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def main(argv: list[str]) -> int:
-    """LISTING (a pickle of (created, [(title, header, files of rows)]), removed once read) → OUT."""
+    """LISTING (a pickle of (created, [(title, header, files of rows)], [(file, sheets)]), removed
+    once read) → OUT, then each further (file, sheets) into its file."""
     listing, out = argv
     with open(listing, "rb") as f:
-        created, sheets = pickle.load(f)
+        created, sheets, *more = pickle.load(f)
     import os
 
     os.unlink(listing)
     write_sheets_from(out, created, sheets)
+    for name, its_sheets in (more[0] if more else []):
+        write_atomic_from(name, created, its_sheets)
     return 0
 
 
