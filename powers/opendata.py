@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from .models import CATEGORIES, LEVELS, PENALTY_KINDS, STATUSES, Catalog, Department, Power
+from .models import CATEGORIES, LEVELS, PENALTY_KINDS, RISK_LEVELS, STATUSES, Catalog, Department, Power
 from .normalize import fine_text, limit_text
 from .xlsxfile import write_sheets, write_sheets_from
 
@@ -114,9 +114,25 @@ POWER_COLUMNS = [
     Column("承诺时限单位", lambda d, p, b: p.promised()[1], "承诺时限的单位", values=_UNITS, json=_P + "promised_unit"),
     Column("职权类别代码", lambda d, p, b: CATEGORIES[p.category] if p.category in CATEGORIES else None,
            "“职权类别”的两位代码", values="；".join(f"{v}（{k}）" for k, v in CATEGORIES.items())),
+    *(Column(f"{lv}风险点数", lambda d, p, b, lv=lv: _risk_counts(d, p)[lv],
+             f"事项所用运行流程中风险等级为“{lv}”的廉政风险点个数（各风险点见各部门的廉政风险点登记表）", unit="个")
+      for lv in RISK_LEVELS),
     Column("页面地址", lambda d, p, b: page_url(b, p),
            "事项在本网站上的网页地址；发布时给出网站地址的为完整网址，否则为相对网站根目录的路径"),
 ]
+_RISKS: dict[int, tuple[list, dict[str, dict[str, int]]]] = {}
+
+
+def _risk_counts(d: Department, p: Power) -> dict[str, int]:
+    """The risk points of `p`'s flow by level (none: zeros); each department's flows counted once."""
+    kept = _RISKS.get(id(d.flows))
+    if kept is None or kept[0] is not d.flows:
+        if len(_RISKS) > 64:
+            _RISKS.clear()
+        counts = {f.name: {lv: sum(s.risk_level == lv for s in f.steps if s.risk) for lv in RISK_LEVELS}
+                  for f in d.flows}
+        kept = _RISKS[id(d.flows)] = (d.flows, counts)
+    return kept[1].get(p.flow or f"{p.category}标准流程", dict.fromkeys(RISK_LEVELS, 0))
 _T = "powers[].tiers[]."
 TIER_COLUMNS = [
     Column("基本编码", lambda d, p, t, b: p.basic_code, "所属事项（或子项）的基本编码", json=_P + "basic_code"),

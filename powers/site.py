@@ -26,7 +26,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
-from . import cache, normalize
+from . import cache, normalize, risks
 from . import catalog as cat
 from . import opendata
 from . import paths as paths_mod
@@ -636,6 +636,7 @@ def build_site(catalog: Catalog | PublicView, out_dir: str | Path, charts: dict[
                     "sentence": cat.summary_sentence(d["total"], d["by_category"])}
                    for d, dept in zip(s["departments"], catalog.departments)]
     w.page("index.html", "home.html", title="首页", summary_sentence=cat.stats_sentence(s),
+           figures=[f"裁量基准：{cat.discretion_sentence(s['discretion'])}", f"风险防控：{cat.risks_sentence(s['risks'])}"],
            categories=categories, departments=departments,
            category_chart=bar_chart([(c["name"], c["count"]) for c in categories], "各类别事项数"),
            department_chart=bar_chart([(d["name"], d["count"]) for d in departments], "各部门事项数"))
@@ -800,11 +801,21 @@ def _render_department(w: _Writer, d: Department, charts: dict[str, str]) -> lis
     contact = [(k, v) for k, v in (("办公地址", d.address), ("咨询电话", d.phone), ("监督电话", d.supervision_phone),
                                    ("统一社会信用代码", d.credit_code)) if v]
     duties = responsibility_rows(d)
+    stats = cat.stats(Catalog(departments=[d]))["departments"][0]
     w.page(f"departments/{d.number}.html", "list.html", title=d.name, contact=contact,
-           intro=cat.stats_sentence(cat.stats(Catalog(departments=[d]))["departments"][0]),
+           intro=cat.stats_sentence(stats), figures=[f"裁量基准：{cat.discretion_sentence(stats['discretion'])}"],
            groups=[g for g in groups if g["powers"]], links=[],
            see_also=[{"href": f"{d.number}-responsibility.html", "text": f"{d.name}责任清单",
-                      "note": f"在用事项{len(duties)}项（含子项）的责任事项和追责情形"}])
+                      "note": f"在用事项{len(duties)}项（含子项）的责任事项和追责情形"},
+                     {"href": f"{d.number}-risks.html", "text": f"{d.name}廉政风险点登记表",
+                      "note": cat.risks_sentence(stats["risks"]).rstrip("。")}])
+    points, last, risk_rows = risks.department_points(d), None, []
+    for i, r in enumerate(points, 1):
+        risk_rows.append({"seq": i, "flow": r.flow, "step": r.step, "post": r.post, "risk": r.risk, "level": r.level,
+                          "control": r.control, "powers": r.powers, "same": last == r.flow})
+        last = r.flow
+    w.page(f"departments/{d.number}-risks.html", "risks.html", title=f"{d.name}廉政风险点登记表", dept=_dept_ctx(d),
+           rows=risk_rows, intro=cat.risks_sentence(stats["risks"]) + "每个风险点列出一次，并列出适用该流程的在用和暂停实施事项。")
     w.page(f"departments/{d.number}-responsibility.html", "responsibility.html", title=f"{d.name}责任清单",
            dept=_dept_ctx(d), rows=duties,
            intro=f"列明本部门在用的{len(duties)}项职权（含子项）的责任事项和追责情形；暂停实施和已取消的事项不列入。")

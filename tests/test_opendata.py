@@ -190,7 +190,7 @@ def test_csv_keeps_its_columns_and_adds_codes_units_and_page(built):
     head = rows[0]
     assert head[:len(OLD_COLUMNS)] == OLD_COLUMNS  # added columns come after
     assert head[len(OLD_COLUMNS):] == ["行使层级名称", "法定时限数值", "法定时限单位", "承诺时限数值", "承诺时限单位",
-                                       "职权类别代码", "页面地址"]
+                                       "职权类别代码", "高风险点数", "中风险点数", "低风险点数", "页面地址"]
     by_code = {r[0]: dict(zip(head, r)) for r in rows[1:]}
     assert len(by_code) == sum(1 for _ in public.all_powers())
     for d, p in public.all_powers():
@@ -377,3 +377,15 @@ def test_rows_kept_for_one_site_address_are_not_used_for_another(public, tmp_pat
     assert other.csv() == opendata.catalog_csv(public, "https://other.example/")
     assert other.tiers_csv() == opendata.tiers_csv(public, "https://other.example/")
     other.close()
+
+
+def test_each_row_counts_the_risk_points_of_its_flow(built):
+    public, root, rel = built
+    rows = _csv(root / "data" / "catalog.csv")
+    head = rows[0]
+    by_code = {r[0]: dict(zip(head, r)) for r in rows[1:]}
+    for d, p in public.all_powers():
+        flow = next((f for f in d.flows if f.name == (p.flow or f"{p.category}标准流程")), None)
+        for lv in ("高", "中", "低"):
+            n = sum(s.risk_level == lv for s in flow.steps if s.risk) if flow else 0
+            assert by_code[p.basic_code][f"{lv}风险点数"] == str(n)

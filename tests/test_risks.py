@@ -62,3 +62,23 @@ def test_the_command_writes_the_register_for_printing(demo, tmp_path):
     assert (tmp_path / "r" / "示例市统计局廉政风险点登记表.pdf").stat().st_size > 10_000
     r = CliRunner().invoke(app, ["risks", str(path), "-o", str(tmp_path / "r"), "-d", "没有的局"])
     assert r.exit_code == 2
+
+
+def test_the_site_has_a_register_per_department_and_the_stats_figures(tmp_path):
+    import re
+
+    from powers.pipeline import build
+
+    r = build([INVENTORIES], tmp_path / "site", work=tmp_path / "w", search=False)
+    s = r.public_stats
+    home = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert cat.discretion_sentence(s["discretion"]) in home and cat.risks_sentence(s["risks"]) in home
+    public = public_catalog(r.catalog)
+    for d, row in zip(public.departments, s["departments"]):
+        page = (tmp_path / "site" / "departments" / f"{d.number}.html").read_text("utf-8")
+        assert cat.discretion_sentence(row["discretion"]) in page and f'href="{d.number}-risks.html"' in page
+        reg = (tmp_path / "site" / "departments" / f"{d.number}-risks.html").read_text("utf-8")
+        points = [(f.name, st.name, st.risk) for f in d.flows for st in f.steps if st.risk]
+        rows = re.findall(r'<tr><td class="num">\d+</td><td>([^<]*)</td><th scope="row">([^<]*)</th><td>[^<]*</td>'
+                          r'<td>([^<]*)</td>', reg)
+        assert sorted(rows) == sorted(points)
