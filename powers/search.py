@@ -11,7 +11,10 @@ and risk points on every power that shares the flow), and 责任事项 and 追�
 and liabilities, in practice the same few paragraphs on every item of a category: indexed, every
 penalty matched 听证 or 调查 through them, and they were a quarter of the index (23.6 → 17.9 MB for a
 city, and 11.4 → 8.7 s to index). Records come only from the public view: a withheld (内部) power
-cannot reach the index.
+cannot reach the index. The index is given its own words (index_text: a Chinese character a word),
+which templates/search.js cuts a query into the same way; a record's text as written goes in its
+meta, for the excerpt. pagefind/synonyms.json, beside the index, is the synonym table search.js
+expands a query with (powers/data/synonyms.txt).
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,6 +43,31 @@ if TYPE_CHECKING:
 LANGUAGE = "zh-cn"  # the pages' <html lang="zh-CN">: the index key pagefind.js looks up first, as before
 OUTPUT = "pagefind"
 BATCH = 256  # records in flight to the Pagefind service at once
+
+
+# ---------------------------------------------------------------- synonyms and short names
+SYNONYMS = Path(__file__).parent / "data" / "synonyms.txt"
+SYNONYMS_FILE = "synonyms.json"  # beside the index: what search.js expands a query with
+
+
+def synonyms(path: str | Path = SYNONYMS) -> dict[str, list[str]]:
+    """The table of short and common names (城管 = 城市管理、综合行政执法), as {word: [expansions]}.
+    An expansion must be one phrase (letters and digits, no punctuation or space: those would cut it
+    in two); a line that is not `word = expansion、expansion` is an error naming it."""
+    table: dict[str, list[str]] = {}
+    for n, line in enumerate(Path(path).read_text("utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        word, sep, rest = (x.strip() for x in line.partition("="))
+        words = [w.strip() for w in rest.split("、") if w.strip()]
+        bad = [w for w in [word, *words] if not re.fullmatch(r"[^\W_]+", w)]
+        if not sep or not word or not words or bad:
+            raise ValueError(f"{path}:{n}: 同义词表的行应为“词 = 扩展词、扩展词”，词中不含标点和空格：{line!r} / "
+                             f"a synonym line is `word = expansion、expansion`, words without punctuation or spaces")
+        table.setdefault(word, [])
+        table[word] += [w for w in words if w != word and w not in table[word]]
+    return table
 
 
 @dataclass(frozen=True)
@@ -59,28 +88,19 @@ def _plain(markdown: str) -> str:
 
 
 def _power_record(d: Department, p: Power, parent: Power | None) -> Record:
+    """The text a visitor searches for, most telling first: the search page ranks a page by where the
+    query first occurs in it (the name, then the category, the legal bases, the conditions …; the
+    codes, the department and its office, which many pages share, and the sub-items, last)."""
     level = "、".join(LEVELS[v] + "级" for v in p.levels) or LEVELS.get(p.level or d.level, "")
-    lines = [p.full_name, f"基本编码 {p.basic_code}", f"实施编码 {p.implementation_code or ''}",
-             f"职权类别 {p.category}", f"实施主体 {d.name}", f"承办机构 {p.unit}", f"行使层级 {level}",
-             f"事项来源 {p.origin}", f"状态 {p.status}"]
-    if p.status in ("暂停", "取消") and p.note:
-        lines.append(p.note)
+    lines = [p.full_name]
     if parent is not None:
         lines.append(f"所属主项 {parent.name}")
-    for s in p.sub_items:
-        lines.append(f"子项 {s.sub_item} {s.basic_code}")
+    lines.append(f"职权类别 {p.category}")
+    if p.status in ("暂停", "取消") and p.note:
+        lines.append(p.note)
     for b in p.legal_bases:
         cite = " ".join(x for x in (b.level, b.citation(), f"（{b.edition}）" if b.edition else "") if x)
         lines.append(f"{cite} {b.text}".strip())
-    statutory = limit_text(*p.statutory()) or p.statutory_limit
-    promised = limit_text(*p.promised()) or p.promised_limit
-    if statutory:
-        lines.append(f"法定时限 {statutory}")
-    if promised:
-        lines.append(f"承诺时限 {promised}")
-    lines.append(f"收费依据及标准 {fee_text(p.fee)}")
-    if p.quantity_limit:
-        lines.append(f"数量限制 {p.quantity_limit}")
     for label, value in (("办理条件", p.conditions), ("申请材料", p.materials), ("备注", p.note)):
         if value:
             lines.append(f"{label} {_plain(value)}")
@@ -90,10 +110,58 @@ def _power_record(d: Department, p: Power, parent: Power | None) -> Record:
         for t in p.tiers:
             lines.append(" ".join(x for x in ("；".join(t.circumstances), "、".join(t.kinds), t.standard or "",
                                               fine_text(t.fine) or "") if x))
+    statutory = limit_text(*p.statutory()) or p.statutory_limit
+    promised = limit_text(*p.promised()) or p.promised_limit
+    if statutory:
+        lines.append(f"法定时限 {statutory}")
+    if promised:
+        lines.append(f"承诺时限 {promised}")
+    lines.append(f"收费依据及标准 {fee_text(p.fee)}")
+    if p.quantity_limit:
+        lines.append(f"数量限制 {p.quantity_limit}")
+    lines += [f"基本编码 {p.basic_code}", f"实施编码 {p.implementation_code or ''}", f"实施主体 {d.name}",
+              f"承办机构 {p.unit}", f"行使层级 {level}", f"事项来源 {p.origin}", f"状态 {p.status}"]
+    # after the item's own code: a sub-item's code finds the sub-item first, then its main item
+    lines += [f"子项 {s.sub_item} {s.basic_code}" for s in p.sub_items]
     return Record(url=f"/powers/{p.basic_code}.html", content="\n".join(x for x in lines if x),
                   meta={"title": p.full_name, "code": p.basic_code or "", "department": d.name,
                         "category": p.category},
-                  filters={"部门": [d.name], "类别": [p.category]})
+                  filters={"部门": [d.name], "类别": [p.category], KIND: ["子项" if parent is not None else "主项"]})
+
+
+KIND = "事项"  # a filter telling sub-items (子项) from items (主项): the search page counts them apart, as the site does
+
+
+# ---------------------------------------------------------------- words as the search page reads them
+# Pagefind's extended build cuts Chinese into words with a dictionary, at index time in context, while
+# pagefind.js 1.4 searches a query without spaces as one word: 行政强制 found every page with 行政
+# (its first word), 年检 every page with 年, and no segmenter in the browser cuts a query as the
+# index's cut it in context (第十三条 was 第十|三条, 第一百二十六条 第|一百|二十|六|条). So the index is
+# given its words: every Chinese character a word of its own, a run of letters and digits one word
+# (12-digit codes stay whole), and search.js cuts the query by the same rule and looks it up as a
+# phrase (consecutive words): a page matches when its text holds the query's characters in a row.
+# Punctuation that ends a clause or a field (the GAP marks, and a line break) keeps a place between
+# words, so a phrase never runs across it; other marks (《》“”（）·-/.) and spaces only divide words,
+# so 《中华人民共和国道路交通安全法》第九十条 is found as 中华人民共和国道路交通安全法第九十条.
+# templates/search.js has the same rule (words()); tests/test_search_browser.py checks both agree.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+GAP = "\n,、;。!?:—"  # after NFKC (，；：！？ are , ; : ! ?)
+_WORD = re.compile(rf"[{HAN}]|[^\W_{HAN}]+|[{GAP}]")
+
+
+def index_text(text: str) -> str:
+    """`text` as the words Pagefind indexes: one word per Chinese character, a run of letters and
+    digits one word, lower case (NFKC: full-width letters and digits as half-width), a 。 standing
+    for each break (GAP) between phrases."""
+    out: list[str] = []
+    for m in _WORD.finditer(unicodedata.normalize("NFKC", text).lower()):
+        w = m.group()
+        if w in GAP:
+            if out and out[-1] != "。":
+                out.append("。")
+        else:
+            out.append(w)
+    return " ".join(out)
 
 
 def records(view: PublicView) -> Iterator[Record]:
@@ -237,8 +305,11 @@ async def _write_once(out: Path, recs: Iterator[Record]) -> int:
         batch: list[Record] = []
 
         async def flush() -> None:
-            await asyncio.gather(*(index.add_custom_record(url=r.url, content=r.content, language=LANGUAGE,
-                                                           meta=r.meta, filters=r.filters) for r in batch))
+            # the index holds the words (index_text); the text as written is kept in the meta, for the
+            # excerpt search.js shows (meta is not searched)
+            await asyncio.gather(*(index.add_custom_record(url=r.url, content=index_text(r.content), language=LANGUAGE,
+                                                           meta={**r.meta, "text": r.content}, filters=r.filters)
+                                   for r in batch))
             batch.clear()
 
         for r in recs:
@@ -399,6 +470,9 @@ def write_index(site_dir: str | Path, parts: list[Shard], cache_dir: str | Path 
             (site_dir / d / name).unlink(missing_ok=True)
     # always written (an empty list for one index): the search page asks for it, and a 404 is an error
     (site_dir / OUTPUT / SHARDS_FILE).write_text(json.dumps([d + "/" for d in dirs[1:]]) + "\n", "utf-8")
+    table = site_dir / OUTPUT / SYNONYMS_FILE
+    table.unlink(missing_ok=True)  # a new file: the folder's others may be links into the cache
+    table.write_text(json.dumps(synonyms(), ensure_ascii=False, sort_keys=True) + "\n", "utf-8")
     return sum(part.count for part in parts)
 
 

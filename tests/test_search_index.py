@@ -60,7 +60,9 @@ def test_an_index_left_with_a_file_cut_at_64_kib_is_made_again(tmp_path, monkeyp
 
     calls = _after_each_write(monkeypatch, cut_first)
     assert asyncio.run(search._write(tmp_path / "pagefind", iter(_records(5)))) == 5
-    assert len(calls) == 2 and search._output_complete(tmp_path / "pagefind")
+    # made again; a third time when real Pagefind happened to leave an empty file in the second
+    # (seen once in a full run on two busy cores, as in the 64 KiB test above)
+    assert 2 <= len(calls) <= search.INDEX_ATTEMPTS and search._output_complete(tmp_path / "pagefind")
     assert (tmp_path / "pagefind" / "pagefind.js").stat().st_size % 65536
     # Pagefind's own search interfaces are not published: the search page uses pagefind.js alone
     assert not [n for n in search.UNUSED_FILES if (tmp_path / "pagefind" / n).exists()]
