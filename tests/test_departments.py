@@ -156,7 +156,8 @@ def site_departments(site, work) -> dict[str, str]:
     depts = {d["number"]: d["name"] for d in cat["departments"]}
     assert len(depts) == len(cat["departments"]), "two departments share one number"
     pages = sorted(p.stem for p in (site / "departments").glob("*.html") if p.stem != "index")
-    assert pages == sorted([*depts, *(f"{n}-responsibility" for n in depts)]), "department pages and departments differ"
+    assert pages == sorted([*depts, *(f"{n}-{kind}" for n in depts for kind in ("responsibility", "risks"))]), \
+        "department pages and departments differ"
     for number, name in depts.items():
         assert f"<title>{name}" in (site / "departments" / f"{number}.html").read_text("utf-8")
     codes = [p["basic_code"] for d in cat["departments"] for p in d["powers"]]
