@@ -407,11 +407,14 @@ def _penalty_with_tiers(site: Path) -> str:
     raise AssertionError("no penalty with tiers")
 
 
-@pytest.mark.parametrize("kind", ["home", "department", "category", "penalty", "changes"])
+@pytest.mark.parametrize("kind", ["home", "department", "category", "penalty", "changes", "open data",
+                                  "data dictionary", "responsibility", "risks"])
 def test_pages_have_no_axe_violations(served, browser, kind):
     url, site = served
     rel = {"home": "index.html", "department": "departments/27.html", "category": "categories/02.html",
-           "penalty": _penalty_with_tiers(site), "changes": "changes.html"}[kind]
+           "penalty": _penalty_with_tiers(site), "changes": "changes.html", "open data": "data.html",
+           "data dictionary": "data-dictionary.html", "responsibility": "departments/27-responsibility.html",
+           "risks": "departments/27-risks.html"}[kind]
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
