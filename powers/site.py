@@ -771,26 +771,34 @@ def _department_key(w: _Writer, record: bytes, d: Department, charts: dict[str, 
 def responsibility_rows(d: Department) -> list[dict]:
     """A department's 责任清单 on the site: each power in use (of the public view `d` is taken from),
     numbered as the printed 责任清单 is (1, then 1.1 for its sub-items in use; a sub-item in use under an
-    item that is not, on its own), with its 责任事项 and 追责情形 rendered (None: not filled in)."""
-    rows: list[dict] = []
+    item that is not, on its own), grouped by their 责任事项 and 追责情形: items stating the same
+    texts share one row (a department's items mostly repeat their category's paragraphs, which made
+    these pages a tenth of a city's site), in the order of their first item. Each row: `items`
+    [(seq, code, name)], and the texts rendered (None: not filled in)."""
+    groups: dict[tuple, dict] = {}
     items = 0
 
-    def row(seq: str, p: Power) -> dict:
-        return {"seq": seq, "code": p.basic_code, "name": p.full_name,
-                "duties": render_markdown(p.responsibilities) if p.responsibilities else None,
-                "accountability": render_markdown(p.accountability) if p.accountability else None}
+    def add(seq: str, p: Power) -> None:
+        key = (p.responsibilities or "", p.accountability or "")
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {"items": [],
+                               "duties": render_markdown(p.responsibilities) if p.responsibilities else None,
+                               "accountability": render_markdown(p.accountability) if p.accountability else None}
+        g["items"].append((seq, p.basic_code, p.full_name))
 
     for p in d.powers:
         in_use = [s for s in p.sub_items if s.status == "在用"]
         if p.status == "在用":
             items += 1
-            rows.append(row(str(items), p))
-            rows += [row(f"{items}.{k}", s) for k, s in enumerate(in_use, 1)]
+            add(str(items), p)
+            for k, s in enumerate(in_use, 1):
+                add(f"{items}.{k}", s)
         else:
             for s in in_use:
                 items += 1
-                rows.append(row(str(items), s))
-    return rows
+                add(str(items), s)
+    return list(groups.values())
 
 
 def _render_department(w: _Writer, d: Department, charts: dict[str, str]) -> list[str]:
@@ -806,7 +814,7 @@ def _render_department(w: _Writer, d: Department, charts: dict[str, str]) -> lis
            intro=cat.stats_sentence(stats), figures=[f"裁量基准：{cat.discretion_sentence(stats['discretion'])}"],
            groups=[g for g in groups if g["powers"]], links=[],
            see_also=[{"href": f"{d.number}-responsibility.html", "text": f"{d.name}责任清单",
-                      "note": f"在用事项{len(duties)}项（含子项）的责任事项和追责情形"},
+                      "note": f"在用事项{sum(len(g['items']) for g in duties)}项（含子项）的责任事项和追责情形"},
                      {"href": f"{d.number}-risks.html", "text": f"{d.name}廉政风险点登记表",
                       "note": cat.risks_sentence(stats["risks"]).rstrip("。")}])
     points, last, risk_rows = risks.department_points(d), None, []
@@ -818,7 +826,8 @@ def _render_department(w: _Writer, d: Department, charts: dict[str, str]) -> lis
            rows=risk_rows, intro=cat.risks_sentence(stats["risks"]) + "每个风险点列出一次，并列出适用该流程的在用和暂停实施事项。")
     w.page(f"departments/{d.number}-responsibility.html", "responsibility.html", title=f"{d.name}责任清单",
            dept=_dept_ctx(d), rows=duties,
-           intro=f"列明本部门在用的{len(duties)}项职权（含子项）的责任事项和追责情形；暂停实施和已取消的事项不列入。")
+           intro=f"列明本部门在用的{sum(len(g['items']) for g in duties)}项职权（含子项）的责任事项和追责情形，"
+                 f"责任事项和追责情形相同的事项合为一行；暂停实施和已取消的事项不列入。")
     for p in d.powers:
         _power_page(w, d, p, None, charts)
         for sub in p.sub_items:

@@ -126,3 +126,18 @@ def test_print_list_writes_the_responsibility_list_beside_each_list(site, tmp_pa
     for name in names:
         wb = openpyxl.load_workbook(tmp_path / "out" / name)
         assert "内部" not in "".join(str(c.value) for row in wb.active.iter_rows() for c in row if c.value)
+
+
+def test_the_responsibility_page_groups_items_stating_the_same_texts(tmp_path):
+    import re
+
+    b = Book()  # the licence and the penalty state different texts; two more licences the licence's
+    b.powers += [dict(b.powers[0], 序号="3", 职权名称="第二个许可"), dict(b.powers[0], 序号="4", 职权名称="第三个许可")]
+    r = build([b.save(tmp_path / "in" / "d.xlsx")], tmp_path / "site", work=tmp_path / "w", search=False)
+    codes = {p.name: p.basic_code for _, p in r.catalog.all_powers()}
+    page = (tmp_path / "site" / "departments" / "07-responsibility.html").read_text("utf-8")
+    rows = re.findall(r"<tr><td class=\"num\">([^<]*)</td>", page)
+    assert rows == ["1等3项", "4"], rows  # in code order: the three licences (1–3) first, then the penalty
+    for name in ("测试许可", "第二个许可", "第三个许可", "对测试违法行为的行政处罚"):
+        assert f'href="../powers/{codes[name]}.html"' in page
+    assert page.count("受理、审查、决定、送达责任") == 1 and "在用的4项职权" in page
