@@ -139,6 +139,7 @@ def validate_workbook(path: str | Path, laws: LawRegistry, *, inclusive_ends: bo
                              and review.decision_kind(r.get("清理结果")) == "调整")
     typed = [fields.power(row, dept, findings, reclassified) for row in rows]
     dept.powers = _assemble([p for p in typed if p is not None])
+    fields.check_responsibility_columns(rows, dept.powers, findings)
     every = list(dept.all_powers())
     discretion.attach_tiers(raw.tables.get("裁量基准", []), every, findings)
     dept.flows = process.build_flows(raw.tables.get("流程", []), findings)

@@ -171,8 +171,9 @@ def test_written_workbook_is_the_template_and_validates(real, written):
     # nothing the import wrote is malformed: what remains is about the standard's content
     # (fine ranges against the statute, overlapping tiers, the law registry), never structure,
     # fields, orphan tiers or flows; a discretion standard has no 责任事项 nor 追责情形, which the
-    # department adds (F119 warns of each)
-    assert not {k for k in by_rule if k[0] in "SFPX" and k not in ("S010", "F119")}, by_rule
+    # department adds (F141 says so once for the file)
+    assert not {k for k in by_rule if k[0] in "SFPX" and k not in ("S010", "F141")}, by_rule
+    assert by_rule["F141"] == 2 and "F119" not in by_rule
     assert not {"D301", "D302", "D309", "D310", "F101"} & set(by_rule)
     # rows rejected with their tier or power point at their own cell
     assert all(f.cell.endswith(str(f.row)) for f in r.findings if f.cell and f.row)

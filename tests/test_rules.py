@@ -104,6 +104,7 @@ CASES = {
     "D312": mutate_power(1, 无裁量空间="是"),
     "D313": mutate_power(1, 实施依据="《测试市市容管理条例》第三十条：处违法所得一倍以上三倍以下罚款。"),
     "D314": lambda b: (setattr(b, "tiers", []), b.powers[1].update(无裁量空间="是")),  # 二十元以上二百元以下
+    "F141": lambda b: b.drop_cols.add("追责情形"),
     "P401": mutate_power(0, 流程="不存在的流程"),
     "P402": add_flow(step("行政许可标准流程", "4", "公开", 1, "9")),
     "P403": add_flow(step("行政许可标准流程", "4", "归档", 1, "")),
@@ -240,3 +241,13 @@ def test_no_discretion_with_a_fixed_fine_or_none(book, tmp_path, basis):
     book.tiers = []
     book.powers[1].update(无裁量空间="是", 实施依据=f"《测试市市容管理条例》第三十条：{basis}")
     assert not [f for f in run(book, tmp_path).findings if f.rule == "D314"]
+
+
+def test_a_responsibility_column_blank_in_every_row_is_said_once(book, tmp_path):
+    for p in book.powers:
+        p.update(责任事项=None)
+    r = run(book, tmp_path)
+    assert [f.rule for f in r.findings if f.rule in ("F119", "F141")] == ["F141"]
+    book.powers[0]["责任事项"] = "受理、审查责任"  # one filled: the other's blank cell is named
+    r = run(book, tmp_path)
+    assert [(f.rule, f.row) for f in r.findings if f.rule in ("F119", "F141")] == [("F119", 3)]

@@ -93,6 +93,11 @@ UNITS_DIFFER = rule(
     "Promised time '{value}' and statutory time '{statutory}' are in different units; not compared",
     "工作日、自然日、月之间不能直接换算；如需核对承诺时限是否短于法定时限，请按法定时限的单位填写承诺时限"
     "（如法定时限“20日”，承诺时限写“10日”）。")
+RESPONSIBILITY_COLUMN_MISSING = rule(
+    "F141", "responsibility-column-missing", "warning",
+    "职权目录没有“{column}”列或该列全部空白：{n} 项在用职权（含子项）的{column}均未填写",
+    "The power list has no '{column}' column, or it is blank: none of its {n} powers in use states it",
+    "增加“{column}”列并逐项填写（可按模板）；责任清单据此生成。")
 RESPONSIBILITY_MISSING = rule(
     "F119", "responsibility-missing", "warning",
     "在用事项未填写“{column}”", "The power in use has no '{column}'",
@@ -361,11 +366,40 @@ def check_disclosures(row: Row, findings: list[Finding]) -> None:
             findings.append(EIGHT_DISCLOSURES(row.at(col), value, column=col))
 
 
+RESPONSIBILITY_COLUMNS = ("责任事项", "追责情形")
+
+
+def check_responsibility_columns(rows: list[Row], powers: list[Power], findings: list[Finding]) -> None:
+    """A 职权目录 without a 责任事项 or 追责情形 column, or with the column blank in every row in use (an
+    imported discretion standard, an old form): one warning for the file, counting the items in use,
+    instead of one at every row (374 warnings drowned a real file's 30 others)."""
+    if not rows:
+        return
+    in_use = sum(1 for p in powers for q in p.walk() if q.status == "在用")
+    if in_use < 2:
+        return
+    for col in RESPONSIBILITY_COLUMNS:
+        blank = [f for f in findings if f.rule == RESPONSIBILITY_MISSING.code and f.column in (col, _header(rows, col))]
+        absent = not any(col in r.cells or col in r.layout for r in rows[:1])
+        if absent or len(blank) >= in_use:
+            gone = {id(b) for b in blank}
+            findings[:] = [f for f in findings if id(f) not in gone]
+            findings.append(RESPONSIBILITY_COLUMN_MISSING(Provenance(file=rows[0].file, sheet=rows[0].sheet, row=0),
+                                                          column=col, n=in_use))
+
+
+def _header(rows: list[Row], col: str) -> str:
+    """How the sheet heads canonical column `col` (a finding names the header as typed)."""
+    return rows[0].layout.get(col, (col, ""))[0]
+
+
 def check_responsibilities(row: Row, status: str, findings: list[Finding]) -> None:
     """责任事项 and 追责情形 of every power in use (a warning at each blank cell)."""
     if status != "在用":
         return
-    for col in ("责任事项", "追责情形"):
+    for col in RESPONSIBILITY_COLUMNS:
+        if col not in row.cells and col not in row.layout:
+            continue  # the sheet has no such column: said once for the file (RESPONSIBILITY_COLUMN_MISSING)
         value = row.get(col)
         if not value or re.sub(r"\s", "", value) in _PLACEHOLDERS:
             findings.append(RESPONSIBILITY_MISSING(row.at(col), value, column=col))
