@@ -23,10 +23,11 @@ FINE_INVERTED = rule(
     "罚款下限 {lower} 高于上限 {upper}", "Fine lower bound {lower} is above the upper bound {upper}",
     "交换下限和上限，或核对裁量标准文字。")
 TIER_OVERLAP = rule(
-    "D304", "tier-overlap", "error",
+    "D304", "tier-overlap", "warning",
     "第 {tier} 阶次罚款幅度 {value} 与第 {prev} 阶次 {prev_range} 重叠（端点规则：{convention}）",
     "Tier {tier} fine range {value} overlaps tier {prev} {prev_range} (end points: {convention_en})",
-    "调整相邻阶次的端点，使幅度首尾相接而不重叠。")
+    "逐级加重的阶次应首尾相接而不重叠，请核对端点；如两阶次是并列的不同情形（如报告表与报告书项目、"
+    "浓度超标与总量超标），幅度可以相同或交叉，请在说明中写明。")
 TIER_DESCENDING = rule(
     "D305", "tier-descending", "error",
     "第 {tier} 阶次罚款幅度 {value} 低于前一阶次 {prev_range}", "Tier {tier} range {value} is below tier {prev} {prev_range}",
