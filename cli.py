@@ -275,9 +275,15 @@ def _catalog_for(paths: list[Path], registry: Path | None = None, *, codes: bool
 def stats(
     paths: Annotated[list[Path], typer.Argument(help="catalog.json, its folder, or workbooks.")],
     format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
+    all_items: Annotated[bool, typer.Option("--all", help="Count internal (内部) items too; by default the "
+                                            "public items, as the site counts them.")] = False,
 ) -> None:
-    """Counts per department and category (共N项，其中行政许可X项…)."""
-    s = cat.stats(_catalog_for(paths, codes=False))
+    """Counts per department and category (共N项，其中行政许可X项…), discretion figures and risk points:
+    of the public items, the figures the site shows (with --all, internal items too)."""
+    from powers.site import public_catalog
+
+    catalog = _catalog_for(paths, codes=False)
+    s = cat.stats(catalog if all_items else public_catalog(catalog))
     typer.echo(json.dumps(s, ensure_ascii=False, indent=1) if format == TextOrJson.json else cat.stats_text(s))
 
 

@@ -107,7 +107,7 @@ def stats(catalog: Catalog, *, public_only: bool = False) -> dict:
         out["sub_items"] += row["sub_items"]
         out["departments"].append(row)
     out["discretion"] = _discretion_total([r["discretion"] for r in out["departments"]])
-    out["risks"] = {lv: sum(r["risks"][lv] for r in out["departments"]) for lv in RISK_LEVELS}
+    out["risks"] = {lv: sum(r["risks"][lv] for r in out["departments"]) for lv in (*RISK_LEVELS, UNLEVELLED)}
     return out
 
 
@@ -144,13 +144,21 @@ def _discretion_total(rows: list[dict]) -> dict:
     return out
 
 
+UNLEVELLED = "未分级"
+
+
 def _risks(d: Department) -> dict:
-    """Risk points (廉政风险点) by level: flow steps of the department's flows that name a risk."""
-    out = {lv: 0 for lv in RISK_LEVELS}
+    """Risk points (廉政风险点) by level: steps naming a risk, of the flows the department's items
+    follow (a flow no item uses is in no register); a point without a level is counted as 未分级,
+    as the registers list it."""
+    used = {p.flow or f"{p.category}标准流程" for p in d.all_powers()}
+    out = {lv: 0 for lv in (*RISK_LEVELS, UNLEVELLED)}
     for f in d.flows:
+        if f.name not in used:
+            continue
         for s in f.steps:
-            if s.risk and s.risk_level in out:
-                out[s.risk_level] += 1
+            if s.risk:
+                out[s.risk_level if s.risk_level in RISK_LEVELS else UNLEVELLED] += 1
     return out
 
 
@@ -172,8 +180,8 @@ def discretion_sentence(x: dict) -> str:
 
 def risks_sentence(r: dict) -> str:
     total = sum(r.values())
-    return f"廉政风险点{total}个（" + "、".join(f"{lv}风险{r[lv]}个" for lv in RISK_LEVELS) + "）。" if total \
-        else "未标注廉政风险点。"
+    parts = [f"{lv}风险{r.get(lv, 0)}个" for lv in RISK_LEVELS] + ([f"未分级{r[UNLEVELLED]}个"] if r.get(UNLEVELLED) else [])
+    return f"廉政风险点{total}个（" + "、".join(parts) + "）。" if total else "未标注廉政风险点。"
 
 
 def summary_sentence(total: int, by_category: dict[str, int], by_status: dict[str, int] | None = None,

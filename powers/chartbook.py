@@ -61,21 +61,27 @@ def file_stem(p: Power) -> str:
 def chart_pages(catalog: Catalog, department: str, cache_dir: str | Path, font: str = flowcharts.FONT
                 ) -> tuple[Department, list[ChartPage], flowcharts.RenderReport, list[str]]:
     """Every power and sub-item of `department` with a flow, in code order, each flow drawn once."""
-    d = next((x for x in catalog.departments if x.name == department), None)
+    from .site import public_catalog
+
+    # what is filed and posted: public items, not cancelled (an internal item is never charted here)
+    d = next((x for x in public_catalog(catalog).departments if x.name == department), None)
     if d is None:
         raise KeyError(department)
+    d = d.model_copy(update={"powers": [p.model_copy(update={"sub_items": [s for s in p.sub_items
+                                                                               if s.status != "取消"]})
+                                        for p in d.powers if p.status != "取消"]})
     one = Catalog(release_date=catalog.release_date, departments=[d])
     settings = flowcharts.ChartSettings(font=font, formats=("svg",))
-    report, index = flowcharts.render_catalog(one, cache_dir, settings)
+    report, _ = flowcharts.render_catalog(one, cache_dir, settings)
     flows = {f.name: f for f in d.flows}
     pages, missing = [], []
     for p in sorted(d.all_powers(), key=lambda p: p.basic_code or ""):
-        entry = index.get(p.basic_code)
         flow = flowcharts.flow_for(p, flows)
-        if entry is None or flow is None:
+        stem = report.charts.get(f"{d.number}|{flow.name}") if flow is not None else None
+        if stem is None:  # the drawing is found by the power's flow (a power without a code has one too)
             missing.append(p.full_name)
             continue
-        pages.append(ChartPage(p, flow, title_lines(d, p, flow), Path(cache_dir) / f"{entry['chart']}.svg"))
+        pages.append(ChartPage(p, flow, title_lines(d, p, flow), Path(cache_dir) / f"{stem}.svg"))
     return d, pages, report, missing
 
 
@@ -132,10 +138,11 @@ def write_power_charts(pages: list[ChartPage], out_dir: str | Path, formats=FORM
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    stems = _stems(pages)
     if "svg" in formats:
-        for pg in pages:
+        for pg, stem in zip(pages, stems):
             svg = flowcharts.titled_for_power(pg.svg.read_text("utf-8"), pg.power, pg.flow, font, lines=pg.title)
-            path = out / f"{file_stem(pg.power)}.svg"
+            path = out / f"{stem}.svg"
             path.write_text(svg, "utf-8")
             written.append(path)
     if "pdf" in formats or "png" in formats:
@@ -144,17 +151,28 @@ def write_power_charts(pages: list[ChartPage], out_dir: str | Path, formats=FORM
             docs = [weasyprint.HTML(string=_html([pg])).render() for pg in pages]
         else:
             docs = [doc.copy([page]) for page in doc.pages]
-        for pg, one in zip(pages, docs):
+        for pg, stem, one in zip(pages, stems, docs):
             data = one.write_pdf()
             if "pdf" in formats:
-                path = out / f"{file_stem(pg.power)}.pdf"
+                path = out / f"{stem}.pdf"
                 path.write_bytes(data)
                 written.append(path)
             if "png" in formats:
-                path = out / f"{file_stem(pg.power)}.png"
+                path = out / f"{stem}.png"
                 _png(data, path)
                 written.append(path)
     return written
+
+
+def _stems(pages: list[ChartPage]) -> list[str]:
+    """Each page's file stem; two that would be the same (items without a code, one name) get -2, -3 …"""
+    seen: dict[str, int] = {}
+    out = []
+    for pg in pages:
+        stem = file_stem(pg.power)
+        seen[stem] = seen.get(stem, 0) + 1
+        out.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
+    return out
 
 
 def _png(pdf: bytes, path: Path, dpi: int = PNG_DPI) -> None:

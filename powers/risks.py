@@ -61,9 +61,11 @@ def department_points(d: Department) -> list[RiskPoint]:
             users.setdefault(f.name, []).append((p.basic_code or "", p.full_name))
     out = []
     for f in sorted(d.flows, key=lambda f: f.name):
+        if f.name not in users and not any(flow_for(p, flows) is f for p in d.all_powers()):
+            continue  # a flow no item follows is in no register (as catalog.stats counts)
         for s in f.steps:
             if s.risk:
-                out.append(RiskPoint(d.name, f.name, s.name, s.post or "", s.risk, s.risk_level or "未分级",
+                out.append(RiskPoint(d.name, f.name, s.name, s.post or "", s.risk, s.risk_level or cat.UNLEVELLED,
                                      s.control or "", sorted(users.get(f.name, []))))
     return out
 
@@ -77,7 +79,7 @@ def register(catalog: Catalog, department: str | None = None) -> RiskRegister:
     if department is not None and not depts:
         raise KeyError(department)
     points = [r for d in depts for r in department_points(d)]
-    by_level = {lv: sum(r.level == lv for r in points) for lv in RISK_LEVELS}
+    by_level = {lv: sum(r.level == lv for r in points) for lv in (*RISK_LEVELS, cat.UNLEVELLED)}
     name = department or site_name(public).removesuffix("行政权力清单")
     when = f"发布日期 {public.release_date.isoformat()}；" if public.release_date else ""
     return RiskRegister(f"{name}廉政风险点登记表", when + cat.risks_sentence(by_level), public.release_date, points)
@@ -85,10 +87,11 @@ def register(catalog: Catalog, department: str | None = None) -> RiskRegister:
 
 def register_xlsx(reg: RiskRegister, out: str | Path) -> None:
     """The register as a workbook formatted for printing (A4 landscape, header repeated, page numbers)."""
-    from .tables import _print_ready
+    from .tables import _print_ready, save_workbook
 
     footer = f"{reg.title}　第 &P 页，共 &N 页" + (f"　发布日期 {reg.release}" if reg.release else "")
-    _print_ready([(reg.title, 16), (reg.subtitle, 10)], COLUMNS, reg.rows(), footer, "风险点").save(out)
+    save_workbook(_print_ready([(reg.title, 16), (reg.subtitle, 10)], COLUMNS, reg.rows(), footer, "风险点"), out,
+                  reg.release)
 
 
 def register_pdf(reg: RiskRegister, out: str | Path) -> None:

@@ -3,6 +3,7 @@ and the 清单 itself (per department or for the whole city), each as an Excel w
 A4 landscape printing and as a PDF."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -57,9 +58,31 @@ def comparison_rows(d: dict) -> list[list]:
 def comparison_xlsx(d: dict, out: str | Path, title: str = "权力清单调整对照表", when: date | None = None) -> int:
     """Write the 对照表 of diff `d` to `out` (see _print_ready). Returns the number of rows."""
     rows = comparison_rows(d)
-    _print_ready([(title + (f"（{when.isoformat()}）" if when else ""), 14)], COMPARISON_COLUMNS, rows,
-                 "第 &P 页，共 &N 页", "对照表").save(out)
+    save_workbook(_print_ready([(title + (f"（{when.isoformat()}）" if when else ""), 14)], COMPARISON_COLUMNS, rows,
+                               "第 &P 页，共 &N 页", "对照表"), out, when)
     return len(rows)
+
+
+def save_workbook(wb, out: str | Path, when: date | None) -> None:
+    """Save an openpyxl workbook so that the same content gives the same bytes: its document dates
+    are `when` (the release date) and every zip member is stamped with it, not with the clock."""
+    import io
+    import zipfile
+    from datetime import datetime
+
+    stamp = datetime.combine(when or date(2000, 1, 1), datetime.min.time())
+    wb.properties.created = wb.properties.modified = stamp
+    buf = io.BytesIO()
+    wb.save(buf)
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps 'modified' with the clock as it saves
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
+            dst.writestr(fixed, data)
 
 
 def _print_ready(titles: list[tuple[str, int]], columns: list[tuple[str, int]], rows: list[list], footer: str,
@@ -234,7 +257,8 @@ def list_xlsx(lst: PrintedList, out: str | Path) -> None:
     """The 清单 as a workbook formatted for printing (see _print_ready), its title and counts on
     top, page numbers and the release date in the footer."""
     footer = f"{lst.title}　第 &P 页，共 &N 页" + (f"　发布日期 {lst.release}" if lst.release else "")
-    _print_ready([(lst.title, 16), (lst.subtitle, 10)], lst.columns, lst.rows, footer, lst.sheet).save(out)
+    save_workbook(_print_ready([(lst.title, 16), (lst.subtitle, 10)], lst.columns, lst.rows, footer, lst.sheet),
+                  out, lst.release)
 
 
 def list_pdf(lst: PrintedList, out: str | Path) -> None:
@@ -273,8 +297,6 @@ MAX_NAME_BYTES = 200  # Linux takes 255 bytes per name (a Chinese character is 3
 def safe_file_name(name: str) -> str:
     """A file name that Windows and zip accept: no reserved characters, no trailing dot or space, not a
     device name (CON, NUL, COM1 …), at most MAX_NAME_BYTES bytes in UTF-8 (cut at a character)."""
-    import re
-
     name = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", name)
     while len(name.encode("utf-8")) > MAX_NAME_BYTES:
         name = name[:-1]

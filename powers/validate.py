@@ -110,8 +110,9 @@ def _assemble(rows: list[Power]) -> list[Power]:
         if p.flow is None:
             p.flow = main.flow  # sub-items share their parent's flow unless they name their own
         main.sub_items.append(p)
-    for main in made:  # a main item made for its sub-items is in use while one of them is
+    for main in made:  # a main item made for its sub-items is in use while one of them is, public while one is
         main.status = next((st for st in ("在用", "暂停") if any(s.status == st for s in main.sub_items)), "取消")
+        main.scope = "社会" if any(s.scope == "社会" for s in main.sub_items) else "内部"
     return out
 
 

@@ -99,3 +99,29 @@ def test_file_names_are_safe_everywhere():
     assert safe_file_name("a:b*c?. ") == "a_b_c_"
     long = safe_file_name("对" * 200)
     assert len(long.encode("utf-8")) <= 200 and long == "对" * 66
+
+
+def test_internal_and_cancelled_items_are_not_charted(tmp_path):
+    book = Book()
+    book.powers += [licence(序号="3", 职权名称="内部的许可", 公开范围="内部"),
+                    licence(序号="4", 职权名称="已取消的许可", 状态="取消", 清理结果="取消", 调整理由="废止",
+                            调整文号="测政发〔2026〕1号")]
+    with CodeRegistry(tmp_path / "codes.sqlite") as reg:
+        catalog, _ = cat.build_catalog(validate([book.save(tmp_path / "d.xlsx")]), reg)
+    report = chartbook.department_charts(catalog, "测试市测试局", tmp_path / "out", tmp_path / "cache", ("svg", "pdf"))
+    names = " ".join(f.name for f in report.files)
+    assert "测试许可" in names and "内部的许可" not in names and "已取消的许可" not in names
+    book_pdf = next(f for f in report.files if f.name.endswith("汇编.pdf"))
+    assert not any("内部的许可" in t or "已取消的许可" in t for t in _text(book_pdf.read_bytes()))
+
+
+def test_powers_without_codes_each_get_their_own_flow_and_file(made, tmp_path):
+    catalog, _, tmp = made
+    bare = catalog.model_copy(deep=True)
+    for _, p in bare.all_powers():
+        p.basic_code = None
+    report = chartbook.department_charts(bare, "测试市测试局", tmp_path / "out", tmp / "cache", ("svg",), book=False)
+    files = [f for f in report.files if f.suffix == ".svg"]
+    assert len(files) == len(list(bare.departments[0].all_powers())) == len({f.name for f in files})
+    penalty_svg = next(f for f in files if "对测试违法行为的行政处罚" in f.name).read_text("utf-8")
+    assert "行政处罚标准流程" in penalty_svg and "行政许可标准流程" not in penalty_svg

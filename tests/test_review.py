@@ -436,3 +436,12 @@ def test_validate_with_an_older_registry_leaves_it_as_it_was(book, tmp_path):
     r = CliRunner().invoke(app, ["validate", str(wb), "--registry", str(tmp_path / "codes.sqlite")])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "codes.sqlite").read_bytes() == before
+
+
+def test_a_public_sub_item_under_a_made_main_item_stays_public(book, tmp_path):
+    book.tiers = []
+    book.powers = [licence(序号="1", 职权名称="主项许可", 子项名称="内部子项", 公开范围="内部"),
+                   licence(序号="2", 职权名称="主项许可", 子项名称="公开子项")]  # no row of the main item
+    r = run(book, tmp_path)
+    main = next(p for d in r.departments for p in d.powers if p.name == "主项许可")
+    assert main.scope == "社会" and {s.sub_item: s.scope for s in main.sub_items} == {"内部子项": "内部", "公开子项": "社会"}

@@ -251,3 +251,11 @@ def test_a_responsibility_column_blank_in_every_row_is_said_once(book, tmp_path)
     book.powers[0]["责任事项"] = "受理、审查责任"  # one filled: the other's blank cell is named
     r = run(book, tmp_path)
     assert [(f.rule, f.row) for f in r.findings if f.rule in ("F119", "F141")] == [("F119", 3)]
+
+
+def test_d314_only_for_an_item_marked_without_discretion(book, tmp_path):
+    book.tiers = [tier(1, "首次违法的", 20, 100, 职权序号="3"), tier(2, "再次违法的", 100, 200, 职权序号="3")]
+    book.powers[1].update(子项名称="子项一", 序号="3")  # the penalty's standards are on its sub-item
+    book.powers.append(dict(book.powers[1], 子项名称=None, 序号="2"))  # its main row: 无裁量空间 否
+    r = run(book, tmp_path)
+    assert not [f for f in r.findings if f.rule in ("D314", "D301")], [(f.rule, f.message_zh) for f in r.findings]

@@ -38,7 +38,7 @@ def test_discretion_and_risk_figures_by_hand(tmp_path):
     assert (x["penalties"], x["with_tiers"], x["no_discretion"], x["neither"], x["tiers"]) == (5, 3, 2, 0, 10)
     assert x["average"] == round(10 / 3, 2) and x["max"] == 5 and x["most"]["name"] == "五阶的处罚"
     assert s["departments"][0]["discretion"] == x
-    assert s["risks"] == {"高": 1, "中": 1, "低": 0}
+    assert s["risks"] == {"高": 1, "中": 1, "低": 0, "未分级": 0}
     text = cat.stats_text(s)
     assert "行政处罚5项（含子项，不含已取消）：有裁量基准3项，共10个阶次，平均每项3.33个，最多5个（五阶的处罚）；" \
            "无裁量空间2项。" in text

@@ -431,7 +431,7 @@ def check_power(p: Power, inclusive: bool) -> list[Finding]:
         # an item with sub-items has its standards on them (each sub-item is checked itself)
         if not p.no_discretion and not p.sub_items:
             out.append(NO_TIERS(p.at("无裁量空间"), name))
-        elif (f := no_discretion_not_fixed(p)) is not None:
+        elif p.no_discretion and (f := no_discretion_not_fixed(p)) is not None:
             out.append(f)
         return out
     if p.no_discretion:
