@@ -51,15 +51,37 @@
   }
 
   /* The query's parts: "quoted" phrases kept whole, the rest divided by spaces and 、，；。 */
+  /* 90 → 九十, 126 → 一百二十六 (as laws number their articles) */
+  function cnNumeral(n) {
+    var d = "零一二三四五六七八九", out = "", units = ["千", "百", "十", ""], s = String(n), zero = false;
+    if (n === 0 || s.length > 4) return s;
+    s = ("0000" + s).slice(-4);
+    for (var i = 0; i < 4; i++) {
+      var k = +s[i];
+      if (k === 0) { zero = out !== ""; continue; }
+      if (zero) { out += "零"; zero = false; }
+      out += (k === 1 && i === 2 && out === "" ? "" : d[k]) + units[i];
+    }
+    return out;
+  }
+
   function parse(raw) {
-    var units = [];
-    var rest = String(raw).normalize("NFKC").replace(/"([^"]*)"|“([^”]*)”/g, function (m, a, b) {
+    var units = [], seen = new Set();
+    var rest = String(raw).normalize("NFKC")
+      .replace(/第(\d{1,4})(条|款|项|章|节)/g, function (m, n, u) { return "第" + cnNumeral(+n) + u; })  /* 第90条 → 第九十条 */
+      .replace(/"([^"]*)"|“([^”]*)”/g, function (m, a, b) {
       var t = (a || b || "").trim();
       if (phrases(t).length) units.push({ text: t, quoted: true });
       return " ";
     }).replace(/["“”]/g, " ");
     rest.split(new RegExp("[\\s" + GAP + "]+", "u")).forEach(function (t) {
       if (phrases(t).length) units.push({ text: t, quoted: false });
+    });
+    units = units.filter(function (u) {  /* the same word twice asks for it once */
+      var key = (u.quoted ? "q:" : "w:") + u.text;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
     });
     units.forEach(function (u) { u.alts = forms(u); });
     return units;
@@ -186,6 +208,9 @@
   function find(query, filters) {
     return load().then(function () {
       var units = parse(query);
+      if (!units.length && query.trim()) {  /* only punctuation or quotes: nothing to look for */
+        return { units: [], relaxed: [], hits: [], nowords: true };
+      }
       if (!units.length) {
         return pf.search(null, { filters: filters }).then(function (res) {
           return { units: [], relaxed: [], hits: res.results.map(function (r, i) { return { id: r.id, r: r, order: i }; }) };
@@ -327,6 +352,11 @@
       list.innerHTML = "";
       var pager = document.getElementById("search-pager");
       if (pager) pager.remove();
+      if (found.nowords) {
+        say("请输入要查找的文字或编码：“" + st.q.trim() + "”中没有可以查找的字词。");
+        note([browse()]);
+        return;
+      }
       if (!hits.length) {
         var words = st.q.trim();
         say("没有找到" + (words ? "含有“" + words + "”的事项" : "事项") + (scope ? "（" + scope + "）" : "") + "。");

@@ -57,7 +57,7 @@ def expected(query: str, how: str, pages: dict[str, str]) -> set[str]:
 
 
 def _wait_status(page):
-    page.wait_for_function("/^(找到|没有找到|在本机)/.test(document.getElementById('search-status').textContent)",
+    page.wait_for_function("/^(找到|没有找到|在本机|请输入)/.test(document.getElementById('search-status').textContent)",
                            timeout=15000)
 
 
@@ -233,3 +233,19 @@ def test_synonym_table_lines_are_checked(tmp_path):
             continue
         with pytest.raises(ValueError, match="bad.txt:1"):
             synonyms(f)
+
+
+def test_arabic_article_numbers_and_punctuation_only(served, browser):
+    """第90条 finds what 第九十条 finds (laws number articles in words); a query of punctuation alone
+    asks for words instead of listing every item; a word typed twice is asked for once."""
+    url, _ = served
+    page = browser.new_page()
+    words, _ = all_results(page, url, "第九十条")
+    digits, _ = all_results(page, url, "第90条")
+    assert words and digits == words
+    for q in ("，，，", "《》", '""'):
+        found, status = all_results(page, url, q)
+        assert found == [] and status.startswith("请输入"), (q, status)
+    page.goto(url + "index.html?q=" + quote("城管 城管 城管"))
+    _wait_status(page)
+    assert page.inner_text("#search-notes").count("城市管理") == 1
