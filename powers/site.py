@@ -775,10 +775,10 @@ def responsibility_rows(d: Department) -> list[dict]:
     texts share one row (a department's items mostly repeat their category's paragraphs, which made
     these pages a tenth of a city's site), in the order of their first item. Each row: `items`
     [(seq, code, name)], and the texts rendered (None: not filled in)."""
-    groups: dict[tuple, dict] = {}
-    items = 0
+    from .tables import in_use_numbered
 
-    def add(seq: str, p: Power) -> None:
+    groups: dict[tuple, dict] = {}
+    for seq, p in in_use_numbered(d.powers):
         key = (p.responsibilities or "", p.accountability or "")
         g = groups.get(key)
         if g is None:
@@ -786,18 +786,6 @@ def responsibility_rows(d: Department) -> list[dict]:
                                "duties": render_markdown(p.responsibilities) if p.responsibilities else None,
                                "accountability": render_markdown(p.accountability) if p.accountability else None}
         g["items"].append((seq, p.basic_code, p.full_name))
-
-    for p in d.powers:
-        in_use = [s for s in p.sub_items if s.status == "在用"]
-        if p.status == "在用":
-            items += 1
-            add(str(items), p)
-            for k, s in enumerate(in_use, 1):
-                add(f"{items}.{k}", s)
-        else:
-            for s in in_use:
-                items += 1
-                add(str(items), s)
     return list(groups.values())
 
 

@@ -169,8 +169,9 @@ def printed_lists(catalog: Catalog, departments: list[str | None] | None = None,
     unknown = [n for n in wanted if n is not None and n not in names]
     if unknown:
         raise ValueError(unknown)
+    counts = cat.stats(public)  # once: each list's figures are its row of it
     for name in wanted:
-        yield _printed(public, name)
+        yield _printed(public, name, counts)
         if responsibility:
             yield _responsibility(public, name)
 
@@ -185,32 +186,35 @@ def responsibility_list(catalog: Catalog, department: str | None = None) -> Prin
     return _responsibility(public, department)
 
 
+def in_use_numbered(powers) -> Iterator[tuple[str, object]]:
+    """The items in use of a 责任清单, numbered: an item (1, 2 …), then its sub-items in use under it
+    (1.1 …); a sub-item in use under an item that is not comes on its own (the printed list and the
+    site's page number them so)."""
+    items = 0
+    for p in powers:
+        in_use = [s for s in p.sub_items if s.status == "在用"]
+        if p.status == "在用":
+            items += 1
+            yield str(items), p
+            for k, s in enumerate(in_use, 1):
+                yield f"{items}.{k}", s
+        else:
+            for s in in_use:
+                items += 1
+                yield str(items), s
+
+
 def _responsibility(public: Catalog, department: str | None) -> PrintedList:
-    """The 责任清单: each public item in use (not 暂停, not 取消) with its 责任事项 and 追责情形, a
-    sub-item under its item (1.1 …; on its own when its item is not in use). A blank cell is
-    printed as 未填写, never left to look like an omission of the printer."""
+    """The 责任清单: each public item in use (not 暂停, not 取消) with its 责任事项 and 追责情形, numbered
+    as `in_use_numbered`. A blank cell is printed as 未填写, never left to look like an omission of
+    the printer."""
     from .site import site_name
 
-    rows, items, subs = [], 0, 0
-
-    def row(seq: str, p) -> list:
-        return [seq, p.basic_code or "", p.full_name, p.responsibilities or "未填写", p.accountability or "未填写"]
-
-    for d in public.departments:
-        if department not in (None, d.name):
-            continue
-        for p in d.powers:
-            in_use = [s for s in p.sub_items if s.status == "在用"]
-            if p.status == "在用":
-                items += 1
-                rows.append(row(str(items), p))
-                for k, s in enumerate(in_use, 1):
-                    subs += 1
-                    rows.append(row(f"{items}.{k}", s))
-            else:
-                for s in in_use:
-                    items += 1
-                    rows.append(row(str(items), s))
+    numbered = in_use_numbered(p for d in public.departments if department in (None, d.name) for p in d.powers)
+    rows = [[seq, p.basic_code or "", p.full_name, p.responsibilities or "未填写", p.accountability or "未填写"]
+            for seq, p in numbered]
+    subs = sum("." in r[0] for r in rows)
+    items = len(rows) - subs
     name = department or site_name(public).removesuffix("行政权力清单")
     when = f"发布日期 {public.release_date.isoformat()}；" if public.release_date else ""
     counted = f"共{items}项" + (f"，另有子项{subs}个" if subs else "")
@@ -218,7 +222,8 @@ def _responsibility(public: Catalog, department: str | None) -> PrintedList:
                        public.release_date, rows, RESPONSIBILITY_COLUMNS, "责任清单")
 
 
-def _printed(public: Catalog, department: str | None) -> PrintedList:
+def _printed(public: Catalog, department: str | None, counts: dict) -> PrintedList:
+    """`counts`: cat.stats(public), of which the list says its department's figures (or the whole's)."""
     from .site import site_name
 
     rows, items, subs, suspended = [], 0, 0, 0
@@ -236,8 +241,7 @@ def _printed(public: Catalog, department: str | None) -> PrintedList:
                 rows.append(_list_row(f"{items}.{k}", d, s, p))
     name = department or site_name(public).removesuffix("行政权力清单")
     # counted as everywhere else (catalog.stats: the site, the change log, powers stats), then what is listed
-    s = cat.stats(public)
-    s = s if department is None else next(x for x in s["departments"] if x["name"] == department)
+    s = counts if department is None else next(x for x in counts["departments"] if x["name"] == department)
     counted = cat.summary_sentence(s["total"], {}, s["by_status"], s["sub_items"]).rstrip("。")
     listed = f"本清单列入在用{items - suspended}项" + (f"、暂停实施{suspended}项" if suspended else "") + \
         (f"及其子项{subs}个" if subs else "") + ("，已取消的不列入" if s["by_status"].get("取消") else "")
