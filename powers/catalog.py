@@ -9,6 +9,7 @@ from pathlib import Path
 from .cache import write_atomic
 from .codes import CodeRegistry
 from .models import CATEGORIES, LEVELS, RISK_LEVELS, Catalog, Decision, Department, DiscretionTier, Finding, Power
+from .rules.process import flow_name
 from .validate import ValidationResult
 
 CATALOG_FILE = "catalog.json"
@@ -151,7 +152,7 @@ def _risks(d: Department) -> dict:
     """Risk points (廉政风险点) by level: steps naming a risk, of the flows the department's items
     follow (a flow no item uses is in no register); a point without a level is counted as 未分级,
     as the registers list it."""
-    used = {p.flow or f"{p.category}标准流程" for p in d.all_powers()}
+    used = {flow_name(p) for p in d.all_powers()}
     out = {lv: 0 for lv in (*RISK_LEVELS, UNLEVELLED)}
     for f in d.flows:
         if f.name not in used:

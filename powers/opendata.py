@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .models import CATEGORIES, LEVELS, PENALTY_KINDS, RISK_LEVELS, STATUSES, Catalog, Department, Power
+from .rules.process import flow_name
 from .normalize import fine_text, limit_text
 from .xlsxfile import write_sheets, write_sheets_from
 
@@ -97,7 +98,7 @@ POWER_COLUMNS = [
     Column("责任事项", lambda d, p, b: p.responsibilities, "责任事项（Markdown 文本）", json=_P + "responsibilities"),
     Column("追责情形", lambda d, p, b: p.accountability, "追责情形（Markdown 文本）", json=_P + "accountability"),
     Column("状态", lambda d, p, b: p.status, "事项状态", values="、".join(STATUSES), json=_P + "status"),
-    Column("流程", lambda d, p, b: p.flow or f"{p.category}标准流程", "办理流程名称；未填写的为该类别的标准流程",
+    Column("流程", lambda d, p, b: flow_name(p), "办理流程名称；未填写的为该类别的标准流程",
            json=_P + "flow"),
     Column("无裁量空间", lambda d, p, b: "是" if p.no_discretion else ("否" if p.category == "行政处罚" else None),
            "行政处罚事项是否无裁量空间；其他类别为空", values="是、否、空", json=_P + "no_discretion（true/false）"),
@@ -132,7 +133,7 @@ def _risk_counts(d: Department, p: Power) -> dict[str, int]:
         counts = {f.name: {lv: sum(s.risk_level == lv for s in f.steps if s.risk) for lv in RISK_LEVELS}
                   for f in d.flows}
         kept = _RISKS[id(d.flows)] = (d.flows, counts)
-    return kept[1].get(p.flow or f"{p.category}标准流程", dict.fromkeys(RISK_LEVELS, 0))
+    return kept[1].get(flow_name(p), dict.fromkeys(RISK_LEVELS, 0))
 _T = "powers[].tiers[]."
 TIER_COLUMNS = [
     Column("基本编码", lambda d, p, t, b: p.basic_code, "所属事项（或子项）的基本编码", json=_P + "basic_code"),

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from . import catalog as cat
-from .flowcharts import flow_for
+from .rules.process import flow_name
 from .models import RISK_LEVELS, Catalog, Department
 
 COLUMNS = [("序号", 6), ("部门", 16), ("流程", 22), ("环节", 12), ("承办岗位", 14), ("风险点", 28), ("风险等级", 10),
@@ -54,15 +54,15 @@ class RiskRegister:
 
 def department_points(d: Department) -> list[RiskPoint]:
     """A department's risk points, flow by flow (by name), step by step (in the flow's order)."""
-    flows = {f.name: f for f in d.flows}
+    followed = {flow_name(p) for p in d.all_powers()}  # a flow no item follows is in no register (as catalog.stats counts)
     users: dict[str, list[tuple[str, str]]] = {}
     for p in d.all_powers():
-        if p.status != "取消" and (f := flow_for(p, flows)) is not None:
-            users.setdefault(f.name, []).append((p.basic_code or "", p.full_name))
+        if p.status != "取消":
+            users.setdefault(flow_name(p), []).append((p.basic_code or "", p.full_name))
     out = []
     for f in sorted(d.flows, key=lambda f: f.name):
-        if f.name not in users and not any(flow_for(p, flows) is f for p in d.all_powers()):
-            continue  # a flow no item follows is in no register (as catalog.stats counts)
+        if f.name not in followed:
+            continue
         for s in f.steps:
             if s.risk:
                 out.append(RiskPoint(d.name, f.name, s.name, s.post or "", s.risk, s.risk_level or cat.UNLEVELLED,

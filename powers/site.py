@@ -34,6 +34,7 @@ from .flowcharts import chart_title
 from .models import CATEGORIES, LEVELS, Catalog, Department, Fine, Power
 from .normalize import fee_text, fine_text, limit_shown
 from .opendata import DepartmentRows, XlsxApart, record_index, write_catalog_json
+from .rules.process import flow_name
 from .parallel import forked_map
 from .progress import QUIET, Progress, Stage
 from .rules.fields import _KIND_KEYS
@@ -162,7 +163,7 @@ def public_view(catalog: Catalog, *, in_place: bool = False) -> PublicView:
             for s in p.sub_items:
                 (subs.append(power(s, [])) if is_public(s) else withhold(d, s))
             kept.append(power(p, subs))
-        used = {q.flow or f"{q.category}标准流程" for p in kept for q in p.walk()}
+        used = {flow_name(q) for p in kept for q in p.walk()}
         flows = [_updated(f, {"steps": [located(s) for s in f.steps]}, in_place) for f in d.flows if f.name in used]
         departments.append(_updated(d, {"powers": kept, "flows": flows, "file": Path(d.file).name}, in_place))
     pub = _updated(catalog, {"departments": departments}, in_place)
@@ -388,7 +389,7 @@ def penalty_line(p: Power) -> str | None:
 
 
 def _flow_of(d: Department, p: Power):
-    name = p.flow or f"{p.category}标准流程"
+    name = flow_name(p)
     return next((f for f in d.flows if f.name == name), None)
 
 
