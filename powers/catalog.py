@@ -287,13 +287,20 @@ def diff(old: Catalog, new: Catalog, *, by: str = "code") -> dict:
     return out
 
 
+def devolved_to(d: Decision) -> str | None:
+    """The levels a 下放 decision devolves to, by name (县级、乡镇级); None for any other decision."""
+    if d.kind != "下放" or d.level not in LEVELS:
+        return None
+    return "、".join(f"{LEVELS[v]}级" for v in (d.levels or [d.level]) if v in LEVELS)
+
+
 def decision_text(d: Decision | None) -> str:
     """A review decision in words: 取消, 下放至县级, 合并至XX (empty when there is none)."""
     if d is None:
         return ""
     kind = d.kind or d.raw
-    if d.kind == "下放" and d.level in LEVELS:
-        return "下放至" + "、".join(f"{LEVELS[v]}级" for v in (d.levels or [d.level]) if v in LEVELS)
+    if (levels := devolved_to(d)) is not None:
+        return f"下放至{levels}"
     if d.kind == "合并" and (d.target_name or d.target):
         return f"合并至{d.target_name or d.target}"
     return kind

@@ -406,8 +406,7 @@ def _power_page(w: _Writer, d: Department, p: Power, parent: Power | None, chart
     decision = None if dec is None else {
         "kind": dec.kind or dec.raw, "reason": dec.reason, "document": dec.document,
         "effective": dec.effective.isoformat() if dec.effective else dec.effective_text,
-        "level": "、".join(f"{LEVELS[v]}级" for v in (dec.levels or [dec.level]) if v in LEVELS)
-        if dec.kind == "下放" and dec.level in LEVELS else None,
+        "level": cat.devolved_to(dec),
         "target": (dec.target_name or dec.target, dec.target_code) if dec.target_code else None}
     summary = penalty_summary(p)
     duty = next((key for key, label, _ in long_fields if label == "责任事项"), None)
