@@ -53,7 +53,9 @@ class Conflict:
             return cross.CODE_KEPT_RENAMED(self.power.at("职权名称"), self.power.full_name, code=self.code,
                                            old=f"{old[3]}（{old[4]}）" if old[4] else old[3])
         if self.kind == "merge-target":
-            col = "清理结果" if self.code in re.sub(r"\s", "", self.power.decision.raw or "") else "合并至"
+            from .rules.review import target_column
+
+            col = target_column(self.power.decision)
             if not re.fullmatch(r"\d{12}", self.code):  # a name validation found: its item was left out
                 return cross.MERGE_TARGET_LEFT_OUT(self.power.at(col), self.code)
             return cross.MERGE_TARGET_UNKNOWN(self.power.at(col), self.code, absent="编码库中没有在用的该编码",

@@ -199,7 +199,7 @@ def _merges(depts: list[Department]) -> list[Finding]:
     out: list[Finding] = []
     for dept, p in merging:
         d = p.decision
-        where = p.at("清理结果" if d.target in re.sub(r"\s", "", d.raw) else "合并至")
+        where = p.at(review.target_column(d))
         target = merge_target(p, dept, lookup)
         if target is None:
             if not re.fullmatch(r"\d{12}", d.target):

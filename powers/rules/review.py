@@ -151,6 +151,11 @@ def _target_in(raw: str) -> str:
     return inner.group(1) if inner else v
 
 
+def target_column(d: Decision) -> str:
+    """The cell that names a merge's target: 清理结果 when its own words do (并入X), else 合并至."""
+    return "清理结果" if d.target and d.target in re.sub(r"\s", "", d.raw) else "合并至"
+
+
 def target_key(text: str) -> str | None:
     """合并至 as typed → how an item is looked up: quotes gone (《名称》, “名称”（子项）), half-width
     brackets made full-width, spaces gone (None when empty)."""
